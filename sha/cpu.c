@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU feature checks. Compiled without ISA flags on purpose: see impl.h.
+ * A bootloader without cpuid or auxv access overrides the answer with
+ * verity_sha256_force_impl().
+ */
+#include "impl.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+struct x86_features {
+	bool shani, avx2, avx512;
+};
+
+static struct x86_features probe_x86(void)
+{
+	struct x86_features f = {false, false, false};
+	unsigned a, b, c, d;
+	unsigned long long xcr0 = 0;
+	bool osxsave;
+
+	if (__get_cpuid_max(0, 0) < 7)
+		return f;
+	__cpuid(1, a, b, c, d);
+	osxsave = (c >> 27) & 1;
+	bool sse41 = (c >> 19) & 1, ssse3 = (c >> 9) & 1;
+	if (osxsave) {
+		unsigned lo, hi;
+
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		xcr0 = ((unsigned long long)hi << 32) | lo;
+	}
+	__cpuid_count(7, 0, a, b, c, d);
+	bool ymm_ok = (xcr0 & 0x6) == 0x6;
+	bool zmm_ok = (xcr0 & 0xe6) == 0xe6;
+
+	f.shani = ((b >> 29) & 1) && sse41 && ssse3;
+	f.avx2 = ((b >> 5) & 1) && ymm_ok;
+	/* AVX512F + AVX512VL + AVX512BW */
+	f.avx512 = ((b >> 16) & 1) && ((b >> 31) & 1) && ((b >> 30) & 1) && zmm_ok;
+	return f;
+}
+
+bool verity_cpu_has_shani(void)
+{
+	return probe_x86().shani;
+}
+
+bool verity_cpu_has_avx2(void)
+{
+	return probe_x86().avx2;
+}
+
+bool verity_cpu_has_avx512(void)
+{
+	return probe_x86().avx512;
+}
+#endif /* __x86_64__ */
+
+#if defined(__aarch64__) || defined(__arm__)
+#if defined(__linux__) && !defined(VERITY_FREESTANDING)
+#include <sys/auxv.h>
+#endif
+
+bool verity_cpu_has_arm_sha2(void)
+{
+#if defined(__linux__) && !defined(VERITY_FREESTANDING)
+#if defined(__aarch64__)
+	return (getauxval(AT_HWCAP) >> 6) & 1; /* HWCAP_SHA2 */
+#else
+	return (getauxval(AT_HWCAP2) >> 3) & 1; /* HWCAP2_SHA2 */
+#endif
+#else
+	return false;
+#endif
+}
+
+bool verity_cpu_has_neon(void)
+{
+#if defined(__aarch64__)
+	return true; /* Advanced SIMD is mandatory on arm64 */
+#elif defined(__linux__) && !defined(VERITY_FREESTANDING)
+	return (getauxval(AT_HWCAP) >> 12) & 1; /* HWCAP_NEON */
+#else
+	return false;
+#endif
+}
+#endif /* arm */

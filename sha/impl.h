@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Block functions of the CPU-specific implementations and the CPU checks
+ * that guard them. Each block function lives in its own file compiled with
+ * only its ISA flags; the checks live in cpu.c, compiled without them, so
+ * that probing an old CPU never executes a new instruction.
+ */
+#ifndef VERITY_SHA_IMPL_H
+#define VERITY_SHA_IMPL_H
+
+#include "sha256.h"
+
+#if defined(__x86_64__)
+bool verity_cpu_has_shani(void);
+bool verity_cpu_has_avx2(void);
+bool verity_cpu_has_avx512(void);
+void verity_sha256_blocks_shani(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
+void verity_sha256_blocks_shani_x2(uint32_t state[][8], const uint8_t *const data[],
+                                   size_t nblocks);
+void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const data[],
+                                   size_t nblocks);
+void verity_sha256_blocks_avx2_x8(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
+void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const data[],
+                                     size_t nblocks);
+#endif
+
+#if defined(__aarch64__) || defined(__arm__)
+bool verity_cpu_has_arm_sha2(void);
+bool verity_cpu_has_neon(void);
+void verity_sha256_blocks_armv8ce(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
+void verity_sha256_blocks_armv8ce_x2(uint32_t state[][8], const uint8_t *const data[],
+                                     size_t nblocks);
+void verity_sha256_blocks_neon_x4(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
+#endif
+
+#endif /* VERITY_SHA_IMPL_H */

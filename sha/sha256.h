@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SHA-256 for the layers above: a streaming hash for one message, and
+ * hash_many for N equal-length messages sharing a salt (dm-verity blocks).
+ * Private to the library, its tests and its benchmarks.
+ */
+#ifndef VERITY_SHA256_H
+#define VERITY_SHA256_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VERITY_SHA256_DIGEST_SIZE 32
+#define VERITY_SHA256_BLOCK_SIZE  64
+
+/*
+ * One implementation: a block function that compresses @nblocks consecutive
+ * 64-byte blocks of each of @lanes independent streams. Buffering, salting
+ * and padding are shared (sha256.c); only this function differs per CPU.
+ */
+typedef void (*verity_sha256_blocks_fn)(uint32_t state[][8], const uint8_t *const data[],
+                                        size_t nblocks);
+
+struct verity_sha256_impl {
+	const char *name;
+	unsigned lanes; /* streams per call: 1, 2, 4, 8 or 16 */
+	bool (*cpu_supported)(void);
+	verity_sha256_blocks_fn blocks;
+};
+
+/* Where the common salt goes: before each message (v1) or after it (v0). */
+enum verity_salt_position {
+	VERITY_SALT_PREFIX = 0,
+	VERITY_SALT_SUFFIX = 1,
+};
+
+struct verity_sha256_ctx {
+	uint32_t state[8];
+	uint64_t total_bytes;
+	uint8_t buf[VERITY_SHA256_BLOCK_SIZE];
+	size_t buf_len;
+	const struct verity_sha256_impl *impl; /* single-stream block function */
+};
+
+/* Streaming API. update() accepts data == NULL only with len == 0. */
+void verity_sha256_init(struct verity_sha256_ctx *ctx);
+void verity_sha256_update(struct verity_sha256_ctx *ctx, const void *data, size_t len);
+void verity_sha256_final(struct verity_sha256_ctx *ctx, uint8_t out[VERITY_SHA256_DIGEST_SIZE]);
+void verity_sha256(const void *data, size_t len, uint8_t out[VERITY_SHA256_DIGEST_SIZE]);
+
+/**
+ * verity_sha256_hash_many() - hash @n equal-length messages
+ * @msgs: first message; message i starts at @msgs + i * @stride
+ * @msg_len: bytes per message
+ * @stride: distance between message starts (>= @msg_len, or 0 if n == 1)
+ * @n: number of messages; 0 does nothing and returns 0
+ * @salt: common salt, may be NULL when @salt_len is 0
+ * @salt_len: salt bytes
+ * @pos: salt before (v1) or after (v0) each message
+ * @digests: n * 32 bytes out, digest i at offset 32 * i
+ *
+ * Buffers may have any alignment. Uses the implementation chosen for many
+ * messages. Return: 0, or VERITY_E_INVAL for NULL buffers with n > 0, a
+ * stride smaller than the message, or msg_len or salt_len > SIZE_MAX / 2.
+ */
+int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests);
+
+/* Same, with an explicit implementation (tests and benchmarks). */
+int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
+                                 size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
+                                 size_t salt_len, enum verity_salt_position pos, uint8_t *digests);
+
+/* Streaming init with an explicit single-lane implementation. */
+void verity_sha256_init_impl(struct verity_sha256_ctx *ctx, const struct verity_sha256_impl *impl);
+
+/*
+ * The table of implementations built in, in order of preference. Entries
+ * whose CPU support is missing are still listed; check cpu_supported().
+ */
+size_t verity_sha256_impl_count(void);
+const struct verity_sha256_impl *verity_sha256_impl_at(size_t index);
+/* NULL if @name is not built in. */
+const struct verity_sha256_impl *verity_sha256_impl_find(const char *name);
+/* The chosen ones (never NULL). */
+const struct verity_sha256_impl *verity_sha256_impl_single(void);
+const struct verity_sha256_impl *verity_sha256_impl_many(void);
+
+/* Generic C block function, always built; other paths are checked against it. */
+void verity_sha256_blocks_generic(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
+
+extern const uint32_t verity_sha256_initial_state[8];
+
+#endif /* VERITY_SHA256_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared inside the library: checked arithmetic, hex, memory. */
+#ifndef VERITY_UTIL_H
+#define VERITY_UTIL_H
+
+#include "libverity.h"
+
+static inline bool verity_add_overflow_u64(uint64_t a, uint64_t b, uint64_t *sum)
+{
+	return __builtin_add_overflow(a, b, sum);
+}
+
+static inline bool verity_mul_overflow_u64(uint64_t a, uint64_t b, uint64_t *product)
+{
+	return __builtin_mul_overflow(a, b, product);
+}
+
+/* A power of two in 512 .. 512 KiB. */
+bool verity_is_valid_block_size(uint32_t size);
+unsigned verity_log2_u32(uint32_t x);
+
+/* Allocation through the hooks (NULL hooks: malloc/free). */
+void *verity_alloc(const struct verity_allocator *allocator, size_t size);
+void verity_free(const struct verity_allocator *allocator, void *ptr);
+
+#endif /* VERITY_UTIL_H */
