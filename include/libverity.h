@@ -104,6 +104,73 @@ struct verity_allocator {
 };
 
 /* ------------------------------------------------------------------------ */
+/* Block devices (read-only)                                                 */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * struct verity_bdev - something to read bytes from
+ * @user_data: passed back to @read
+ * @read: read exactly @len bytes at byte @offset into @buf; return 0, or a
+ *        negative VERITY_E_* code (VERITY_E_IO, VERITY_E_SHORT_READ). Never
+ *        called with a range past @size.
+ * @size: bytes readable
+ *
+ * The library never writes through a bdev. Adapters below fill one in; a
+ * caller with its own storage (a bootloader's block layer) fills in its own.
+ */
+struct verity_bdev {
+	void *user_data;
+	int (*read)(void *user_data, uint64_t offset, void *buf, size_t len);
+	uint64_t size;
+};
+
+/**
+ * verity_bdev_read() - checked read through a bdev
+ *
+ * Return: 0; VERITY_E_INVAL for a NULL bdev, callback or buffer;
+ * VERITY_E_RANGE if [offset, offset + len) is not inside the device (also on
+ * overflow); otherwise what the callback returned.
+ */
+int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len);
+
+/**
+ * verity_bdev_from_memory() - a bdev over a caller-owned buffer
+ * @bdev: filled in
+ * @mem_ctx: storage the bdev points at (must outlive @bdev)
+ * @mem: the bytes (must outlive @bdev)
+ * @len: their count
+ *
+ * Return: 0, or VERITY_E_INVAL if @bdev is NULL or @mem is NULL with len > 0.
+ */
+struct verity_memory_bdev {
+	const uint8_t *bytes;
+	size_t len;
+};
+int verity_bdev_from_memory(struct verity_bdev *bdev, struct verity_memory_bdev *mem_ctx,
+                            const void *mem, size_t len);
+
+#ifndef VERITY_FREESTANDING
+/**
+ * verity_bdev_from_fd() - a bdev over an open file descriptor (pread)
+ * @bdev: filled in
+ * @fd_ctx: storage the bdev points at (must outlive @bdev)
+ * @fd: open for reading; not closed by the library
+ * @size: bytes usable, or UINT64_MAX to take the file's (or block device's)
+ *        current size
+ *
+ * Short reads are retried; EINTR is retried; reading past end of file gives
+ * VERITY_E_SHORT_READ, other errors VERITY_E_IO (errno kept in @fd_ctx).
+ * Return: 0, VERITY_E_INVAL, or VERITY_E_IO if the size cannot be found.
+ */
+struct verity_fd_bdev {
+	int fd;
+	int last_errno;
+};
+int verity_bdev_from_fd(struct verity_bdev *bdev, struct verity_fd_bdev *fd_ctx, int fd,
+                        uint64_t size);
+#endif
+
+/* ------------------------------------------------------------------------ */
 /* SHA-256 implementations                                                   */
 /* ------------------------------------------------------------------------ */
 
