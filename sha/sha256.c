@@ -120,8 +120,12 @@ void verity_sha256(const void *data, size_t len, uint8_t out[VERITY_SHA256_DIGES
  * hash_many: every lane hashes the same "virtual stream"
  *   prefix tail (r bytes) | message | suffix | padding
  * after a start state that already absorbed the whole 64-byte blocks of the
- * prefix. When r == 0 the message's whole blocks are hashed in place;
- * everything else is staged through a small per-lane buffer.
+ * prefix. The blocks of that stream that lie wholly inside the message are
+ * hashed in place, straight from the caller's buffer (block functions take
+ * unaligned pointers, so r != 0 does not matter); only the first block when
+ * r != 0 and the last blocks (message end, suffix, padding) are staged
+ * through a small per-lane buffer. For the dm-verity case (4096-byte block,
+ * 32-byte salt) that is 63 blocks in place and one staged at each end.
  */
 struct many_job {
 	uint32_t start[8];
@@ -131,7 +135,8 @@ struct many_job {
 	size_t msg_len;
 	const uint8_t *suffix;
 	size_t suffix_len;
-	size_t direct_bytes; /* message bytes hashed in place */
+	size_t direct_start; /* virtual offset of the blocks hashed in place */
+	size_t direct_end;   /* == direct_start when there are none */
 	size_t padded_len;   /* virtual stream length, multiple of 64 */
 };
 
@@ -177,20 +182,22 @@ static void hash_group(const struct verity_sha256_impl *impl, const struct many_
 		msg[i] = first + (i < active ? i : 0) * stride;
 		memcpy(state[i], job->start, sizeof(job->start));
 	}
-	if (job->direct_bytes) {
-		for (unsigned i = 0; i < lanes; i++)
-			ptr[i] = msg[i];
-		impl->blocks(state, ptr, job->direct_bytes / VERITY_SHA256_BLOCK_SIZE);
-	}
-	for (size_t q = job->direct_bytes; q < job->padded_len;) {
-		size_t n = job->padded_len - q;
+	for (size_t q = 0; q < job->padded_len;) {
+		size_t n;
 
-		if (n > STAGE_BYTES)
-			n = STAGE_BYTES;
-		for (unsigned i = 0; i < lanes; i++) {
-			if (i < active)
-				fill_stage(stage[i], q, n, job, msg[i]);
-			ptr[i] = stage[i < active ? i : 0];
+		if (q == job->direct_start && q < job->direct_end) {
+			n = job->direct_end - q;
+			for (unsigned i = 0; i < lanes; i++)
+				ptr[i] = msg[i] + (q - job->tail_len);
+		} else {
+			size_t stop = q < job->direct_start ? job->direct_start : job->padded_len;
+
+			n = stop - q < STAGE_BYTES ? stop - q : STAGE_BYTES;
+			for (unsigned i = 0; i < lanes; i++) {
+				if (i < active)
+					fill_stage(stage[i], q, n, job, msg[i]);
+				ptr[i] = stage[i < active ? i : 0];
+			}
 		}
 		impl->blocks(state, ptr, n / VERITY_SHA256_BLOCK_SIZE);
 		q += n;
@@ -222,7 +229,12 @@ static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *sal
 		job->suffix = salt;
 		job->suffix_len = salt_len;
 	}
-	job->direct_bytes = job->tail_len ? 0 : msg_len & ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
+	/* In place: whole blocks after the first block boundary inside the message. */
+	job->direct_start = job->tail_len ? VERITY_SHA256_BLOCK_SIZE : 0;
+	job->direct_end = job->direct_start;
+	if (job->tail_len + msg_len > job->direct_start)
+		job->direct_end += (job->tail_len + msg_len - job->direct_start) &
+		                   ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
 	virtual_len = job->tail_len + msg_len + job->suffix_len;
 	job->padded_len = (virtual_len + 9 + VERITY_SHA256_BLOCK_SIZE - 1) &
 	                  ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
@@ -239,7 +251,8 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
 		return 0;
 	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES || !digests ||
 	    (!msgs && msg_len) || (!salt && salt_len) || msg_len > SIZE_MAX / 2 ||
-	    salt_len > SIZE_MAX / 2 || (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) ||
+	    salt_len > SIZE_MAX / 2 - msg_len ||
+	    (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) ||
 	    (n > 1 && stride < msg_len) || (n > 1 && stride > (SIZE_MAX - msg_len) / (n - 1)))
 		return VERITY_E_INVAL;
 	if (!msgs) /* zero-length messages */
