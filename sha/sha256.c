@@ -240,6 +240,34 @@ static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *sal
 	                  ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
 }
 
+/*
+ * Which implementation hashes the next group when @n messages remain. A
+ * group with at most half of @impl's lanes busy costs as much as a full one,
+ * so it goes to a narrower implementation if one ranks below @impl in the
+ * table (the table is in order of preference) and fits, and a lone message
+ * goes to the single-stream one. A partial group that is more than half
+ * full stays with @impl.
+ */
+static const struct verity_sha256_impl *
+group_impl(const struct verity_sha256_impl *impl, const struct verity_sha256_impl *single, size_t n)
+{
+	size_t i = 0, count = verity_sha256_impl_count();
+
+	if (n >= impl->lanes || 2 * n > impl->lanes)
+		return impl;
+	if (n == 1)
+		return single;
+	while (i < count && verity_sha256_impl_at(i) != impl)
+		i++;
+	for (i++; i < count; i++) {
+		const struct verity_sha256_impl *narrow = verity_sha256_impl_at(i);
+
+		if (narrow->lanes > 1 && narrow->lanes <= n && narrow->cpu_supported())
+			return narrow;
+	}
+	return impl;
+}
+
 int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
@@ -262,9 +290,8 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
 
 	prepare_job(&job, msg_len, salt, salt_len, pos);
 	while (n) {
-		unsigned active = n < impl->lanes ? (unsigned)n : impl->lanes;
-		/* A lone message is faster through a single-stream path. */
-		const struct verity_sha256_impl *use = active == 1 ? single : impl;
+		const struct verity_sha256_impl *use = group_impl(impl, single, n);
+		unsigned active = n < use->lanes ? (unsigned)n : use->lanes;
 
 		hash_group(use, &job, msgs, stride, active, digests);
 		msgs += (size_t)active * stride;
