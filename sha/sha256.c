@@ -206,7 +206,9 @@ static void hash_group(const struct verity_sha256_impl *impl, const struct many_
 		store_digest(digests + i * VERITY_SHA256_DIGEST_SIZE, state[i]);
 }
 
-static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *salt, size_t salt_len,
+/* @single hashes the whole blocks of a prefix salt, once for all messages. */
+static void prepare_job(struct many_job *job, const struct verity_sha256_impl *single,
+                        size_t msg_len, const uint8_t *salt, size_t salt_len,
                         enum verity_salt_position pos)
 {
 	size_t virtual_len;
@@ -222,7 +224,7 @@ static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *sal
 		size_t whole = salt_len / VERITY_SHA256_BLOCK_SIZE;
 
 		if (whole)
-			run_single(verity_sha256_impl_single(), job->start, salt, whole);
+			run_single(single, job->start, salt, whole);
 		job->tail = salt + whole * VERITY_SHA256_BLOCK_SIZE;
 		job->tail_len = salt_len - whole * VERITY_SHA256_BLOCK_SIZE;
 	} else if (salt_len) {
@@ -268,12 +270,17 @@ group_impl(const struct verity_sha256_impl *impl, const struct verity_sha256_imp
 	return impl;
 }
 
-int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
-                                 size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
-                                 size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
+/*
+ * @choose_groups: pick per group with group_impl() (the dispatching entry
+ * point); otherwise every group, full or not, goes through @impl, so that
+ * tests and benchmarks measure exactly that block function.
+ */
+static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups, const uint8_t *msgs,
+                     size_t msg_len, size_t stride, size_t n, const uint8_t *salt, size_t salt_len,
+                     enum verity_salt_position pos, uint8_t *digests)
 {
 	struct many_job job;
-	const struct verity_sha256_impl *single = verity_sha256_impl_single();
+	const struct verity_sha256_impl *single;
 
 	if (n == 0)
 		return 0;
@@ -285,12 +292,12 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
 		return VERITY_E_INVAL;
 	if (!msgs) /* zero-length messages */
 		msgs = digests;
-	if (impl->lanes == 1)
-		single = impl;
+	single = impl->lanes == 1 ? impl : verity_sha256_impl_single();
 
-	prepare_job(&job, msg_len, salt, salt_len, pos);
+	prepare_job(&job, single, msg_len, salt, salt_len, pos);
 	while (n) {
-		const struct verity_sha256_impl *use = group_impl(impl, single, n);
+		const struct verity_sha256_impl *use =
+		    choose_groups ? group_impl(impl, single, n) : impl;
 		unsigned active = n < use->lanes ? (unsigned)n : use->lanes;
 
 		hash_group(use, &job, msgs, stride, active, digests);
@@ -301,10 +308,17 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
 	return 0;
 }
 
+int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
+                                 size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
+                                 size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
+{
+	return hash_many(impl, false, msgs, msg_len, stride, n, salt, salt_len, pos, digests);
+}
+
 int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, size_t n,
                             const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
                             uint8_t *digests)
 {
-	return verity_sha256_hash_many_impl(verity_sha256_impl_many(), msgs, msg_len, stride, n,
-	                                    salt, salt_len, pos, digests);
+	return hash_many(verity_sha256_impl_many(), true, msgs, msg_len, stride, n, salt, salt_len,
+	                 pos, digests);
 }
