@@ -118,17 +118,19 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (params.data_blocks == 0 && params.data_block_size)
+	ret = cli_check_block_sizes(&params);
+	if (ret)
+		goto out;
+	if (params.data_blocks == 0)
 		params.data_blocks = data.size / params.data_block_size;
-	if (params.data_blocks == 0 && params.data_block_size) {
+	if (params.data_blocks == 0) {
 		cli_error("Data device %s is smaller than one data block.", data_path);
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	err = verity_geometry_init(&(struct verity_geometry){0}, &params);
 	if (err) {
-		cli_error("Invalid VERITY parameters: %s.", verity_strerror(err));
-		ret = cli_exit_code(err);
+		ret = cli_parameter_error(err);
 		goto out;
 	}
 	if (data.size / params.data_block_size < params.data_blocks) {

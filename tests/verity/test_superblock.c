@@ -8,9 +8,9 @@
 
 #include "libverity.h"
 
-static const uint8_t salt[32] = {
-    0xe4, 0x8d, 0xa6, 0x09, 0x05, 0x52, 0x04, 0xe8, 0x9a, 0xe5, 0x3b, 0x65, 0x5c, 0xa2, 0x21, 0x6d,
-    0xd9, 0x83, 0xcf, 0x3c, 0xb8, 0x29, 0xf3, 0x4f, 0x63, 0xa2, 0x97, 0xd1, 0x06, 0xd5, 0x3e, 0x2d};
+static const uint8_t salt[32] = {0xe4, 0x8d, 0xa6, 0x09, 0x05, 0x52, 0x04, 0xe8, 0x9a, 0xe5, 0x3b,
+                                 0x65, 0x5c, 0xa2, 0x21, 0x6d, 0xd9, 0x83, 0xcf, 0x3c, 0xb8, 0x29,
+                                 0xf3, 0x4f, 0x63, 0xa2, 0x97, 0xd1, 0x06, 0xd5, 0x3e, 0x2d};
 static const uint8_t uuid[16] = {0x12, 0x34, 0x56, 0x78, 0x12, 0x34, 0x12, 0x34,
                                  0x12, 0x34, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc};
 
@@ -40,15 +40,15 @@ Test(superblock, byte_example_of_the_reference)
 {
 	static const uint8_t head[16] = {0x76, 0x65, 0x72, 0x69, 0x74, 0x79, 0, 0,
 	                                 1,    0,    0,    0,    1,    0,    0, 0};
-	static const uint8_t sizes[24] = {0, 0x10, 0, 0, 0, 0x10, 0, 0, 0, 8, 0, 0,
-	                                  0, 0,    0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t sizes[24] = {0, 0x10, 0, 0, 0,    0x10, 0, 0, 0, 8, 0, 0,
+	                                  0, 0,    0, 0, 0x20, 0,    0, 0, 0, 0, 0, 0};
 	uint8_t sb[VERITY_SUPERBLOCK_SIZE], zeros[168] = {0};
 
 	reference_sb(sb);
 	cr_assert_eq(memcmp(sb, head, 16), 0);
 	cr_assert_eq(memcmp(sb + 16, uuid, 16), 0);
-	cr_assert_eq(memcmp(sb + 32, "sha256\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32),
-	             0);
+	cr_assert_eq(
+	    memcmp(sb + 32, "sha256\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32), 0);
 	cr_assert_eq(memcmp(sb + 64, sizes, 24), 0);
 	cr_assert_eq(memcmp(sb + 88, salt, 32), 0);
 	cr_assert_eq(memcmp(sb + 120, zeros, 168), 0, "unused salt bytes are zero");

@@ -268,8 +268,8 @@ Test(format, cryptsetup_zero_vectors, .timeout = 120)
 {
 	for (size_t i = 0; i < sizeof(zero_vectors) / sizeof(zero_vectors[0]); i++) {
 		uint32_t bs = zero_vectors[i].bs;
-		struct verity_params p = make_params(zero_vectors[i].alg, zero_vectors[i].version, bs,
-		                                     bs, 8388608 / bs, zero_vectors[i].salt);
+		struct verity_params p = make_params(zero_vectors[i].alg, zero_vectors[i].version,
+		                                     bs, bs, 8388608 / bs, zero_vectors[i].salt);
 		struct image img;
 		struct verity_verify_result r;
 
@@ -293,7 +293,8 @@ Test(format, derived_edge_vectors)
 	};
 
 	for (size_t i = 0; i < 3; i++) {
-		struct verity_params p = make_params("sha256", 1, 4096, 4096, v[i].blocks, SALT_HEX);
+		struct verity_params p =
+		    make_params("sha256", 1, 4096, 4096, v[i].blocks, SALT_HEX);
 		struct image img;
 
 		image_build(&img, &p, true, 1);
@@ -333,8 +334,8 @@ static void expect_failure(struct image *img, int err, uint32_t kind, uint32_t l
 	for (unsigned threads = 1; threads <= 4; threads += 3) {
 		struct verity_verify_result r;
 
-		cr_assert_eq(image_verify(img, threads, &r), err, "threads %u: got %d (%s)", threads,
-		             r.error, verity_strerror(r.error));
+		cr_assert_eq(image_verify(img, threads, &r), err, "threads %u: got %d (%s)",
+		             threads, r.error, verity_strerror(r.error));
 		cr_assert_eq(r.error, err);
 		cr_assert_eq(r.kind, kind, "threads %u", threads);
 		cr_assert_eq(r.level, level, "threads %u", threads);
@@ -408,8 +409,7 @@ Test(verify, dirty_padding)
 
 	image_build(&img, &p, false, 1);
 	img.hash[4 * 4096 + 3000] = 0xff;
-	expect_failure(&img, VERITY_E_CORRUPT_PADDING, VERITY_BLOCK_HASH, 0, 4,
-	               4 * 4096 + 44 * 32);
+	expect_failure(&img, VERITY_E_CORRUPT_PADDING, VERITY_BLOCK_HASH, 0, 4, 4 * 4096 + 44 * 32);
 	image_free(&img);
 
 	/* sha1, version 1: 32-byte slots with 12 spare bytes each. */
@@ -642,8 +642,9 @@ Test(layout, overlap_in_one_file)
 Test(errors, every_code_has_a_message)
 {
 	static const int codes[] = {
-	    VERITY_E_CORRUPT_DATA, VERITY_E_CORRUPT_HASH, VERITY_E_CORRUPT_PADDING,
-	    VERITY_E_ROOT_MISMATCH, VERITY_E_AREA_OVERLAP, VERITY_E_SB_ALGORITHM_UNTERMINATED,
+	    VERITY_E_CORRUPT_DATA,          VERITY_E_CORRUPT_HASH,
+	    VERITY_E_CORRUPT_PADDING,       VERITY_E_ROOT_MISMATCH,
+	    VERITY_E_AREA_OVERLAP,          VERITY_E_SB_ALGORITHM_UNTERMINATED,
 	    VERITY_E_SB_BAD_HASH_BLOCK_SIZE};
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
