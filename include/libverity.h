@@ -65,14 +65,16 @@ enum verity_error {
 	VERITY_E_ROOT_MISMATCH = -116,   /* the top block does not match root */
 
 	/* Superblock (-200 .. -299) */
-	VERITY_E_SB_TOO_SHORT = -200,
-	VERITY_E_SB_BAD_MAGIC = -201,
-	VERITY_E_SB_BAD_VERSION = -202,
-	VERITY_E_SB_BAD_HASH_TYPE = -203,
-	VERITY_E_SB_BAD_ALGORITHM = -204,
-	VERITY_E_SB_BAD_BLOCK_SIZE = -205,
-	VERITY_E_SB_BAD_SALT_SIZE = -206,
-	VERITY_E_SB_RESERVED_NONZERO = -207,
+	VERITY_E_SB_TOO_SHORT = -200,              /* fewer than 512 bytes */
+	VERITY_E_SB_BAD_MAGIC = -201,              /* signature is not "verity\0\0" */
+	VERITY_E_SB_BAD_VERSION = -202,            /* version is not 1 */
+	VERITY_E_SB_BAD_HASH_TYPE = -203,          /* hash type not 0 or 1 */
+	VERITY_E_SB_BAD_ALGORITHM = -204,          /* unknown hash algorithm name */
+	VERITY_E_SB_BAD_BLOCK_SIZE = -205,         /* bad data block size */
+	VERITY_E_SB_BAD_SALT_SIZE = -206,          /* salt size over 256 */
+	VERITY_E_SB_RESERVED_NONZERO = -207,       /* padding fields not zero */
+	VERITY_E_SB_ALGORITHM_UNTERMINATED = -208, /* no NUL in the 32 name bytes */
+	VERITY_E_SB_BAD_HASH_BLOCK_SIZE = -209,    /* bad hash block size */
 
 	/* Verified device and kernel table line (-300 .. -399) */
 	VERITY_E_TABLE_SYNTAX = -300,
@@ -134,6 +136,73 @@ struct verity_allocator {
 	void *(*alloc)(void *user_data, size_t size);
 	void (*free)(void *user_data, void *ptr);
 };
+
+/* ------------------------------------------------------------------------ */
+/* Block devices (read-only)                                                 */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * struct verity_bdev - something to read bytes from
+ * @user_data: passed back to @read
+ * @read: read exactly @len bytes at byte @offset into @buf; return 0, or a
+ *        negative VERITY_E_* code (VERITY_E_IO, VERITY_E_SHORT_READ). Never
+ *        called with a range past @size.
+ * @size: bytes readable
+ *
+ * The library never writes through a bdev. Adapters below fill one in; a
+ * caller with its own storage (a bootloader's block layer) fills in its own.
+ */
+struct verity_bdev {
+	void *user_data;
+	int (*read)(void *user_data, uint64_t offset, void *buf, size_t len);
+	uint64_t size;
+};
+
+/**
+ * verity_bdev_read() - checked read through a bdev
+ *
+ * Return: 0; VERITY_E_INVAL for a NULL bdev, callback or buffer;
+ * VERITY_E_RANGE if [offset, offset + len) is not inside the device (also on
+ * overflow); otherwise what the callback returned.
+ */
+int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len);
+
+/**
+ * verity_bdev_from_memory() - a bdev over a caller-owned buffer
+ * @bdev: filled in
+ * @mem_ctx: storage the bdev points at (must outlive @bdev)
+ * @mem: the bytes (must outlive @bdev)
+ * @len: their count
+ *
+ * Return: 0, or VERITY_E_INVAL if @bdev is NULL or @mem is NULL with len > 0.
+ */
+struct verity_memory_bdev {
+	const uint8_t *bytes;
+	size_t len;
+};
+int verity_bdev_from_memory(struct verity_bdev *bdev, struct verity_memory_bdev *mem_ctx,
+                            const void *mem, size_t len);
+
+#ifndef VERITY_FREESTANDING
+/**
+ * verity_bdev_from_fd() - a bdev over an open file descriptor (pread)
+ * @bdev: filled in
+ * @fd_ctx: storage the bdev points at (must outlive @bdev)
+ * @fd: open for reading; not closed by the library
+ * @size: bytes usable, or UINT64_MAX to take the file's (or block device's)
+ *        current size
+ *
+ * Short reads are retried; EINTR is retried; reading past end of file gives
+ * VERITY_E_SHORT_READ, other errors VERITY_E_IO (errno kept in @fd_ctx).
+ * Return: 0, VERITY_E_INVAL, or VERITY_E_IO if the size cannot be found.
+ */
+struct verity_fd_bdev {
+	int fd;
+	int last_errno;
+};
+int verity_bdev_from_fd(struct verity_bdev *bdev, struct verity_fd_bdev *fd_ctx, int fd,
+                        uint64_t size);
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* SHA-256 implementations                                                   */
@@ -241,7 +310,234 @@ uint32_t verity_hash_digest_size(const char *algorithm);
 
 /* ---- tree: format and full verification (issue: hash trees) ---- */
 
+/**
+ * struct verity_writer - where verity_format() writes the hash tree
+ * @user_data: passed back to @write
+ * @write: write @len bytes from @buf at byte @offset of the hash device;
+ *         return 0 or a negative VERITY_E_* code (VERITY_E_IO).
+ *
+ * Blocks are written at their final offsets (the top level lies first on
+ * disk, the leaves last); each offset is written exactly once.
+ */
+struct verity_writer {
+	void *user_data;
+	int (*write)(void *user_data, uint64_t offset, const void *buf, size_t len);
+};
+
+#ifndef VERITY_FREESTANDING
+/**
+ * verity_writer_from_fd() - a writer over an open file descriptor (pwrite)
+ * @writer: filled in
+ * @fd_ctx: storage the writer points at (must outlive @writer)
+ * @fd: open for writing; not closed by the library
+ *
+ * Short writes and EINTR are retried; other failures give VERITY_E_IO with
+ * errno kept in @fd_ctx.
+ * Return: 0, or VERITY_E_INVAL for a NULL pointer or a negative @fd.
+ */
+struct verity_fd_writer {
+	int fd;
+	int last_errno;
+};
+int verity_writer_from_fd(struct verity_writer *writer, struct verity_fd_writer *fd_ctx, int fd);
+#endif
+
+/**
+ * typedef verity_progress_fn - progress report of format and verify
+ * @user_data: the options' @progress_user_data
+ * @done: data bytes processed so far
+ * @total: data bytes in all
+ *
+ * Called from the caller's thread only, in increasing order of @done.
+ */
+typedef void (*verity_progress_fn)(void *user_data, uint64_t done, uint64_t total);
+
+/**
+ * struct verity_tree_options - how verity_format() and verity_verify() run
+ * @allocator: memory hooks; NULL for malloc/free
+ * @threads: worker threads including the caller's; 0 means every online CPU
+ *           in hosted builds (1 in freestanding builds, which have no threads)
+ * @extent_size: data bytes read per call; 0 for the default (256 KiB);
+ *               rounded down to whole data blocks, at least one block
+ * @progress: optional progress callback
+ * @progress_user_data: passed to @progress
+ * @reserved: must be zero
+ *
+ * A NULL options pointer means all defaults. Memory used is about
+ * (2 x @threads) x (one job's leaf hash blocks) + @threads x @extent_size
+ * + one hash block per tree level: it does not grow with the image.
+ */
+struct verity_tree_options {
+	const struct verity_allocator *allocator;
+	unsigned threads;
+	uint32_t extent_size;
+	verity_progress_fn progress;
+	void *progress_user_data;
+	uint64_t reserved[4];
+};
+
+/**
+ * verity_format() - build the hash tree of a data device
+ * @params: tree parameters (hash_start_block included; root digest ignored);
+ *          on success @params->root_digest and root_digest_size are set
+ * @data: the data device; blocks 0 .. data_blocks - 1 are hashed
+ * @hash: where the tree goes: hash blocks hash_start_block .. the tree end.
+ *        Nothing before hash_start_block is written (the superblock is the
+ *        caller's, see verity_superblock_write()).
+ * @opts: NULL for defaults
+ *
+ * Streams the data once, hashing blocks in batches; the output is
+ * byte-identical to `veritysetup format` for the same parameters, zero
+ * padding included.
+ *
+ * Return: 0; a verity_geometry_init() error for bad parameters;
+ * VERITY_E_INVAL for NULL pointers or nonzero reserved options;
+ * VERITY_E_DATA_DEVICE_TOO_SMALL if @data holds fewer than data_blocks blocks;
+ * VERITY_E_NOMEM; VERITY_E_THREAD; or what a @data read or @hash write
+ * returned (VERITY_E_IO, VERITY_E_SHORT_READ).
+ */
+int verity_format(struct verity_params *params, const struct verity_bdev *data,
+                  const struct verity_writer *hash, const struct verity_tree_options *opts);
+
+/* What a failure in struct verity_verify_result is about. */
+enum verity_block_kind {
+	VERITY_BLOCK_NONE = 0, /* no block: success, or a failure before any */
+	VERITY_BLOCK_DATA = 1, /* a data block */
+	VERITY_BLOCK_HASH = 2, /* a hash (tree) block */
+};
+
+/**
+ * struct verity_verify_result - where verity_verify() stopped
+ * @error: 0, or the code verity_verify() returned
+ * @kind: enum verity_block_kind of the failing block
+ * @level: for a hash block, its tree level (0 = leaves); 0 for data
+ * @block: data block index, or absolute hash-device block index
+ * @position: byte offset of the failure on its device, as veritysetup
+ *            reports it: the block's first byte, or for
+ *            VERITY_E_CORRUPT_PADDING the first byte of the spare area
+ *            (unused part of a digest slot, or the tail after the last
+ *            digest) that is not zero
+ * @reserved: zeroed
+ */
+struct verity_verify_result {
+	int error;
+	uint32_t kind;
+	uint32_t level;
+	uint64_t block;
+	uint64_t position;
+	uint64_t reserved[2];
+};
+
+/**
+ * verity_verify() - check a whole image against its root hash
+ * @params: tree parameters with the expected root digest
+ * @data: the data device
+ * @hash: the hash device
+ * @opts: NULL for defaults (in hosted builds: every CPU)
+ * @result: optional; filled in on every return
+ *
+ * Every hash block is read once, checked against its parent (the top block
+ * against the root digest) before anything below it, and its spare area
+ * checked for zeros; every data block is then checked against its leaf
+ * digest. The failure reported is the first in that order, which is also
+ * data-position order: the same whatever @opts->threads is. Stops at it.
+ *
+ * Unlike veritysetup, which checks bottom-up, a changed digest in a hash
+ * block is reported as that hash block (VERITY_E_CORRUPT_HASH), not as the
+ * data block below it.
+ *
+ * Return: 0 if everything matches;
+ * VERITY_E_ROOT_MISMATCH if the top block (or, with one data block, the data
+ * block) does not hash to the root digest;
+ * VERITY_E_CORRUPT_HASH if a hash block does not match its parent's digest;
+ * VERITY_E_CORRUPT_PADDING if a hash block's spare area is not zero (also
+ * when that block mismatches its parent: the padding is then the cause);
+ * VERITY_E_CORRUPT_DATA if a data block does not match its leaf digest;
+ * VERITY_E_BAD_ROOT_DIGEST if root_digest_size is not the digest size;
+ * a verity_geometry_init() error; VERITY_E_INVAL (NULL pointers, nonzero
+ * reserved options); VERITY_E_DATA_DEVICE_TOO_SMALL or
+ * VERITY_E_HASH_DEVICE_TOO_SMALL for a truncated device; VERITY_E_NOMEM;
+ * VERITY_E_THREAD; or what a device read returned (VERITY_E_IO ...).
+ */
+int verity_verify(const struct verity_params *params, const struct verity_bdev *data,
+                  const struct verity_bdev *hash, const struct verity_tree_options *opts,
+                  struct verity_verify_result *result);
+
+/**
+ * verity_check_overlap() - refuse data and hash areas sharing bytes
+ * @params: tree parameters
+ * @hash_area_offset: first byte of the hash area on the shared device: the
+ *                    superblock's offset, or hash_start_block x block size
+ *                    without a superblock
+ *
+ * For data and hash on one device. The data area is bytes
+ * [0, data_blocks x data_block_size), the hash area runs from
+ * @hash_area_offset to the end of the tree.
+ * Return: 0; VERITY_E_AREA_OVERLAP ("Data area overlaps with hash area");
+ * or a verity_geometry_init() error.
+ */
+int verity_check_overlap(const struct verity_params *params, uint64_t hash_area_offset);
+
 /* ---- superblock ---- */
+
+#define VERITY_SUPERBLOCK_SIZE 512
+#define VERITY_UUID_SIZE       16
+
+/**
+ * verity_hash_start_block() - where the tree starts on the hash device
+ * @hash_offset: byte offset of the hash area (veritysetup --hash-offset)
+ * @hash_block_size: hash block size
+ * @superblock: whether a superblock sits at @hash_offset
+ * @start: set to ceil((@hash_offset + 512) / @hash_block_size) with a
+ *         superblock, @hash_offset / @hash_block_size without (as veritysetup)
+ *
+ * Return: 0; VERITY_E_INVAL for a NULL @start; VERITY_E_BAD_HASH_OFFSET if
+ * @hash_offset is not a multiple of 512; VERITY_E_BAD_HASH_BLOCK_SIZE;
+ * VERITY_E_OVERFLOW.
+ */
+int verity_hash_start_block(uint64_t hash_offset, uint32_t hash_block_size, bool superblock,
+                            uint64_t *start);
+
+/**
+ * verity_superblock_parse() - read a veritysetup superblock
+ * @buf: the bytes at the hash offset (untrusted)
+ * @len: bytes available at @buf (512 are used)
+ * @hash_offset: where @buf was read from, to compute hash_start_block
+ * @params: zeroed and filled in on success (root digest left empty);
+ *          data_blocks is taken as stored, 0 included (veritysetup then
+ *          uses the whole data device)
+ * @uuid: optional; the raw 16-byte UUID
+ *
+ * Checks, in this order, each with its own code: length
+ * (VERITY_E_SB_TOO_SHORT), signature (VERITY_E_SB_BAD_MAGIC), version
+ * (VERITY_E_SB_BAD_VERSION), hash type (VERITY_E_SB_BAD_HASH_TYPE),
+ * algorithm name NUL-terminated within 32 bytes
+ * (VERITY_E_SB_ALGORITHM_UNTERMINATED) and known (VERITY_E_SB_BAD_ALGORITHM),
+ * data block size (VERITY_E_SB_BAD_BLOCK_SIZE), hash block size
+ * (VERITY_E_SB_BAD_HASH_BLOCK_SIZE), salt size (VERITY_E_SB_BAD_SALT_SIZE),
+ * padding fields zero (VERITY_E_SB_RESERVED_NONZERO). Like veritysetup,
+ * salt bytes past salt_size are not checked.
+ *
+ * Return: 0, one of the codes above, VERITY_E_INVAL for NULL pointers, or a
+ * verity_hash_start_block() error for @hash_offset.
+ */
+int verity_superblock_parse(const void *buf, size_t len, uint64_t hash_offset,
+                            struct verity_params *params, uint8_t *uuid);
+
+/**
+ * verity_superblock_write() - build a veritysetup superblock
+ * @out: 512 bytes out (all of them written)
+ * @params: hash type, algorithm, block sizes, data blocks and salt
+ * @uuid: the raw 16-byte UUID, or NULL for zeros
+ *
+ * The bytes are those `veritysetup format` writes.
+ * Return: 0; VERITY_E_INVAL for NULL pointers or an algorithm name of 32
+ * bytes or more; VERITY_E_BAD_HASH_TYPE; VERITY_E_BAD_HASH_ALG;
+ * VERITY_E_BAD_DATA_BLOCK_SIZE; VERITY_E_BAD_HASH_BLOCK_SIZE;
+ * VERITY_E_SALT_TOO_LONG.
+ */
+int verity_superblock_write(uint8_t out[VERITY_SUPERBLOCK_SIZE], const struct verity_params *params,
+                            const uint8_t *uuid);
 
 /* ---- verified block device and table line ---- */
 

@@ -42,9 +42,12 @@ static const struct {
     {VERITY_E_SB_BAD_VERSION, "Unsupported VERITY version"},
     {VERITY_E_SB_BAD_HASH_TYPE, "Unsupported VERITY hash type"},
     {VERITY_E_SB_BAD_ALGORITHM, "Superblock hash algorithm not supported"},
-    {VERITY_E_SB_BAD_BLOCK_SIZE, "Unsupported VERITY block size"},
+    {VERITY_E_SB_BAD_BLOCK_SIZE, "Unsupported VERITY block size (data block size)"},
     {VERITY_E_SB_BAD_SALT_SIZE, "VERITY header corrupted: salt size over 256"},
     {VERITY_E_SB_RESERVED_NONZERO, "VERITY header corrupted: reserved bytes not zero"},
+    {VERITY_E_SB_ALGORITHM_UNTERMINATED,
+     "VERITY header corrupted: hash algorithm name not terminated"},
+    {VERITY_E_SB_BAD_HASH_BLOCK_SIZE, "Unsupported VERITY block size (hash block size)"},
     /* Verified device and table line */
     {VERITY_E_TABLE_SYNTAX, "Malformed verity table line"},
     /* Signatures and keyrings */

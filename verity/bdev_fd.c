@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* File-descriptor adapter (hosted builds only). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "verity/util.h"
+
+static int fd_read(void *user_data, uint64_t offset, void *buf, size_t len)
+{
+	struct verity_fd_bdev *ctx = user_data;
+	uint8_t *p = buf;
+
+	while (len) {
+		/* pread takes an off_t; keep every request inside its range. */
+		size_t chunk = len > ((size_t)1 << 30) ? ((size_t)1 << 30) : len;
+		ssize_t got;
+
+		if (offset > (uint64_t)INT64_MAX - chunk)
+			return VERITY_E_OVERFLOW;
+		got = pread(ctx->fd, p, chunk, (off_t)offset);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			ctx->last_errno = errno;
+			return VERITY_E_IO;
+		}
+		if (got == 0)
+			return VERITY_E_SHORT_READ;
+		p += got;
+		len -= (size_t)got;
+		offset += (uint64_t)got;
+	}
+	return 0;
+}
+
+int verity_bdev_from_fd(struct verity_bdev *bdev, struct verity_fd_bdev *fd_ctx, int fd,
+                        uint64_t size)
+{
+	struct stat st;
+
+	if (!bdev || !fd_ctx || fd < 0)
+		return VERITY_E_INVAL;
+	fd_ctx->fd = fd;
+	fd_ctx->last_errno = 0;
+	if (size == UINT64_MAX) {
+		if (fstat(fd, &st) != 0) {
+			fd_ctx->last_errno = errno;
+			return VERITY_E_IO;
+		}
+		if (S_ISBLK(st.st_mode)) {
+			uint64_t bytes = 0;
+
+			if (ioctl(fd, BLKGETSIZE64, &bytes) != 0) {
+				fd_ctx->last_errno = errno;
+				return VERITY_E_IO;
+			}
+			size = bytes;
+		} else if (S_ISREG(st.st_mode)) {
+			size = (uint64_t)st.st_size;
+		} else {
+			return VERITY_E_INVAL;
+		}
+	}
+	bdev->user_data = fd_ctx;
+	bdev->read = fd_read;
+	bdev->size = size;
+	return 0;
+}
