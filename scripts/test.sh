@@ -17,6 +17,13 @@ rm -rf build-asan && mkdir build-asan
 	exit 1
 }
 
+echo "=== AFL++ smoke campaign (a few seconds per target, ASan+UBSan binaries)"
+if command -v afl-fuzz >/dev/null && command -v afl-clang-fast >/dev/null; then
+	FUZZ_OUT=$(mktemp -d) fuzz/run-campaign --sanitizers -j "$jobs" all 4
+else
+	echo "afl-fuzz or afl-clang-fast not installed: skipped"
+fi
+
 echo "=== plain build under valgrind, make distcheck"
 rm -rf build-dist && mkdir build-dist
 (cd build-dist && ../configure --enable-werror >/dev/null &&
