@@ -36,7 +36,10 @@ echo "    ($(($(date +%s) - start)) s so far)"
 
 echo "=== 1/4 (cont.) AFL++ smoke campaign: a few seconds per target, ASan+UBSan"
 if command -v afl-fuzz >/dev/null && command -v afl-clang-fast >/dev/null; then
-	FUZZ_OUT=$(mktemp -d) fuzz/run-campaign --sanitizers -j "$jobs" all 4
+	smoke_out=$(mktemp -d)
+	FUZZ_OUT=$smoke_out fuzz/run-campaign --sanitizers -j "$jobs" all 4 ||
+		{ echo "findings kept in $smoke_out"; exit 1; }
+	rm -rf "$smoke_out"
 else
 	echo "    afl-fuzz or afl-clang-fast not installed: skipped"
 fi
