@@ -65,20 +65,54 @@ enum verity_error {
 	VERITY_E_ROOT_MISMATCH = -116,   /* the top block does not match root */
 
 	/* Superblock (-200 .. -299) */
-	VERITY_E_SB_TOO_SHORT = -200,
-	VERITY_E_SB_BAD_MAGIC = -201,
-	VERITY_E_SB_BAD_VERSION = -202,
-	VERITY_E_SB_BAD_HASH_TYPE = -203,
-	VERITY_E_SB_BAD_ALGORITHM = -204,
-	VERITY_E_SB_BAD_BLOCK_SIZE = -205,
-	VERITY_E_SB_BAD_SALT_SIZE = -206,
-	VERITY_E_SB_RESERVED_NONZERO = -207,
+	VERITY_E_SB_TOO_SHORT = -200,              /* fewer than 512 bytes */
+	VERITY_E_SB_BAD_MAGIC = -201,              /* signature is not "verity\0\0" */
+	VERITY_E_SB_BAD_VERSION = -202,            /* version is not 1 */
+	VERITY_E_SB_BAD_HASH_TYPE = -203,          /* hash type not 0 or 1 */
+	VERITY_E_SB_BAD_ALGORITHM = -204,          /* unknown hash algorithm name */
+	VERITY_E_SB_BAD_BLOCK_SIZE = -205,         /* bad data block size */
+	VERITY_E_SB_BAD_SALT_SIZE = -206,          /* salt size over 256 */
+	VERITY_E_SB_RESERVED_NONZERO = -207,       /* padding fields not zero */
+	VERITY_E_SB_ALGORITHM_UNTERMINATED = -208, /* no NUL in the 32 name bytes */
+	VERITY_E_SB_BAD_HASH_BLOCK_SIZE = -209,    /* bad hash block size */
 
 	/* Verified device and kernel table line (-300 .. -399) */
 	VERITY_E_TABLE_SYNTAX = -300,
 
 	/* Signatures and keyrings (-400 .. -499) */
 	VERITY_E_SIG_MALFORMED = -400,
+	VERITY_E_SIG_TOO_LARGE = -401,          /* over the size cap (32767 bytes) */
+	VERITY_E_SIG_TRAILING_DATA = -402,      /* bytes after the ContentInfo */
+	VERITY_E_SIG_BER = -403,                /* BER-only encoding (indefinite length) */
+	VERITY_E_SIG_NOT_SIGNED_DATA = -404,    /* ContentInfo type is not signedData */
+	VERITY_E_SIG_BAD_VERSION = -405,        /* SignedData/SignerInfo version unknown */
+	VERITY_E_SIG_VERSION_MISMATCH = -406,   /* SignerInfo version vs SignedData/sid */
+	VERITY_E_SIG_NOT_DETACHED = -407,       /* eContent present */
+	VERITY_E_SIG_WRONG_CONTENT_TYPE = -408, /* eContentType/contentType not data */
+	VERITY_E_SIG_NO_SIGNERS = -409,
+	VERITY_E_SIG_LIMIT = -410,               /* too many signers or certificates */
+	VERITY_E_SIG_UNSUPPORTED_DIGEST = -411,  /* digest algorithm not accepted */
+	VERITY_E_SIG_SHA1_DISABLED = -412,       /* SHA-1 refused by policy */
+	VERITY_E_SIG_UNSUPPORTED_SIG_ALG = -413, /* e.g. sha256WithRSAEncryption */
+	VERITY_E_SIG_RSA_PSS_DISABLED = -414,    /* RSA-PSS refused by policy */
+	VERITY_E_SIG_ALG_DIGEST_MISMATCH = -415, /* ecdsa-with-SHAx vs digestAlgorithm */
+	VERITY_E_SIG_INCONSISTENT_ATTRS = -416,  /* signed attributes in some signers */
+	VERITY_E_SIG_MISSING_ATTR = -417,        /* contentType or messageDigest absent */
+	VERITY_E_SIG_REPEATED_ATTR = -418,       /* repeated or multi-valued attribute */
+	VERITY_E_SIG_FORBIDDEN_ATTR = -419,      /* e.g. smimeCapabilities */
+	VERITY_E_SIG_DIGEST_MISMATCH = -420,     /* messageDigest != H(content) */
+	VERITY_E_SIG_SIGNING_TIME = -421,        /* signingTime outside cert validity */
+	VERITY_E_SIG_BAD_CERT = -422,            /* embedded certificate unparsable */
+	VERITY_E_SIG_KEY_UNSUPPORTED = -423,     /* key type, curve or size refused */
+	VERITY_E_SIG_BAD_SIGNATURE = -424,       /* signature does not verify */
+	VERITY_E_SIG_UNTRUSTED = -425,           /* no signer reaches a trusted cert */
+	VERITY_E_KEYRING_BAD_CERT = -426,        /* trusted certificate unparsable */
+	VERITY_E_KEYRING_EMPTY = -427,           /* no active certificate found */
+	VERITY_E_KEYRING_BAD_DTB = -428,         /* device tree fails fdt_check_full */
+	VERITY_E_KEYRING_DTB_NO_NODE = -429,     /* no container node in the tree */
+	VERITY_E_KEYRING_DTB_PROPERTY = -430,    /* missing or malformed property */
+	VERITY_E_DT_BAD_PARAMS = -431,           /* FIT dm-verity node malformed */
+	VERITY_E_KEYRING_FINGERPRINT = -432,     /* sha256-fingerprint does not match */
 };
 
 /**
@@ -276,11 +310,464 @@ uint32_t verity_hash_digest_size(const char *algorithm);
 
 /* ---- tree: format and full verification (issue: hash trees) ---- */
 
+/**
+ * struct verity_writer - where verity_format() writes the hash tree
+ * @user_data: passed back to @write
+ * @write: write @len bytes from @buf at byte @offset of the hash device;
+ *         return 0 or a negative VERITY_E_* code (VERITY_E_IO).
+ *
+ * Blocks are written at their final offsets (the top level lies first on
+ * disk, the leaves last); each offset is written exactly once.
+ */
+struct verity_writer {
+	void *user_data;
+	int (*write)(void *user_data, uint64_t offset, const void *buf, size_t len);
+};
+
+#ifndef VERITY_FREESTANDING
+/**
+ * verity_writer_from_fd() - a writer over an open file descriptor (pwrite)
+ * @writer: filled in
+ * @fd_ctx: storage the writer points at (must outlive @writer)
+ * @fd: open for writing; not closed by the library
+ *
+ * Short writes and EINTR are retried; other failures give VERITY_E_IO with
+ * errno kept in @fd_ctx.
+ * Return: 0, or VERITY_E_INVAL for a NULL pointer or a negative @fd.
+ */
+struct verity_fd_writer {
+	int fd;
+	int last_errno;
+};
+int verity_writer_from_fd(struct verity_writer *writer, struct verity_fd_writer *fd_ctx, int fd);
+#endif
+
+/**
+ * typedef verity_progress_fn - progress report of format and verify
+ * @user_data: the options' @progress_user_data
+ * @done: data bytes processed so far
+ * @total: data bytes in all
+ *
+ * Called from the caller's thread only, in increasing order of @done.
+ */
+typedef void (*verity_progress_fn)(void *user_data, uint64_t done, uint64_t total);
+
+/**
+ * struct verity_tree_options - how verity_format() and verity_verify() run
+ * @allocator: memory hooks; NULL for malloc/free
+ * @threads: worker threads including the caller's; 0 means every online CPU
+ *           in hosted builds (1 in freestanding builds, which have no threads)
+ * @extent_size: data bytes read per call; 0 for the default (256 KiB);
+ *               rounded down to whole data blocks, at least one block
+ * @progress: optional progress callback
+ * @progress_user_data: passed to @progress
+ * @reserved: must be zero
+ *
+ * A NULL options pointer means all defaults. Memory used is about
+ * (2 x @threads) x (one job's leaf hash blocks) + @threads x @extent_size
+ * + one hash block per tree level: it does not grow with the image.
+ */
+struct verity_tree_options {
+	const struct verity_allocator *allocator;
+	unsigned threads;
+	uint32_t extent_size;
+	verity_progress_fn progress;
+	void *progress_user_data;
+	uint64_t reserved[4];
+};
+
+/**
+ * verity_format() - build the hash tree of a data device
+ * @params: tree parameters (hash_start_block included; root digest ignored);
+ *          on success @params->root_digest and root_digest_size are set
+ * @data: the data device; blocks 0 .. data_blocks - 1 are hashed
+ * @hash: where the tree goes: hash blocks hash_start_block .. the tree end.
+ *        Nothing before hash_start_block is written (the superblock is the
+ *        caller's, see verity_superblock_write()).
+ * @opts: NULL for defaults
+ *
+ * Streams the data once, hashing blocks in batches; the output is
+ * byte-identical to `veritysetup format` for the same parameters, zero
+ * padding included.
+ *
+ * Return: 0; a verity_geometry_init() error for bad parameters;
+ * VERITY_E_INVAL for NULL pointers or nonzero reserved options;
+ * VERITY_E_DATA_DEVICE_TOO_SMALL if @data holds fewer than data_blocks blocks;
+ * VERITY_E_NOMEM; VERITY_E_THREAD; or what a @data read or @hash write
+ * returned (VERITY_E_IO, VERITY_E_SHORT_READ).
+ */
+int verity_format(struct verity_params *params, const struct verity_bdev *data,
+                  const struct verity_writer *hash, const struct verity_tree_options *opts);
+
+/* What a failure in struct verity_verify_result is about. */
+enum verity_block_kind {
+	VERITY_BLOCK_NONE = 0, /* no block: success, or a failure before any */
+	VERITY_BLOCK_DATA = 1, /* a data block */
+	VERITY_BLOCK_HASH = 2, /* a hash (tree) block */
+};
+
+/**
+ * struct verity_verify_result - where verity_verify() stopped
+ * @error: 0, or the code verity_verify() returned
+ * @kind: enum verity_block_kind of the failing block
+ * @level: for a hash block, its tree level (0 = leaves); 0 for data
+ * @block: data block index, or absolute hash-device block index
+ * @position: byte offset of the failure on its device, as veritysetup
+ *            reports it: the block's first byte, or for
+ *            VERITY_E_CORRUPT_PADDING the first byte of the spare area
+ *            (unused part of a digest slot, or the tail after the last
+ *            digest) that is not zero
+ * @reserved: zeroed
+ */
+struct verity_verify_result {
+	int error;
+	uint32_t kind;
+	uint32_t level;
+	uint64_t block;
+	uint64_t position;
+	uint64_t reserved[2];
+};
+
+/**
+ * verity_verify() - check a whole image against its root hash
+ * @params: tree parameters with the expected root digest
+ * @data: the data device
+ * @hash: the hash device
+ * @opts: NULL for defaults (in hosted builds: every CPU)
+ * @result: optional; filled in on every return
+ *
+ * Every hash block is read once, checked against its parent (the top block
+ * against the root digest) before anything below it, and its spare area
+ * checked for zeros; every data block is then checked against its leaf
+ * digest. The failure reported is the first in that order, which is also
+ * data-position order: the same whatever @opts->threads is. Stops at it.
+ *
+ * Unlike veritysetup, which checks bottom-up, a changed digest in a hash
+ * block is reported as that hash block (VERITY_E_CORRUPT_HASH), not as the
+ * data block below it.
+ *
+ * Return: 0 if everything matches;
+ * VERITY_E_ROOT_MISMATCH if the top block (or, with one data block, the data
+ * block) does not hash to the root digest;
+ * VERITY_E_CORRUPT_HASH if a hash block does not match its parent's digest;
+ * VERITY_E_CORRUPT_PADDING if a hash block's spare area is not zero (also
+ * when that block mismatches its parent: the padding is then the cause);
+ * VERITY_E_CORRUPT_DATA if a data block does not match its leaf digest;
+ * VERITY_E_BAD_ROOT_DIGEST if root_digest_size is not the digest size;
+ * a verity_geometry_init() error; VERITY_E_INVAL (NULL pointers, nonzero
+ * reserved options); VERITY_E_DATA_DEVICE_TOO_SMALL or
+ * VERITY_E_HASH_DEVICE_TOO_SMALL for a truncated device; VERITY_E_NOMEM;
+ * VERITY_E_THREAD; or what a device read returned (VERITY_E_IO ...).
+ */
+int verity_verify(const struct verity_params *params, const struct verity_bdev *data,
+                  const struct verity_bdev *hash, const struct verity_tree_options *opts,
+                  struct verity_verify_result *result);
+
+/**
+ * verity_check_overlap() - refuse data and hash areas sharing bytes
+ * @params: tree parameters
+ * @hash_area_offset: first byte of the hash area on the shared device: the
+ *                    superblock's offset, or hash_start_block x block size
+ *                    without a superblock
+ *
+ * For data and hash on one device. The data area is bytes
+ * [0, data_blocks x data_block_size), the hash area runs from
+ * @hash_area_offset to the end of the tree.
+ * Return: 0; VERITY_E_AREA_OVERLAP ("Data area overlaps with hash area");
+ * or a verity_geometry_init() error.
+ */
+int verity_check_overlap(const struct verity_params *params, uint64_t hash_area_offset);
+
 /* ---- superblock ---- */
+
+#define VERITY_SUPERBLOCK_SIZE 512
+#define VERITY_UUID_SIZE       16
+
+/**
+ * verity_hash_start_block() - where the tree starts on the hash device
+ * @hash_offset: byte offset of the hash area (veritysetup --hash-offset)
+ * @hash_block_size: hash block size
+ * @superblock: whether a superblock sits at @hash_offset
+ * @start: set to ceil((@hash_offset + 512) / @hash_block_size) with a
+ *         superblock, @hash_offset / @hash_block_size without (as veritysetup)
+ *
+ * Return: 0; VERITY_E_INVAL for a NULL @start; VERITY_E_BAD_HASH_OFFSET if
+ * @hash_offset is not a multiple of 512; VERITY_E_BAD_HASH_BLOCK_SIZE;
+ * VERITY_E_OVERFLOW.
+ */
+int verity_hash_start_block(uint64_t hash_offset, uint32_t hash_block_size, bool superblock,
+                            uint64_t *start);
+
+/**
+ * verity_superblock_parse() - read a veritysetup superblock
+ * @buf: the bytes at the hash offset (untrusted)
+ * @len: bytes available at @buf (512 are used)
+ * @hash_offset: where @buf was read from, to compute hash_start_block
+ * @params: zeroed and filled in on success (root digest left empty);
+ *          data_blocks is taken as stored, 0 included (veritysetup then
+ *          uses the whole data device)
+ * @uuid: optional; the raw 16-byte UUID
+ *
+ * Checks, in this order, each with its own code: length
+ * (VERITY_E_SB_TOO_SHORT), signature (VERITY_E_SB_BAD_MAGIC), version
+ * (VERITY_E_SB_BAD_VERSION), hash type (VERITY_E_SB_BAD_HASH_TYPE),
+ * algorithm name NUL-terminated within 32 bytes
+ * (VERITY_E_SB_ALGORITHM_UNTERMINATED) and known (VERITY_E_SB_BAD_ALGORITHM),
+ * data block size (VERITY_E_SB_BAD_BLOCK_SIZE), hash block size
+ * (VERITY_E_SB_BAD_HASH_BLOCK_SIZE), salt size (VERITY_E_SB_BAD_SALT_SIZE),
+ * padding fields zero (VERITY_E_SB_RESERVED_NONZERO). Like veritysetup,
+ * salt bytes past salt_size are not checked.
+ *
+ * Return: 0, one of the codes above, VERITY_E_INVAL for NULL pointers, or a
+ * verity_hash_start_block() error for @hash_offset.
+ */
+int verity_superblock_parse(const void *buf, size_t len, uint64_t hash_offset,
+                            struct verity_params *params, uint8_t *uuid);
+
+/**
+ * verity_superblock_write() - build a veritysetup superblock
+ * @out: 512 bytes out (all of them written)
+ * @params: hash type, algorithm, block sizes, data blocks and salt
+ * @uuid: the raw 16-byte UUID, or NULL for zeros
+ *
+ * The bytes are those `veritysetup format` writes.
+ * Return: 0; VERITY_E_INVAL for NULL pointers or an algorithm name of 32
+ * bytes or more; VERITY_E_BAD_HASH_TYPE; VERITY_E_BAD_HASH_ALG;
+ * VERITY_E_BAD_DATA_BLOCK_SIZE; VERITY_E_BAD_HASH_BLOCK_SIZE;
+ * VERITY_E_SALT_TOO_LONG.
+ */
+int verity_superblock_write(uint8_t out[VERITY_SUPERBLOCK_SIZE], const struct verity_params *params,
+                            const uint8_t *uuid);
 
 /* ---- verified block device and table line ---- */
 
 /* ---- signatures and keyrings ---- */
+
+/*
+ * Root-hash signatures as the Linux kernel's dm-verity checks them: a
+ * detached PKCS#7/CMS SignedData (DER) over the root hash as lowercase hex,
+ * no newline. Acceptance rules follow the kernel (see docs/signatures.md);
+ * verification never reads the clock.
+ */
+
+/* Upper bound of a signature, as the kernel's user-key payload limit. */
+#define VERITY_SIG_MAX_SIZE 32767u
+
+/* Flags of struct verity_sig_options. */
+#define VERITY_SIG_ALLOW_SHA1    (1u << 0) /* accept SHA-1 digests (off: insecure) */
+#define VERITY_SIG_ALLOW_RSA_PSS (1u << 1) /* accept RSASSA-PSS (the kernel refuses) */
+
+/**
+ * struct verity_sig_options - verification policy; zero means the defaults
+ * @flags: VERITY_SIG_ALLOW_* bits; 0 = SHA-256/384/512 only, no RSA-PSS
+ * @max_size: largest signature accepted in bytes; 0 or anything above
+ *            VERITY_SIG_MAX_SIZE means VERITY_SIG_MAX_SIZE
+ * @reserved: must be zero
+ */
+struct verity_sig_options {
+	uint32_t flags;
+	uint32_t max_size;
+	uint32_t reserved[6];
+};
+
+/**
+ * struct verity_sig_result - what a verification found, for messages
+ * @error: the value returned by verity_sig_verify()
+ * @offset: byte offset in the signature of the element at fault, or -1
+ * @signer: index of the SignerInfo at fault, or -1
+ * @signer_count: number of SignerInfos parsed
+ * @trusted_signer: index of the first signer that reached a trusted
+ *                  certificate (success), or -1
+ * @trusted_name: name of that trusted certificate (key-name-hint, file name
+ *                or subject), empty otherwise
+ * @detail: NUL-terminated English detail, e.g. the field that is malformed
+ */
+struct verity_sig_result {
+	int error;
+	long offset;
+	int signer;
+	unsigned signer_count;
+	int trusted_signer;
+	char trusted_name[128];
+	char detail[256];
+};
+
+/* A set of trusted X.509 certificates (opaque). */
+struct verity_keyring;
+
+/**
+ * verity_keyring_new() - create an empty keyring
+ * @keyring: receives the new keyring, to be freed with verity_keyring_free()
+ *
+ * With mbedTLS built for PSA crypto this also initialises PSA.
+ * Return: 0, VERITY_E_INVAL or VERITY_E_NOMEM.
+ */
+int verity_keyring_new(struct verity_keyring **keyring);
+
+/** verity_keyring_free() - free a keyring; NULL is allowed. */
+void verity_keyring_free(struct verity_keyring *keyring);
+
+/**
+ * verity_keyring_count() - number of certificates in a keyring
+ * Return: the count; 0 for NULL.
+ */
+size_t verity_keyring_count(const struct verity_keyring *keyring);
+
+/**
+ * verity_keyring_name() - name of certificate @index (for logs)
+ * Return: a string owned by the keyring, or NULL if @index is out of range.
+ */
+const char *verity_keyring_name(const struct verity_keyring *keyring, size_t index);
+
+/**
+ * verity_keyring_error() - detail of the last failed verity_keyring_add_*()
+ *
+ * Names the file, directory entry or device-tree node at fault.
+ * Return: a string owned by the keyring (empty if none); never NULL.
+ */
+const char *verity_keyring_error(const struct verity_keyring *keyring);
+
+/**
+ * verity_keyring_add_der() - add one DER certificate from memory
+ * @keyring: the keyring
+ * @der: exactly one DER X.509 certificate, nothing after it
+ * @len: bytes at @der
+ * @name: name for logs, or NULL to use the certificate's subject
+ *
+ * The bytes are copied. All-or-nothing: on error the keyring is unchanged.
+ * Return: 0, VERITY_E_INVAL, VERITY_E_NOMEM or VERITY_E_KEYRING_BAD_CERT.
+ */
+int verity_keyring_add_der(struct verity_keyring *keyring, const uint8_t *der, size_t len,
+                           const char *name);
+
+/**
+ * verity_keyring_add_buffer() - add certificates from PEM or DER in memory
+ * @keyring: the keyring
+ * @buf: one DER certificate, or PEM text with one or more CERTIFICATE blocks
+ * @len: bytes at @buf
+ * @name: name for logs (suffixed "#N" for the Nth PEM block), or NULL
+ *
+ * All-or-nothing: on error the keyring is unchanged.
+ * Return: 0, VERITY_E_INVAL, VERITY_E_NOMEM or VERITY_E_KEYRING_BAD_CERT.
+ */
+int verity_keyring_add_buffer(struct verity_keyring *keyring, const uint8_t *buf, size_t len,
+                              const char *name);
+
+/**
+ * verity_keyring_add_file() - add the certificates of a PEM or DER file
+ * @keyring: the keyring
+ * @path: file name (at most 1 MiB)
+ *
+ * Return: 0, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_IO or
+ * VERITY_E_KEYRING_BAD_CERT.
+ */
+int verity_keyring_add_file(struct verity_keyring *keyring, const char *path);
+
+/**
+ * verity_keyring_add_dir() - add every *.crt, *.pem and *.der file of @dir
+ * @keyring: the keyring
+ * @dir: directory name; not recursive; files are read in name order
+ *
+ * Return: 0, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_IO,
+ * VERITY_E_KEYRING_BAD_CERT or VERITY_E_KEYRING_EMPTY (no such file).
+ */
+int verity_keyring_add_dir(struct verity_keyring *keyring, const char *dir);
+
+/**
+ * verity_keyring_add_dtb() - add the certificates of a device tree blob
+ * @keyring: the keyring
+ * @blob: flattened device tree; checked with fdt_check_full() first
+ * @size: bytes at @blob (the header's totalsize must fit in it)
+ * @path: container node path, or NULL for every node compatible with
+ *        "libverity,dm-verity-keys"
+ *
+ * Binding: docs/devicetree-binding.md. Each subnode whose status is absent
+ * or "okay" contributes its x509-certificate property (one DER certificate);
+ * key-name-hint names it; an optional sha256-fingerprint must match.
+ * All-or-nothing: on error the keyring is unchanged.
+ * Return: 0, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_KEYRING_BAD_DTB,
+ * VERITY_E_KEYRING_DTB_NO_NODE, VERITY_E_KEYRING_DTB_PROPERTY,
+ * VERITY_E_KEYRING_BAD_CERT, VERITY_E_KEYRING_FINGERPRINT or
+ * VERITY_E_KEYRING_EMPTY (no active certificate).
+ */
+int verity_keyring_add_dtb(struct verity_keyring *keyring, const void *blob, size_t size,
+                           const char *path);
+
+/**
+ * verity_root_hex() - format a binary root digest as the signed string
+ * @digest: the root digest
+ * @digest_len: 1 .. VERITY_MAX_DIGEST_SIZE bytes
+ * @out: receives lowercase hex and a NUL
+ * @out_size: at least 2 * @digest_len + 1
+ *
+ * Return: 0 or VERITY_E_INVAL.
+ */
+int verity_root_hex(const uint8_t *digest, size_t digest_len, char *out, size_t out_size);
+
+/**
+ * verity_sig_verify() - check a root-hash signature
+ * @keyring: trusted certificates
+ * @sig: DER PKCS#7/CMS ContentInfo (detached SignedData)
+ * @sig_len: bytes at @sig
+ * @root_hex: the signed string: lowercase hex, even length, at most
+ *            2 * VERITY_MAX_DIGEST_SIZE characters, no newline
+ * @options: policy, or NULL for the defaults
+ * @result: optional; filled in on success and failure
+ *
+ * Every signer must parse and use accepted algorithms; every signer whose
+ * certificate is embedded must verify with it; and at least one signer must
+ * verify with a keyring certificate found by issuer and serial number (or
+ * subject key identifier), or through a chain of embedded certificates
+ * ending at a certificate signed by a keyring certificate.
+ *
+ * Return: 0 when trusted; VERITY_E_INVAL (NULL arguments, reserved fields),
+ * VERITY_E_BAD_HEX (@root_hex not lowercase hex), VERITY_E_NOMEM, or one of
+ * the VERITY_E_SIG_* codes: MALFORMED, TOO_LARGE, TRAILING_DATA, BER,
+ * NOT_SIGNED_DATA, BAD_VERSION, VERSION_MISMATCH, NOT_DETACHED,
+ * WRONG_CONTENT_TYPE, NO_SIGNERS, LIMIT, UNSUPPORTED_DIGEST, SHA1_DISABLED,
+ * UNSUPPORTED_SIG_ALG, RSA_PSS_DISABLED, ALG_DIGEST_MISMATCH,
+ * INCONSISTENT_ATTRS, MISSING_ATTR, REPEATED_ATTR, FORBIDDEN_ATTR,
+ * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (no trusted
+ * signer, and some signer's key was refused), BAD_SIGNATURE, UNTRUSTED.
+ */
+int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig, size_t sig_len,
+                      const char *root_hex, const struct verity_sig_options *options,
+                      struct verity_sig_result *result);
+
+/**
+ * verity_sig_verify_digest() - verity_sig_verify() over a binary root digest
+ * @digest: root digest, formatted with verity_root_hex() before checking
+ * @digest_len: 1 .. VERITY_MAX_DIGEST_SIZE
+ *
+ * Other arguments and return values as verity_sig_verify().
+ */
+int verity_sig_verify_digest(const struct verity_keyring *keyring, const uint8_t *sig,
+                             size_t sig_len, const uint8_t *digest, size_t digest_len,
+                             const struct verity_sig_options *options,
+                             struct verity_sig_result *result);
+
+/* Flags read from a U-Boot FIT dm-verity node (booleans of the same names). */
+#define VERITY_FIT_RESTART_ON_CORRUPTION (1u << 0)
+#define VERITY_FIT_PANIC_ON_CORRUPTION   (1u << 1)
+#define VERITY_FIT_RESTART_ON_ERROR      (1u << 2)
+#define VERITY_FIT_PANIC_ON_ERROR        (1u << 3)
+#define VERITY_FIT_CHECK_AT_MOST_ONCE    (1u << 4)
+
+/**
+ * verity_params_from_fit() - read a U-Boot FIT "dm-verity" node
+ * @blob: flattened device tree (checked with fdt_check_full() first)
+ * @size: bytes at @blob
+ * @path: path of the dm-verity node, e.g. "/images/rootfs/dm-verity"
+ * @params: filled in (hash_type 1, algorithm, block sizes, data_blocks,
+ *          hash_start_block, salt, root digest)
+ * @flags: receives VERITY_FIT_* bits; may be NULL
+ *
+ * Return: 0, VERITY_E_INVAL, VERITY_E_KEYRING_BAD_DTB,
+ * VERITY_E_KEYRING_DTB_NO_NODE, VERITY_E_DT_BAD_PARAMS (a property missing,
+ * of the wrong size, or out of range) or VERITY_E_BAD_HASH_ALG.
+ */
+int verity_params_from_fit(const void *blob, size_t size, const char *path,
+                           struct verity_params *params, uint32_t *flags);
 
 #ifdef __cplusplus
 }
