@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Trusted certificates of the signature harnesses, embedded at build time
- * from fuzz/fixtures/*.der by fuzz/embed-fixtures.sh. fuzz/make-seeds
+ * from fuzz/fixtures/ by fuzz/embed-fixtures.sh. fuzz/make-seeds
  * creates them together with the seed signatures, which they verify.
  */
 #ifndef VERITY_FUZZ_FIXTURES_H

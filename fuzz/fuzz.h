@@ -28,6 +28,22 @@ _Noreturn static inline void fuzz_fail(const char *file, int line, const char *w
 	abort();
 }
 
+/* FUZZ_VERBOSE=1 in the environment: harnesses say what each input did. */
+static inline bool fuzz_verbose(void)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	return verbose;
+}
+
+#define FUZZ_LOG(...)                                 \
+	do {                                          \
+		if (fuzz_verbose())                   \
+			fprintf(stderr, __VA_ARGS__); \
+	} while (0)
+
 #define FUZZ_CHECK(cond)                                      \
 	do {                                                  \
 		if (!(cond))                                  \

@@ -51,6 +51,8 @@ static void check_keyring(const uint8_t *data, size_t size)
 
 	FUZZ_CHECK(verity_keyring_new(&keyring) == 0);
 	ret = verity_keyring_add_dtb(keyring, data, size, NULL);
+	FUZZ_LOG("dtb keyring: %d (%s) %s\n", ret, verity_strerror(ret),
+	         verity_keyring_error(keyring));
 	FUZZ_CHECK(ret == 0 || keyring_error(ret));
 	FUZZ_CHECK(verity_keyring_error(keyring) != NULL);
 	count = verity_keyring_count(keyring);
@@ -68,6 +70,7 @@ static void check_keyring(const uint8_t *data, size_t size)
 	/* Certificates that came from the tree, used for real. */
 	ret = verity_sig_verify(keyring, fuzz_fixture_rsa_canonical, fuzz_fixture_rsa_canonical_len,
 	                        FUZZ_SIGNED_ROOT, NULL, &result);
+	FUZZ_LOG("dtb keyring: %zu certificates; signature: %d\n", count, ret);
 	FUZZ_CHECK(result.error == ret);
 	FUZZ_CHECK(ret != 0 || (result.trusted_signer == 0 && result.trusted_name[0] != '\0'));
 	verity_keyring_free(keyring);
@@ -80,6 +83,7 @@ static void check_fit(const uint8_t *data, size_t size)
 	int ret;
 
 	ret = verity_params_from_fit(data, size, FIT_NODE, &params, &flags);
+	FUZZ_LOG("dtb fit: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
 		FUZZ_CHECK(ret == VERITY_E_KEYRING_BAD_DTB || ret == VERITY_E_KEYRING_DTB_NO_NODE ||
 		           ret == VERITY_E_DT_BAD_PARAMS || ret == VERITY_E_BAD_HASH_ALG ||

@@ -91,6 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&result, 0xa5, sizeof(result));
 		ret = verity_sig_verify(trusted, data, size, FUZZ_SIGNED_ROOT, &opts, &result);
 	}
+	FUZZ_LOG("pkcs7: %d (%s) signers %u trusted %d: %s\n", ret, verity_strerror(ret),
+	         result.signer_count, result.trusted_signer, result.detail);
 	FUZZ_CHECK(ret == 0 || documented_error(ret));
 	FUZZ_CHECK(result.error == ret);
 	FUZZ_CHECK(memchr(result.detail, 0, sizeof(result.detail)) != NULL);

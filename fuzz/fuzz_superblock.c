@@ -42,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= VERITY_SUPERBLOCK_SIZE + 8)
 		hash_offset = le(data + VERITY_SUPERBLOCK_SIZE, 8);
 	ret = verity_superblock_parse(data, size, hash_offset, &params, uuid);
+	FUZZ_LOG("superblock: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
 		FUZZ_CHECK(
 		    (ret <= VERITY_E_SB_TOO_SHORT && ret >= VERITY_E_SB_BAD_HASH_BLOCK_SIZE) ||

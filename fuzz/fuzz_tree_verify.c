@@ -87,6 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(ret == 0 && result.error == 0);
 
 	ret = verify(&img, &img.bad_params, img.bad_data, img.bad_hash, threads, &result);
+	FUZZ_LOG("tree_verify: %s %u levels, %llu blocks, corrupted: %d (%s) kind %u block %llu\n",
+	         img.params.algorithm, img.geo.levels, (unsigned long long)img.params.data_blocks,
+	         ret, verity_strerror(ret), result.kind, (unsigned long long)result.block);
 	FUZZ_CHECK((ret == 0) == !fuzz_image_anything_changed(&img));
 	if (ret != 0) {
 		check_failure(&img, ret, &result);
