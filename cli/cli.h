@@ -152,6 +152,12 @@ void cli_image_close(struct cli_image *img);
 /* Tree parameters from the options alone (--hash, --format, sizes, salt). */
 int cli_params_from_options(struct verity_params *params, const struct cli_options *opts);
 
+/* Print veritysetup's message for a parameter error and ours. Return: exit code. */
+int cli_parameter_error(int err);
+
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+int cli_check_block_sizes(const struct verity_params *params);
+
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
 
