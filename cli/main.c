@@ -1,27 +1,117 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image: a drop-in for veritysetup's userspace commands. */
-#include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
-#include "libverity.h"
 
-static void usage(FILE *out)
+const char *cli_program = "verify-image";
+
+/* One line per subcommand. */
+static const struct cli_command *const commands[] = {
+    &cli_cmd_format,
+    &cli_cmd_verify,
+    &cli_cmd_dump,
+    &cli_cmd_sig,
+};
+
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+/* Shown in every subcommand's help. */
+static const char *const common_options[] = {"verbose", "debug",   "batch-mode", "json",
+                                             "help",    "version", NULL};
+
+static void print_version(void)
 {
-	fprintf(out, "Usage: verify-image [--version] [--help] <command> [options]\n");
+	printf("verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
+	       verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "Usage: verify-image [OPTION...] <action> <action-specific>\n");
+}
+
+static void print_help(FILE *out)
+{
+	print_version();
+	fprintf(out, "Verify Linux dm-verity images; a drop-in for veritysetup's userspace "
+	             "commands.\n\n");
+	print_usage(out);
+	fprintf(out, "\n<action> is one of:\n");
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "\t%s %s - %s\n", commands[i]->name, commands[i]->args,
+		        commands[i]->summary);
+	fprintf(out, "\nRun 'verify-image <action> --help' for the options of an action.\n"
+	             "Options may come before or after the action.\n\n"
+	             "Default compiled-in dm-verity parameters:\n"
+	             "\tHash: sha256, Data block (bytes): 4096, Hash block (bytes): 4096, "
+	             "Salt size: 32, Hash format: 1\n\n"
+	             "Exit status: 0 success, 1 other failure, 2 bad usage or parameters,\n"
+	             "3 corruption found, 4 I/O error or file too short, 5 bad signature.\n");
+}
+
+static void print_command_help(FILE *out, const struct cli_command *cmd)
+{
+	fprintf(out, "Usage: verify-image %s [OPTION...] %s\n%s.\n\nOptions:\n", cmd->name,
+	        cmd->args, cmd->summary);
+	cli_print_option_help(out, cmd->options);
+	cli_print_option_help(out, common_options);
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-		printf("verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
-		       verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+	const struct cli_command *cmd = NULL;
+	struct cli_options opts;
+	int npos, ret;
+
+	ret = cli_parse_options(argc, argv, &opts, &npos);
+	if (ret) {
+		print_usage(stderr);
+		return ret;
+	}
+	if (npos > 0) {
+		cmd = find_command(argv[0]);
+		if (!cmd) {
+			cli_error("Unknown action %s.", argv[0]);
+			print_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (opts.version) {
+		print_version();
 		return EXIT_OK;
 	}
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
+	if (opts.help || opts.usage) {
+		if (cmd)
+			print_command_help(stdout, cmd);
+		else if (opts.usage)
+			print_usage(stdout);
+		else
+			print_help(stdout);
 		return EXIT_OK;
 	}
-	usage(stderr);
-	return EXIT_USAGE;
+	if (!cmd) {
+		cli_error("Argument <action> missing.");
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (npos - 1 < cmd->min_args || npos - 1 > cmd->max_args) {
+		cli_error("%s: wrong number of arguments.", cmd->name);
+		fprintf(stderr, "Usage: verify-image %s [OPTION...] %s\n", cmd->name, cmd->args);
+		return EXIT_USAGE;
+	}
+	ret = cmd->run(&opts, npos - 1, argv + 1);
+	if (ret == EXIT_OK)
+		cli_verbose(&opts, "Command successful.");
+	else
+		cli_verbose(&opts, "Command failed with exit code %d.", ret);
+	return ret;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU feature checks. Compiled without ISA flags on purpose: see impl.h.
- * A bootloader without cpuid or auxv access overrides the answer with
- * verity_sha256_force_impl().
+ * Without auxv (freestanding, a bootloader) ARM answers from the compiler's
+ * target: a core built with -march=armv8-a+crypto may use SHA2, one built
+ * for NEON may use NEON; ID registers are not read since they may trap at
+ * EL0. verity_sha256_force_impl() then chooses among the supported ones.
  */
 #include "impl.h"
 
@@ -96,6 +98,8 @@ bool verity_cpu_has_arm_sha2(void)
 #else
 	return (getauxval(AT_HWCAP2) >> 3) & 1; /* HWCAP2_SHA2 */
 #endif
+#elif defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
+	return true; /* the integrator built everything for a CPU with SHA2 */
 #else
 	return false;
 #endif
@@ -107,6 +111,8 @@ bool verity_cpu_has_neon(void)
 	return true; /* Advanced SIMD is mandatory on arm64 */
 #elif defined(__linux__) && !defined(VERITY_FREESTANDING)
 	return (getauxval(AT_HWCAP) >> 12) & 1; /* HWCAP_NEON */
+#elif defined(__ARM_NEON)
+	return true; /* the integrator built everything for a CPU with NEON */
 #else
 	return false;
 #endif

@@ -92,5 +92,7 @@ const struct verity_sha256_impl *verity_sha256_impl_many(void);
 void verity_sha256_blocks_generic(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 
 extern const uint32_t verity_sha256_initial_state[8];
+/* K of FIPS 180-4 section 4.2.2, shared by every implementation. */
+extern const uint32_t verity_sha256_round_constants[64];
 
 #endif /* VERITY_SHA256_H */

@@ -2,7 +2,7 @@
 /* Portable SHA-256 compression (FIPS 180-4 section 6.2.2), one stream. */
 #include "sha256.h"
 
-static const uint32_t round_constants[64] = {
+const uint32_t verity_sha256_round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -32,11 +32,12 @@ static inline uint32_t load_be32(const uint8_t *p)
 #define s1(x)        (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
 
 /* One round with the working variables renamed instead of shifted. */
-#define ROUND(a, b, c, d, e, f, g, h, i)                                                 \
-	do {                                                                             \
-		uint32_t t1_ = h + S1(e) + CH(e, f, g) + round_constants[i] + w[(i)&15]; \
-		d += t1_;                                                                \
-		h = t1_ + S0(a) + MAJ(a, b, c);                                          \
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                    \
+	do {                                                                                \
+		uint32_t t1_ =                                                              \
+		    h + S1(e) + CH(e, f, g) + verity_sha256_round_constants[i] + w[(i)&15]; \
+		d += t1_;                                                                   \
+		h = t1_ + S0(a) + MAJ(a, b, c);                                             \
 	} while (0)
 
 #define EXPAND(i) (w[(i)&15] += s1(w[((i)-2) & 15]) + w[((i)-7) & 15] + s0(w[((i)-15) & 15]))

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verify-image internals shared by the subcommands: the veritysetup-style
+ * options (cli/options.c), opening an image (cli/image.c), and output
+ * helpers (cli/util.c, cli/progress.c).
+ */
+#ifndef VERITY_CLI_H
+#define VERITY_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libverity.h"
+
+#define CLI_MAX_OPTIONS 64
+#define CLI_MAX_LIST    16
+
+/* A repeatable string option, in command-line order. */
+struct cli_string_list {
+	const char *items[CLI_MAX_LIST];
+	unsigned count;
+};
+
+/*
+ * Every option's value; the table in cli/options.c says which field each
+ * option fills. Defaults are veritysetup's. Adding an option: a field here
+ * and one line in that table.
+ */
+struct cli_options {
+	/* veritysetup options */
+	const char *hash;                /* --hash, -h */
+	uint32_t format;                 /* --format (hash type) */
+	uint32_t data_block_size;        /* --data-block-size */
+	uint32_t hash_block_size;        /* --hash-block-size */
+	uint64_t data_blocks;            /* --data-blocks (0: the whole data file) */
+	uint64_t hash_offset;            /* --hash-offset, bytes */
+	const char *salt;                /* --salt, -s: hex or "-"; NULL: random */
+	const char *uuid;                /* --uuid; NULL: random */
+	bool no_superblock;              /* --no-superblock */
+	const char *root_hash_file;      /* --root-hash-file */
+	bool debug;                      /* --debug */
+	bool verbose;                    /* --verbose, -v */
+	bool batch_mode;                 /* --batch-mode, -q */
+	const char *root_hash_signature; /* --root-hash-signature (DER PKCS#7 file) */
+	/* verify-image options */
+	struct cli_string_list trusted_cert; /* --trusted-cert (repeatable) */
+	const char *trusted_certs;           /* --trusted-certs DIR */
+	const char *trusted_dtb;             /* --trusted-dtb FILE */
+	bool allow_sha1;                     /* --allow-sha1 (signature policy) */
+	uint32_t threads;                    /* --threads, -j (0: every CPU) */
+	bool json;                           /* --json */
+	bool no_progress;                    /* --no-progress */
+	/* handled by main */
+	bool help;
+	bool usage;
+	bool version;
+	bool given[CLI_MAX_OPTIONS]; /* per table entry: seen on the command line */
+};
+
+/*
+ * Parse the whole command line (options may come before or after the
+ * subcommand and its arguments). Positional arguments are moved, in order,
+ * to argv[0 .. *npos - 1]. Prints a message and returns EXIT_USAGE on error.
+ */
+int cli_parse_options(int argc, char **argv, struct cli_options *opts, int *npos);
+
+/* Whether the long option @name was given. */
+bool cli_option_given(const struct cli_options *opts, const char *name);
+
+/* Print the help lines of the options named in @names (NULL-terminated). */
+void cli_print_option_help(FILE *out, const char *const *names);
+
+/**
+ * struct cli_command - one subcommand
+ * @name: what the user types
+ * @args: positional arguments, for usage lines ("<data_device> <hash_device>")
+ * @summary: one line
+ * @min_args, @max_args: positional argument count range
+ * @options: long names of the options it uses (for --help), NULL-terminated
+ * @run: returns an exit code; @argv holds the positional arguments only
+ */
+struct cli_command {
+	const char *name;
+	const char *args;
+	const char *summary;
+	int min_args;
+	int max_args;
+	const char *const *options;
+	int (*run)(const struct cli_options *opts, int argc, char **argv);
+};
+
+/* Program name for messages. */
+extern const char *cli_program;
+
+/* ---- cli/util.c ---- */
+
+/* Messages go to stderr; verbose and debug only with -v / --debug. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_debug(const struct cli_options *opts, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Exit code for a libverity error code. */
+int cli_exit_code(int err);
+
+/* Lowercase hex of @len bytes into @out (2 * len + 1 bytes). */
+void cli_hex(char *out, const uint8_t *bytes, size_t len);
+/* Hex (either case, even length) to bytes. Return: byte count, or -1. */
+int cli_unhex(const char *hex, uint8_t *out, size_t max);
+
+/* Standard 8-4-4-4-12 form. Return: 0 or -1. */
+int cli_uuid_parse(const char *text, uint8_t uuid[VERITY_UUID_SIZE]);
+void cli_uuid_format(char out[37], const uint8_t uuid[VERITY_UUID_SIZE]);
+/* Random bytes from the kernel. Return: 0 or -1 (errno set). */
+int cli_random_bytes(void *buf, size_t len);
+
+/* JSON string literal (quotes included) of @s to @out. */
+void cli_json_string(FILE *out, const char *s);
+
+/* ---- cli/image.c ---- */
+
+/* An open data/hash pair with the tree parameters, as verify and dump see it. */
+struct cli_image {
+	const char *data_path;
+	const char *hash_path;
+	int data_fd;
+	int hash_fd;
+	struct verity_fd_bdev data_ctx;
+	struct verity_fd_bdev hash_ctx;
+	struct verity_bdev data;
+	struct verity_bdev hash;
+	struct verity_params params;
+	bool superblock; /* parameters came from the superblock */
+	uint8_t uuid[VERITY_UUID_SIZE];
+	uint64_t hash_offset;
+	bool same_file; /* data and hash are one file or device */
+};
+
+/*
+ * Open @hash_path (and @data_path unless NULL) read-only and fill in the
+ * parameters: from the superblock at --hash-offset, or from the options
+ * with --no-superblock. Without a data path, data_blocks stays as stored.
+ * Checks the geometry and, for one file, that the areas do not overlap.
+ * Prints a message on error. Return: EXIT_OK or an exit code.
+ */
+int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
+                   const char *hash_path);
+void cli_image_close(struct cli_image *img);
+
+/* Tree parameters from the options alone (--hash, --format, sizes, salt). */
+int cli_params_from_options(struct verity_params *params, const struct cli_options *opts);
+
+/* Print veritysetup's message for a parameter error and ours. Return: exit code. */
+int cli_parameter_error(int err);
+
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+int cli_check_block_sizes(const struct verity_params *params);
+
+/* Whether two open files are the same file or device. */
+bool cli_same_file(int fd1, int fd2);
+
+/* Root hash from the argument or --root-hash-file into params. Return: exit code. */
+int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
+                       const char *arg);
+
+/* Print the veritysetup "VERITY header information" block (format, dump). */
+void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
+                           const uint8_t *uuid, uint64_t hash_offset, bool root);
+void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
+                           const uint8_t *uuid, uint64_t hash_offset, bool root);
+
+/* ---- cli/sig.c ---- */
+
+/* Whether any --trusted-* option was given. */
+bool cli_has_trust_options(const struct cli_options *opts);
+
+/*
+ * Load the trusted certificates of --trusted-cert, --trusted-certs and
+ * --trusted-dtb (at least one is required). Prints a message on error.
+ * Return: EXIT_OK, EXIT_USAGE (no trust option, unusable certificate or
+ * device tree), EXIT_IO or EXIT_FAILURE_GENERIC.
+ */
+int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **keyring);
+
+/*
+ * Check the signature file @sig_path over the root digest (lowercase hex of
+ * @digest is what is signed), with the trust options of @opts. Prints what
+ * failed, or with -v who signed. Return: EXIT_OK, EXIT_BAD_SIGNATURE,
+ * EXIT_USAGE, EXIT_IO or EXIT_FAILURE_GENERIC.
+ */
+int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
+                        size_t digest_len);
+
+/* ---- cli/progress.c ---- */
+
+/* A progress bar on stderr, shown only on a terminal and only for long runs. */
+struct cli_progress {
+	bool enabled;
+	bool drawn;
+	const char *label;
+	uint64_t start_ns;
+	uint64_t last_ns;
+};
+
+void cli_progress_init(struct cli_progress *p, const struct cli_options *opts, const char *label);
+/* A verity_progress_fn; @user_data is the struct cli_progress. */
+void cli_progress_update(void *user_data, uint64_t done, uint64_t total);
+void cli_progress_end(struct cli_progress *p);
+
+#endif

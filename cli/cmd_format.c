@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* verify-image format <data> <hash>: veritysetup format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+
+static const char *const format_options[] = {
+    "hash", "format", "data-block-size", "hash-block-size", "data-blocks", "hash-offset",
+    "salt", "uuid",   "no-superblock",   "root-hash-file",  "threads",     "no-progress",
+    NULL};
+
+/* The salt and UUID veritysetup would pick: given, or random. */
+static int choose_salt_and_uuid(struct verity_params *params, uint8_t uuid[VERITY_UUID_SIZE],
+                                const struct cli_options *opts, const char *hash_path)
+{
+	if (!opts->salt) {
+		params->salt_size = 32;
+		if (cli_random_bytes(params->salt, params->salt_size)) {
+			cli_error("Cannot get random bytes for the salt (%s).", strerror(errno));
+			return EXIT_FAILURE_GENERIC;
+		}
+	}
+	if (opts->no_superblock)
+		return EXIT_OK;
+	if (opts->uuid) {
+		if (cli_uuid_parse(opts->uuid, uuid)) {
+			cli_error("Wrong VERITY UUID format provided on device %s.", hash_path);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (cli_random_bytes(uuid, VERITY_UUID_SIZE)) {
+		cli_error("Cannot get random bytes for the UUID (%s).", strerror(errno));
+		return EXIT_FAILURE_GENERIC;
+	}
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40); /* version 4 */
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	return EXIT_OK;
+}
+
+/*
+ * veritysetup writes the superblock in whole blocks of min(hash block size,
+ * 4096) bytes, so a new hash file is at least that long even when no tree
+ * block follows (one data block). Do the same, for byte-identical files.
+ */
+static int pad_like_veritysetup(int fd, const char *path, uint64_t hash_offset, uint32_t hbs)
+{
+	uint64_t unit = hbs < 4096 ? hbs : 4096;
+	uint64_t end = (hash_offset + VERITY_SUPERBLOCK_SIZE + unit - 1) / unit * unit;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= end)
+		return EXIT_OK;
+	if (ftruncate(fd, (off_t)end) != 0) {
+		cli_error("Cannot extend %s (%s).", path, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static int write_root_hash_file(const char *path, const struct verity_params *params)
+{
+	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+	FILE *f = fopen(path, "we");
+
+	cli_hex(hex, params->root_digest, params->root_digest_size);
+	/* veritysetup writes the hex alone, without a newline. */
+	if (!f || fputs(hex, f) < 0 || fclose(f) != 0) {
+		cli_error("Cannot write root hash file %s (%s).", path, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static int run_format(const struct cli_options *opts, int argc, char **argv)
+{
+	const char *data_path = argv[0], *hash_path = argv[1];
+	struct verity_params params;
+	uint8_t uuid[VERITY_UUID_SIZE] = {0};
+	struct verity_fd_bdev data_ctx;
+	struct verity_fd_writer hash_ctx;
+	struct verity_bdev data;
+	struct verity_writer writer;
+	struct cli_progress progress;
+	struct verity_tree_options topts = {0};
+	int data_fd = -1, hash_fd = -1, ret, err;
+
+	(void)argc;
+	ret = cli_params_from_options(&params, opts);
+	if (!ret)
+		ret = choose_salt_and_uuid(&params, uuid, opts, hash_path);
+	if (ret)
+		return ret;
+	err = verity_hash_start_block(opts->hash_offset, params.hash_block_size,
+	                              !opts->no_superblock, &params.hash_start_block);
+	if (err == VERITY_E_BAD_HASH_OFFSET) {
+		cli_error("Unsupported VERITY hash offset.");
+		return EXIT_USAGE;
+	} else if (err) {
+		cli_error("%s.", verity_strerror(err));
+		return cli_exit_code(err);
+	}
+
+	data_fd = open(data_path, O_RDONLY | O_CLOEXEC);
+	if (data_fd < 0) {
+		cli_error("Device %s does not exist or access denied (%s).", data_path,
+		          strerror(errno));
+		return EXIT_IO;
+	}
+	err = verity_bdev_from_fd(&data, &data_ctx, data_fd, UINT64_MAX);
+	if (err) {
+		cli_error("Cannot use %s as a data device: %s.", data_path, verity_strerror(err));
+		ret = EXIT_IO;
+		goto out;
+	}
+	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	ret = cli_check_block_sizes(&params);
+	if (ret)
+		goto out;
+	if (params.data_blocks == 0)
+		params.data_blocks = data.size / params.data_block_size;
+	if (params.data_blocks == 0) {
+		cli_error("Data device %s is smaller than one data block.", data_path);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	err = verity_geometry_init(&(struct verity_geometry){0}, &params);
+	if (err) {
+		ret = cli_parameter_error(err);
+		goto out;
+	}
+	if (data.size / params.data_block_size < params.data_blocks) {
+		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
+		          (unsigned long long)params.data_blocks, params.data_block_size);
+		ret = EXIT_IO;
+		goto out;
+	}
+	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
+		cli_error("WARNING: Kernel cannot activate device if data block size exceeds page "
+		          "size (%ld).",
+		          sysconf(_SC_PAGESIZE));
+
+	hash_fd = open(hash_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (hash_fd < 0) {
+		cli_error("Cannot open device %s for writing (%s).", hash_path, strerror(errno));
+		ret = EXIT_IO;
+		goto out;
+	}
+	if (cli_same_file(data_fd, hash_fd)) {
+		uint64_t area = opts->no_superblock
+		                    ? params.hash_start_block * params.hash_block_size
+		                    : opts->hash_offset;
+
+		if (verity_check_overlap(&params, area)) {
+			cli_error("Data area overlaps with hash area.");
+			ret = EXIT_USAGE;
+			goto out;
+		}
+	}
+	verity_writer_from_fd(&writer, &hash_ctx, hash_fd);
+	if (!opts->no_superblock) {
+		uint8_t sb[VERITY_SUPERBLOCK_SIZE];
+
+		err = verity_superblock_write(sb, &params, uuid);
+		if (!err)
+			err = writer.write(writer.user_data, opts->hash_offset, sb, sizeof(sb));
+		if (err) {
+			cli_error("Error during update of verity header on device %s: %s.",
+			          hash_path,
+			          err == VERITY_E_IO ? strerror(hash_ctx.last_errno)
+			                             : verity_strerror(err));
+			ret = cli_exit_code(err);
+			goto out;
+		}
+		ret = pad_like_veritysetup(hash_fd, hash_path, opts->hash_offset,
+		                           params.hash_block_size);
+		if (ret)
+			goto out;
+	}
+
+	cli_debug(opts, "data blocks %llu, hash start block %llu, threads %u (0: all), SHA-256 %s",
+	          (unsigned long long)params.data_blocks,
+	          (unsigned long long)params.hash_start_block, opts->threads,
+	          verity_sha256_impl_name(true));
+	cli_progress_init(&progress, opts, "Formatting");
+	topts.threads = opts->threads;
+	topts.progress = cli_progress_update;
+	topts.progress_user_data = &progress;
+	err = verity_format(&params, &data, &writer, &topts);
+	cli_progress_end(&progress);
+	if (err) {
+		if (err == VERITY_E_IO && hash_ctx.last_errno)
+			cli_error("Input/output error while creating hash area (%s).",
+			          strerror(hash_ctx.last_errno));
+		else if (err == VERITY_E_IO && data_ctx.last_errno)
+			cli_error("Input/output error while reading %s (%s).", data_path,
+			          strerror(data_ctx.last_errno));
+		else
+			cli_error("Creation of hash area failed: %s.", verity_strerror(err));
+		ret = cli_exit_code(err);
+		goto out;
+	}
+	if (fsync(hash_fd) != 0 && errno != EINVAL && errno != EROFS) {
+		cli_error("Cannot sync %s (%s).", hash_path, strerror(errno));
+		ret = EXIT_IO;
+		goto out;
+	}
+	if (opts->root_hash_file) {
+		ret = write_root_hash_file(opts->root_hash_file, &params);
+		if (ret)
+			goto out;
+	}
+	if (opts->json)
+		cli_print_header_json(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
+		                      opts->hash_offset, true);
+	else
+		cli_print_header_info(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
+		                      opts->hash_offset, true);
+	ret = EXIT_OK;
+out:
+	if (data_fd >= 0)
+		close(data_fd);
+	if (hash_fd >= 0 && close(hash_fd) != 0 && ret == EXIT_OK) {
+		cli_error("Cannot close %s (%s).", hash_path, strerror(errno));
+		ret = EXIT_IO;
+	}
+	return ret;
+}
+
+const struct cli_command cli_cmd_format = {
+    .name = "format",
+    .args = "<data_device> <hash_device>",
+    .summary = "Calculate and store the hash tree (and superblock) of <data_device> on "
+               "<hash_device>",
+    .min_args = 2,
+    .max_args = 2,
+    .options = format_options,
+    .run = run_format,
+};

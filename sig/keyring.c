@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trusted X.509 certificates: from DER or PEM in memory, files, a directory,
+ * or a device tree blob (docs/devicetree-binding.md). Every add is
+ * all-or-nothing: certificates are staged in a scratch keyring and moved
+ * over only when the whole source was good.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+#include <mbedtls/asn1.h>
+#include <mbedtls/oid.h>
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+#include <psa/crypto.h>
+#endif
+
+#include "sha/sha256.h"
+#include "sig/sig.h"
+
+#define KEYRING_MAX_FILE_SIZE (1024 * 1024)
+
+void verity_sig_crypto_init(void)
+{
+#if defined(MBEDTLS_USE_PSA_CRYPTO)
+	(void)psa_crypto_init();
+#endif
+}
+
+bool verity_der_is_one_sequence(const uint8_t *der, size_t len)
+{
+	unsigned char *p = (unsigned char *)der;
+	size_t inner;
+
+	if (!der || len < 2 || der[1] == 0x80)
+		return false;
+	if (mbedtls_asn1_get_tag(&p, der + len, &inner,
+	                         MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) != 0)
+		return false;
+	return p + inner == der + len;
+}
+
+#if VERITY_MBEDTLS_MAJOR >= 3
+bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len)
+{
+	if (!crt->subject_key_id.p || crt->subject_key_id.len == 0)
+		return false;
+	*skid = crt->subject_key_id.p;
+	*skid_len = crt->subject_key_id.len;
+	return true;
+}
+#else
+/*
+ * mbedTLS 2.28 keeps no SKID: walk the extensions. v3_ext.p points at the
+ * Extensions SEQUENCE inside the [3] wrapper.
+ */
+bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len)
+{
+	unsigned char *p = crt->v3_ext.p;
+	const unsigned char *end;
+	size_t len;
+
+	if (!p || crt->v3_ext.len == 0)
+		return false;
+	end = p + crt->v3_ext.len;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+		return false;
+	end = p + len;
+	while (p < end) {
+		const unsigned char *ext_end;
+		mbedtls_asn1_buf oid;
+		int critical = 0;
+
+		if (mbedtls_asn1_get_tag(&p, end, &len,
+		                         MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+			return false;
+		ext_end = p + len;
+		if (mbedtls_asn1_get_tag(&p, ext_end, &oid.len, MBEDTLS_ASN1_OID))
+			return false;
+		oid.p = p;
+		p += oid.len;
+		if (p < ext_end && *p == MBEDTLS_ASN1_BOOLEAN &&
+		    mbedtls_asn1_get_bool(&p, ext_end, &critical))
+			return false;
+		if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING))
+			return false;
+		if (oid.len == sizeof(MBEDTLS_OID_SUBJECT_KEY_IDENTIFIER) - 1 &&
+		    memcmp(oid.p, MBEDTLS_OID_SUBJECT_KEY_IDENTIFIER, oid.len) == 0) {
+			/* extnValue holds OCTET STRING keyIdentifier. */
+			if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING) ||
+			    p + len != ext_end || len == 0)
+				return false;
+			*skid = p;
+			*skid_len = len;
+			return true;
+		}
+		p = (unsigned char *)ext_end;
+	}
+	return false;
+}
+#endif
+
+static void set_error(struct verity_keyring *kr, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_error(struct verity_keyring *kr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(kr->error, sizeof(kr->error), fmt, ap);
+	va_end(ap);
+}
+
+int verity_keyring_new(struct verity_keyring **keyring)
+{
+	if (!keyring)
+		return VERITY_E_INVAL;
+	verity_sig_crypto_init();
+	*keyring = calloc(1, sizeof(**keyring));
+	return *keyring ? 0 : VERITY_E_NOMEM;
+}
+
+static void free_entries(struct verity_keyring *kr)
+{
+	for (size_t i = 0; i < kr->count; i++) {
+		mbedtls_x509_crt_free(&kr->entries[i]->crt);
+		free(kr->entries[i]);
+	}
+	free(kr->entries);
+	kr->entries = NULL;
+	kr->count = 0;
+	kr->capacity = 0;
+}
+
+void verity_keyring_free(struct verity_keyring *keyring)
+{
+	if (!keyring)
+		return;
+	free_entries(keyring);
+	free(keyring);
+}
+
+size_t verity_keyring_count(const struct verity_keyring *keyring)
+{
+	return keyring ? keyring->count : 0;
+}
+
+const char *verity_keyring_name(const struct verity_keyring *keyring, size_t index)
+{
+	if (!keyring || index >= keyring->count)
+		return NULL;
+	return keyring->entries[index]->name;
+}
+
+const char *verity_keyring_error(const struct verity_keyring *keyring)
+{
+	return keyring ? keyring->error : "";
+}
+
+static int reserve(struct verity_keyring *kr, size_t extra)
+{
+	struct verity_keyring_entry **grown;
+	size_t want;
+
+	if (extra > SIZE_MAX - kr->count)
+		return VERITY_E_NOMEM;
+	want = kr->count + extra;
+	if (want <= kr->capacity)
+		return 0;
+	if (want < 8)
+		want = 8;
+	if (want < kr->capacity * 2)
+		want = kr->capacity * 2;
+	grown = realloc(kr->entries, want * sizeof(*grown));
+	if (!grown)
+		return VERITY_E_NOMEM;
+	kr->entries = grown;
+	kr->capacity = want;
+	return 0;
+}
+
+/* Move every entry of @staged to the end of @kr; @staged ends up empty. */
+static int commit(struct verity_keyring *kr, struct verity_keyring *staged)
+{
+	int ret = reserve(kr, staged->count);
+
+	if (ret) {
+		free_entries(staged);
+		return ret;
+	}
+	memcpy(kr->entries + kr->count, staged->entries, staged->count * sizeof(*staged->entries));
+	kr->count += staged->count;
+	free(staged->entries);
+	staged->entries = NULL;
+	staged->count = 0;
+	staged->capacity = 0;
+	kr->error[0] = '\0';
+	return 0;
+}
+
+/* Parse one strict-DER certificate into a new entry of @kr. */
+static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len, const char *name)
+{
+	struct verity_keyring_entry *entry;
+	int ret;
+
+	if (!verity_der_is_one_sequence(der, len)) {
+		set_error(kr, "%s: not one DER certificate", name ? name : "certificate");
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = reserve(kr, 1);
+	if (ret)
+		return ret;
+	entry = calloc(1, sizeof(*entry));
+	if (!entry)
+		return VERITY_E_NOMEM;
+	mbedtls_x509_crt_init(&entry->crt);
+	ret = mbedtls_x509_crt_parse_der(&entry->crt, der, len);
+	if (ret != 0) {
+		set_error(kr, "%s: X.509 parse error -0x%04x", name ? name : "certificate",
+		          (unsigned)-ret);
+		mbedtls_x509_crt_free(&entry->crt);
+		free(entry);
+		return ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? VERITY_E_NOMEM
+		                                            : VERITY_E_KEYRING_BAD_CERT;
+	}
+	if (!verity_crt_skid(&entry->crt, &entry->skid, &entry->skid_len)) {
+		entry->skid = NULL;
+		entry->skid_len = 0;
+	}
+	if (name)
+		snprintf(entry->name, sizeof(entry->name), "%s", name);
+	else if (mbedtls_x509_dn_gets(entry->name, sizeof(entry->name), &entry->crt.subject) < 0)
+		snprintf(entry->name, sizeof(entry->name), "certificate");
+	kr->entries[kr->count++] = entry;
+	return 0;
+}
+
+int verity_keyring_add_der(struct verity_keyring *keyring, const uint8_t *der, size_t len,
+                           const char *name)
+{
+	struct verity_keyring staged = {0};
+	int ret;
+
+	if (!keyring || !der)
+		return VERITY_E_INVAL;
+	ret = add_one_der(&staged, der, len, name);
+	if (ret) {
+		memcpy(keyring->error, staged.error, sizeof(keyring->error));
+		free_entries(&staged);
+		return ret;
+	}
+	return commit(keyring, &staged);
+}
+
+static bool looks_like_pem(const uint8_t *buf, size_t len)
+{
+	static const char marker[] = "-----BEGIN ";
+
+	return memmem(buf, len, marker, sizeof(marker) - 1) != NULL;
+}
+
+/* PEM: every CERTIFICATE block becomes an entry; anything unparsable fails. */
+static int stage_pem(struct verity_keyring *staged, const uint8_t *buf, size_t len,
+                     const char *name)
+{
+	mbedtls_x509_crt chain;
+	char *text;
+	int ret, n = 0;
+
+	/* mbedtls wants PEM NUL-terminated with the NUL counted in the length. */
+	text = malloc(len + 1);
+	if (!text)
+		return VERITY_E_NOMEM;
+	memcpy(text, buf, len);
+	text[len] = '\0';
+	mbedtls_x509_crt_init(&chain);
+	ret = mbedtls_x509_crt_parse(&chain, (const unsigned char *)text, len + 1);
+	free(text);
+	if (ret != 0) {
+		set_error(staged, "%s: PEM certificate parse error %s0x%04x", name ? name : "PEM",
+		          ret < 0 ? "-" : "+", (unsigned)(ret < 0 ? -ret : ret));
+		mbedtls_x509_crt_free(&chain);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	for (const mbedtls_x509_crt *c = &chain; c && c->raw.p; c = c->next) {
+		char entry_name[128];
+		const char *use = NULL;
+
+		n++;
+		if (name) {
+			if (n == 1 && !c->next)
+				use = name;
+			else {
+				snprintf(entry_name, sizeof(entry_name), "%s#%d", name, n);
+				use = entry_name;
+			}
+		}
+		ret = add_one_der(staged, c->raw.p, c->raw.len, use);
+		if (ret)
+			break;
+	}
+	mbedtls_x509_crt_free(&chain);
+	if (!ret && n == 0) {
+		set_error(staged, "%s: no certificate", name ? name : "PEM");
+		ret = VERITY_E_KEYRING_BAD_CERT;
+	}
+	return ret;
+}
+
+static int stage_buffer(struct verity_keyring *staged, const uint8_t *buf, size_t len,
+                        const char *name)
+{
+	if (looks_like_pem(buf, len))
+		return stage_pem(staged, buf, len, name);
+	return add_one_der(staged, buf, len, name);
+}
+
+int verity_keyring_add_buffer(struct verity_keyring *keyring, const uint8_t *buf, size_t len,
+                              const char *name)
+{
+	struct verity_keyring staged = {0};
+	int ret;
+
+	if (!keyring || !buf)
+		return VERITY_E_INVAL;
+	ret = stage_buffer(&staged, buf, len, name);
+	if (ret) {
+		memcpy(keyring->error, staged.error, sizeof(keyring->error));
+		free_entries(&staged);
+		return ret;
+	}
+	return commit(keyring, &staged);
+}
+
+static int read_file(struct verity_keyring *kr, const char *path, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		set_error(kr, "%s: %s", path, strerror(errno));
+		return VERITY_E_IO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KEYRING_MAX_FILE_SIZE) {
+		set_error(kr, "%s: not a regular file of at most %d bytes", path,
+		          KEYRING_MAX_FILE_SIZE);
+		close(fd);
+		return VERITY_E_IO;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return VERITY_E_NOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			set_error(kr, "%s: read failed", path);
+			free(buf);
+			close(fd);
+			return VERITY_E_IO;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*data = buf;
+	*len = done;
+	return 0;
+}
+
+static int stage_file(struct verity_keyring *staged, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	uint8_t *data;
+	size_t len;
+	int ret;
+
+	ret = read_file(staged, path, &data, &len);
+	if (ret)
+		return ret;
+	ret = stage_buffer(staged, data, len, base ? base + 1 : path);
+	free(data);
+	if (ret && staged->error[0] == '\0')
+		set_error(staged, "%s: unusable certificate file", path);
+	return ret;
+}
+
+int verity_keyring_add_file(struct verity_keyring *keyring, const char *path)
+{
+	struct verity_keyring staged = {0};
+	int ret;
+
+	if (!keyring || !path)
+		return VERITY_E_INVAL;
+	ret = stage_file(&staged, path);
+	if (ret) {
+		memcpy(keyring->error, staged.error, sizeof(keyring->error));
+		free_entries(&staged);
+		return ret;
+	}
+	return commit(keyring, &staged);
+}
+
+static bool has_cert_suffix(const char *name)
+{
+	static const char *const suffixes[] = {".crt", ".pem", ".der"};
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (len > 4 && strcmp(name + len - 4, suffixes[i]) == 0)
+			return true;
+	return false;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int verity_keyring_add_dir(struct verity_keyring *keyring, const char *dir)
+{
+	struct verity_keyring staged = {0};
+	char **names = NULL;
+	size_t count = 0, capacity = 0;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (!keyring || !dir)
+		return VERITY_E_INVAL;
+	d = opendir(dir);
+	if (!d) {
+		set_error(keyring, "%s: %s", dir, strerror(errno));
+		return VERITY_E_IO;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !has_cert_suffix(de->d_name))
+			continue;
+		if (count == capacity) {
+			size_t want = capacity ? capacity * 2 : 16;
+			char **grown = realloc(names, want * sizeof(*names));
+
+			if (!grown) {
+				ret = VERITY_E_NOMEM;
+				break;
+			}
+			names = grown;
+			capacity = want;
+		}
+		names[count] = strdup(de->d_name);
+		if (!names[count]) {
+			ret = VERITY_E_NOMEM;
+			break;
+		}
+		count++;
+	}
+	closedir(d);
+	if (!ret && count)
+		qsort(names, count, sizeof(*names), compare_names);
+	for (size_t i = 0; !ret && i < count; i++) {
+		char path[4096];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
+			set_error(&staged, "%s/%s: path too long", dir, names[i]);
+			ret = VERITY_E_IO;
+			break;
+		}
+		ret = stage_file(&staged, path);
+	}
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	if (!ret && staged.count == 0) {
+		set_error(&staged, "%s: no *.crt, *.pem or *.der certificate", dir);
+		ret = VERITY_E_KEYRING_EMPTY;
+	}
+	if (ret) {
+		memcpy(keyring->error, staged.error, sizeof(keyring->error));
+		free_entries(&staged);
+		return ret;
+	}
+	return commit(keyring, &staged);
+}
+
+/*
+ * A string property: present, NUL-terminated at its last byte, with no
+ * earlier NUL. Return: 1 present and valid, 0 absent, -1 malformed.
+ */
+static int get_string_prop(const void *blob, int node, const char *prop, const char **value)
+{
+	int len;
+	const char *data = fdt_getprop(blob, node, prop, &len);
+
+	if (!data)
+		return len == -FDT_ERR_NOTFOUND ? 0 : -1;
+	if (len <= 0 || data[len - 1] != '\0' || strlen(data) != (size_t)len - 1)
+		return -1;
+	*value = data;
+	return 1;
+}
+
+/* Return: 1 active, 0 disabled, negative error. */
+static int node_is_active(struct verity_keyring *staged, const void *blob, int node,
+                          const char *node_path)
+{
+	const char *status;
+	int ret = get_string_prop(blob, node, "status", &status);
+
+	if (ret < 0) {
+		set_error(staged, "%s: malformed status property", node_path);
+		return VERITY_E_KEYRING_DTB_PROPERTY;
+	}
+	if (ret == 0)
+		return 1;
+	return strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
+static int stage_dt_cert(struct verity_keyring *staged, const void *blob, int node)
+{
+	char node_path[256];
+	const uint8_t *der, *fingerprint;
+	const char *hint = NULL;
+	char name[128];
+	int len, fp_len, ret;
+
+	if (fdt_get_path(blob, node, node_path, sizeof(node_path)) != 0)
+		snprintf(node_path, sizeof(node_path), "(node at offset %d)", node);
+	ret = node_is_active(staged, blob, node, node_path);
+	if (ret <= 0)
+		return ret;
+	der = fdt_getprop(blob, node, "x509-certificate", &len);
+	if (!der || len <= 0) {
+		set_error(staged, "%s: no x509-certificate property", node_path);
+		return VERITY_E_KEYRING_DTB_PROPERTY;
+	}
+	if (!verity_der_is_one_sequence(der, (size_t)len)) {
+		set_error(staged, "%s: x509-certificate is not one DER certificate", node_path);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = get_string_prop(blob, node, "key-name-hint", &hint);
+	if (ret < 0) {
+		set_error(staged, "%s: malformed key-name-hint property", node_path);
+		return VERITY_E_KEYRING_DTB_PROPERTY;
+	}
+	fingerprint = fdt_getprop(blob, node, "sha256-fingerprint", &fp_len);
+	if (fingerprint) {
+		uint8_t digest[VERITY_SHA256_DIGEST_SIZE];
+
+		if (fp_len != VERITY_SHA256_DIGEST_SIZE) {
+			set_error(staged, "%s: sha256-fingerprint is not 32 bytes", node_path);
+			return VERITY_E_KEYRING_DTB_PROPERTY;
+		}
+		verity_sha256(der, (size_t)len, digest);
+		if (memcmp(digest, fingerprint, sizeof(digest)) != 0) {
+			set_error(staged, "%s: certificate does not match sha256-fingerprint",
+			          node_path);
+			return VERITY_E_KEYRING_FINGERPRINT;
+		}
+	}
+	/* Names are for logs: cut long ones instead of failing. */
+	{
+		const char *src = hint ? hint : node_path;
+		size_t n = strnlen(src, sizeof(name) - 1);
+
+		memcpy(name, src, n);
+		name[n] = '\0';
+	}
+	ret = add_one_der(staged, der, (size_t)len, name);
+	if (ret == VERITY_E_KEYRING_BAD_CERT)
+		set_error(staged, "%s: x509-certificate does not parse as X.509", node_path);
+	return ret;
+}
+
+static int stage_dt_container(struct verity_keyring *staged, const void *blob, int container)
+{
+	char path[256];
+	int node, ret;
+
+	if (fdt_get_path(blob, container, path, sizeof(path)) != 0)
+		snprintf(path, sizeof(path), "(node at offset %d)", container);
+	ret = node_is_active(staged, blob, container, path);
+	if (ret <= 0)
+		return ret;
+	fdt_for_each_subnode(node, blob, container)
+	{
+		ret = stage_dt_cert(staged, blob, node);
+		if (ret < 0)
+			return ret;
+	}
+	if (node != -FDT_ERR_NOTFOUND) {
+		set_error(staged, "%s: %s", path, fdt_strerror(node));
+		return VERITY_E_KEYRING_BAD_DTB;
+	}
+	return 0;
+}
+
+static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t size, const char *path)
+{
+	int ret, node;
+
+	if (size > INT32_MAX) {
+		set_error(staged, "device tree larger than 2 GiB");
+		return VERITY_E_KEYRING_BAD_DTB;
+	}
+	ret = fdt_check_full(blob, size);
+	if (ret != 0) {
+		set_error(staged, "device tree check failed: %s", fdt_strerror(ret));
+		return VERITY_E_KEYRING_BAD_DTB;
+	}
+	if (path) {
+		node = fdt_path_offset(blob, path);
+		if (node < 0) {
+			set_error(staged, "%s: %s", path, fdt_strerror(node));
+			return VERITY_E_KEYRING_DTB_NO_NODE;
+		}
+		ret = stage_dt_container(staged, blob, node);
+	} else {
+		bool found = false;
+
+		for (node = fdt_node_offset_by_compatible(blob, -1, VERITY_DT_KEYS_COMPATIBLE);
+		     node >= 0;
+		     node = fdt_node_offset_by_compatible(blob, node, VERITY_DT_KEYS_COMPATIBLE)) {
+			found = true;
+			ret = stage_dt_container(staged, blob, node);
+			if (ret < 0)
+				return ret;
+		}
+		if (!found) {
+			set_error(staged, "no node compatible with \"%s\"",
+			          VERITY_DT_KEYS_COMPATIBLE);
+			return VERITY_E_KEYRING_DTB_NO_NODE;
+		}
+		ret = 0;
+	}
+	if (ret < 0)
+		return ret;
+	if (staged->count == 0) {
+		set_error(staged, "device tree holds no active certificate");
+		return VERITY_E_KEYRING_EMPTY;
+	}
+	return 0;
+}
+
+int verity_keyring_add_dtb(struct verity_keyring *keyring, const void *blob, size_t size,
+                           const char *path)
+{
+	struct verity_keyring staged = {0};
+	int ret;
+
+	if (!keyring || !blob)
+		return VERITY_E_INVAL;
+	ret = stage_dtb(&staged, blob, size, path);
+	if (ret) {
+		memcpy(keyring->error, staged.error, sizeof(keyring->error));
+		free_entries(&staged);
+		return ret;
+	}
+	return commit(keyring, &staged);
+}

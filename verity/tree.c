@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* Job layout and the single-threaded job runner shared by format and verify. */
+#include <string.h>
+
+#include "verity/tree.h"
+
+/* Data per job, so that threads get work in pieces worth a hand-over. */
+#define JOB_DATA_BYTES (1024u * 1024u)
+/* Leaf blocks per job stay within this, whatever the block sizes. */
+#define JOB_LEAF_BYTES (256u * 1024u)
+#define DEFAULT_EXTENT (256u * 1024u)
+/* Upper bound on one read, also on 32-bit hosts. */
+#define MAX_EXTENT (64u * 1024u * 1024u)
+
+int verity_tree_setup(struct verity_tree *tree, const struct verity_params *params,
+                      const struct verity_tree_options *opts)
+{
+	uint64_t extent, per_leaf_bytes, leaves;
+	int ret;
+
+	if (!tree || !params)
+		return VERITY_E_INVAL;
+	if (opts) {
+		for (size_t i = 0; i < sizeof(opts->reserved) / sizeof(opts->reserved[0]); i++)
+			if (opts->reserved[i])
+				return VERITY_E_INVAL;
+	}
+	memset(tree, 0, sizeof(*tree));
+	ret = verity_geometry_init(&tree->geo, params);
+	if (ret)
+		return ret;
+	ret = verity_hasher_init(&tree->hasher, params);
+	if (ret)
+		return ret;
+	tree->params = params;
+	tree->hash_per_block = (uint32_t)1 << tree->geo.hash_per_block_bits;
+	tree->stride = tree->geo.digest_slot_size;
+	tree->data_per_leaf = tree->hash_per_block;
+	tree->threads = opts ? opts->threads : 0;
+	tree->allocator = opts ? opts->allocator : NULL;
+
+	extent = opts && opts->extent_size ? opts->extent_size : DEFAULT_EXTENT;
+	if (extent > MAX_EXTENT)
+		extent = MAX_EXTENT;
+	extent /= params->data_block_size;
+	if (extent == 0)
+		extent = 1;
+	if (extent > params->data_blocks)
+		extent = params->data_blocks;
+	tree->extent_blocks = (uint32_t)extent;
+
+	if (tree->geo.levels == 0) {
+		tree->leaves_per_job = 1;
+		tree->jobs = 1;
+		return 0;
+	}
+	per_leaf_bytes = (uint64_t)tree->hash_per_block * params->data_block_size;
+	leaves = JOB_DATA_BYTES / per_leaf_bytes;
+	if (leaves > JOB_LEAF_BYTES / params->hash_block_size)
+		leaves = JOB_LEAF_BYTES / params->hash_block_size;
+	if (leaves == 0)
+		leaves = 1;
+	if (leaves > tree->geo.level_blocks[0])
+		leaves = tree->geo.level_blocks[0];
+	tree->leaves_per_job = (uint32_t)leaves;
+	tree->jobs = (tree->geo.level_blocks[0] - 1) / leaves + 1;
+	return 0;
+}
+
+uint64_t verity_tree_children(const struct verity_tree *tree, unsigned level, uint64_t index)
+{
+	uint64_t total = level == 0 ? tree->params->data_blocks : tree->geo.level_blocks[level - 1];
+	uint64_t first = index << tree->geo.hash_per_block_bits;
+	uint64_t left = total - first;
+
+	return left < tree->hash_per_block ? left : tree->hash_per_block;
+}
+
+void verity_tree_job_range(const struct verity_tree *tree, uint64_t job, uint64_t *first_leaf,
+                           uint64_t *leaves, uint64_t *first_data, uint64_t *blocks)
+{
+	uint64_t data_blocks = tree->params->data_blocks;
+
+	if (tree->geo.levels == 0) {
+		*first_leaf = 0;
+		*leaves = 0;
+		*first_data = 0;
+		*blocks = 1;
+		return;
+	}
+	*first_leaf = job * tree->leaves_per_job;
+	*leaves = tree->geo.level_blocks[0] - *first_leaf;
+	if (*leaves > tree->leaves_per_job)
+		*leaves = tree->leaves_per_job;
+	*first_data = *first_leaf * tree->data_per_leaf;
+	*blocks = data_blocks - *first_data;
+	if (*blocks > *leaves * tree->data_per_leaf)
+		*blocks = *leaves * tree->data_per_leaf;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_t *block,
+                                    uint64_t used, uint32_t *offset)
+{
+	uint32_t ds = tree->geo.digest_size, stride = tree->stride;
+	uint32_t tail = (uint32_t)used * stride;
+
+	if (stride > ds) {
+		for (uint32_t k = 0; k < used; k++) {
+			uint32_t spare = k * stride + ds;
+
+			if (!all_zero(block + spare, stride - ds)) {
+				*offset = spare;
+				return true;
+			}
+		}
+	}
+	if (!all_zero(block + tail, tree->params->hash_block_size - tail)) {
+		*offset = tail;
+		return true;
+	}
+	return false;
+}
+
+static int run_jobs_sequential(const struct verity_jobs *jobs,
+                               const struct verity_allocator *allocator)
+{
+	size_t slot_bytes = verity_align64(jobs->slot_size);
+	uint8_t *mem = verity_alloc(allocator, slot_bytes + jobs->scratch_size);
+	int ret = 0;
+
+	if (!mem)
+		return VERITY_E_NOMEM;
+	for (uint64_t job = 0; job < jobs->count; job++) {
+		int prepared = jobs->prepare ? jobs->prepare(jobs->ctx, job, mem) : 0;
+		int status = jobs->run(jobs->ctx, job, mem, mem + slot_bytes);
+
+		ret = jobs->finish(jobs->ctx, job, mem, status);
+		if (ret == 0 && prepared < 0)
+			ret = prepared;
+		if (ret)
+			break;
+	}
+	verity_free(allocator, mem);
+	return ret;
+}
+
+int verity_run_jobs(const struct verity_jobs *jobs, unsigned threads,
+                    const struct verity_allocator *allocator)
+{
+#ifndef VERITY_FREESTANDING
+	if (threads == 0)
+		threads = verity_online_cpus();
+	if (threads > jobs->count)
+		threads = (unsigned)jobs->count;
+	if (threads > 1)
+		return verity_run_jobs_threaded(jobs, threads, allocator);
+#else
+	(void)threads;
+#endif
+	return run_jobs_sequential(jobs, allocator);
+}
