@@ -23,11 +23,12 @@ static bool always_supported(void)
 /*
  * In order of preference for hashing many messages; ties go to fewer lanes.
  * The x86 order is measured (bench/run-sha256.sh, 4 KiB blocks with a
- * 32-byte salt, AMD EPYC Zen 5 with SHA-NI and AVX-512): avx512-x16 about
- * 2.4x OpenSSL's SHA-NI code, shani-x4 1.7x, shani-x2 1.5x, shani 1.0x,
- * avx2-x8 0.8x. SHA-NI's rounds are latency bound, so x4 beats x2; on CPUs
- * without SHA-NI avx2-x8 is the best. The order is static: a CPU with slow
- * 512-bit execution may prefer shani-x4, which VERITY_SHA256_IMPL can force.
+ * 32-byte salt, AMD EPYC Zen 5 with SHA-NI and AVX-512), as ratios to
+ * OpenSSL's SHA-NI code: avx512-x16 2.5-2.7, shani-x4 1.7-1.8, shani-x2
+ * 1.4-1.5, shani 1.0, avx2-x8 0.8-0.9. sha256rnds2 has a latency of four
+ * cycles and issues every two, so four streams beat two. Without SHA-NI,
+ * avx2-x8 is the best. The order is static: a CPU with slow 512-bit
+ * execution may prefer shani-x4, which VERITY_SHA256_IMPL can force.
  */
 static const struct verity_sha256_impl impls[] = {
 #ifdef HAVE_SHA256_AVX512
