@@ -108,8 +108,7 @@ static void open_files(struct setup *s, char **argv)
 	}
 }
 
-static struct verity_device *open_device(struct setup *s, struct verity_bdev bd[2],
-                                         size_t budget)
+static struct verity_device *open_device(struct setup *s, struct verity_bdev bd[2], size_t budget)
 {
 	struct verity_device_options o = {0};
 	struct verity_device *dev;
@@ -342,11 +341,13 @@ int main(int argc, char **argv)
 	printf("\n%-44s %8.0f MB/s\n", "hash_many over the data (full-verify proxy)", hash_mbs);
 	printf("%-44s %8.0f MB/s\n", "sequential pread", sequential(&s, NULL, s.fd[0]));
 	for (int mem = 0; mem < 2; mem++) {
-		struct verity_device *dev = open_device(&s, mem ? s.mem_bdev : s.fd_bdev, 16u << 20);
+		struct verity_device *dev =
+		    open_device(&s, mem ? s.mem_bdev : s.fd_bdev, 16u << 20);
 		double mbs = sequential(&s, dev, -1);
 		char label[64];
 
-		snprintf(label, sizeof(label), "sequential verified read (%s)", mem ? "mmap" : "fd");
+		snprintf(label, sizeof(label), "sequential verified read (%s)",
+		         mem ? "mmap" : "fd");
 		printf("%-44s %8.0f MB/s  %.0f%% of hash_many\n", label, mbs, 100 * mbs / hash_mbs);
 		verity_device_close(dev);
 	}

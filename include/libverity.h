@@ -616,17 +616,12 @@ enum verity_event_kind {
 	VERITY_EVENT_IO_ERROR = 1,   /* a read callback failed */
 };
 
-/* Block types as in the kernel's DM_VERITY_ERR_BLOCK_NR uevent. */
-enum verity_block_type {
-	VERITY_BLOCK_DATA = 0,     /* block = data block number */
-	VERITY_BLOCK_METADATA = 1, /* block = absolute hash-device block number */
-};
-
 /**
  * struct verity_device_event - what a callback is told
  * @kind: enum verity_event_kind
- * @block_type: enum verity_block_type
- * @block: the failing block (see enum verity_block_type)
+ * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA or VERITY_BLOCK_HASH
+ *              (the kernel's uevent says 0 for data, 1 for metadata)
+ * @block: the data block number, or the absolute hash-device block number
  * @error: VERITY_E_CORRUPT_DATA, VERITY_E_CORRUPT_HASH, or the callback's error
  * @count: corruptions (for CORRUPTION) or I/O errors (for IO_ERROR) so far,
  *         this one included

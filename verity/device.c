@@ -294,7 +294,7 @@ static int fetch_leaf_digests(struct verity_device *dev, struct reader *r, uint6
 
 		ret = read_bdev(&dev->hash_dev, abs_block * hbs, r->hash_block, hbs);
 		if (ret)
-			return io_error(dev, VERITY_BLOCK_METADATA, abs_block, ret);
+			return io_error(dev, VERITY_BLOCK_HASH, abs_block, ret);
 		c->hash_blocks_read++;
 		ret = verity_hash_blocks(&dev->hasher, r->hash_block, hbs, 1, real);
 		if (ret)
@@ -304,7 +304,7 @@ static int fetch_leaf_digests(struct verity_device *dev, struct reader *r, uint6
 			c->hash_blocks_verified++;
 		} else {
 			/* Ignore mode goes on with the unverified block, as the kernel does. */
-			ret = handle_event(dev, VERITY_EVENT_CORRUPTION, VERITY_BLOCK_METADATA,
+			ret = handle_event(dev, VERITY_EVENT_CORRUPTION, VERITY_BLOCK_HASH,
 			                   abs_block, VERITY_E_CORRUPT_HASH);
 			if (ret)
 				return ret;

@@ -427,7 +427,7 @@ static void corrupt_once(struct image *img, bool in_hash, bool ignore_mode)
 		hash_block_coverage(img, abs, &bad_first, &bad_end);
 		byte_pos = abs * hbs + rnd_below(hbs);
 		img->hash[byte_pos] ^= (uint8_t)(1 + rnd_below(255));
-		log.want_type = VERITY_BLOCK_METADATA;
+		log.want_type = VERITY_BLOCK_HASH;
 		log.want_block = abs;
 	} else {
 		bad_first = rnd_below(p->data_blocks);
@@ -701,7 +701,7 @@ static void mode_budget(struct image *img)
 	CHECK_RET(verity_device_read(dev, 0, dbs, buf), VERITY_E_CORRUPT_HASH);
 	s = status_of(dev);
 	CHECK(s.state == 'C' && s.last_event.block == g->level_start[0] &&
-	          s.last_event.block_type == VERITY_BLOCK_METADATA,
+	          s.last_event.block_type == VERITY_BLOCK_HASH,
 	      "evicted leaf re-verified and caught");
 	img->hash[g->level_start[0] * hbs + 5] ^= 1;
 	CHECK_RET(verity_device_read(dev, 0, dbs, buf), 0);
