@@ -34,6 +34,17 @@ rm -rf build-asan && mkdir build-asan
 report build-asan
 echo "    ($(($(date +%s) - start)) s so far)"
 
+echo "=== 1/4 (cont.) AFL++ smoke campaign: a few seconds per target, ASan+UBSan"
+if command -v afl-fuzz >/dev/null && command -v afl-clang-fast >/dev/null; then
+	smoke_out=$(mktemp -d)
+	FUZZ_OUT=$smoke_out fuzz/run-campaign --sanitizers -j "$jobs" all 4 ||
+		{ echo "findings kept in $smoke_out"; exit 1; }
+	rm -rf "$smoke_out"
+else
+	echo "    afl-fuzz or afl-clang-fast not installed: skipped"
+fi
+echo "    ($(($(date +%s) - start)) s so far)"
+
 echo "=== 2/4 plain build, make check under valgrind"
 rm -rf build-dist && mkdir build-dist
 (cd build-dist && ../configure --enable-werror >/dev/null && make -j"$jobs" >/dev/null &&

@@ -217,6 +217,13 @@ static int get_alg(struct ctx *c, unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
+static const char *md_name(mbedtls_md_type_t md)
+{
+	const char *name = mbedtls_md_get_name(mbedtls_md_info_from_type(md));
+
+	return name ? name : "unknown";
+}
+
 /* Digests this verifier accepts (kernel: sha1/224/256/384/512/sha3/sm3/...). */
 static int digest_from_oid(struct ctx *c, const mbedtls_asn1_buf *oid, const uint8_t *at,
                            mbedtls_md_type_t *md)
@@ -236,7 +243,7 @@ static int digest_from_oid(struct ctx *c, const mbedtls_asn1_buf *oid, const uin
 	default:
 		return fail(c, VERITY_E_SIG_UNSUPPORTED_DIGEST, at,
 		            "digestAlgorithm: %s not accepted (SHA-256/384/512 only)",
-		            mbedtls_md_get_name(mbedtls_md_info_from_type(*md)));
+		            md_name(*md));
 	}
 }
 
@@ -342,8 +349,7 @@ static int parse_sig_alg(struct ctx *c, struct signer *s, const mbedtls_asn1_buf
 		if (md != s->md)
 			return fail(c, VERITY_E_SIG_ALG_DIGEST_MISMATCH, at,
 			            "signatureAlgorithm: ecdsa-with-%s with digestAlgorithm %s",
-			            mbedtls_md_get_name(mbedtls_md_info_from_type(md)),
-			            mbedtls_md_get_name(mbedtls_md_info_from_type(s->md)));
+			            md_name(md), md_name(s->md));
 		s->scheme = SCHEME_ECDSA;
 		return 0;
 	}

@@ -121,7 +121,8 @@ int verity_superblock_parse(const void *buf, size_t len, uint64_t hash_offset,
 
 	memset(params, 0, sizeof(*params));
 	params->hash_type = hash_type;
-	memcpy(params->algorithm, sb + SB_ALGORITHM, SB_ALGORITHM_LEN);
+	/* Only the name: bytes after its NUL are not checked and stay out. */
+	memcpy(params->algorithm, sb + SB_ALGORITHM, strlen((const char *)sb + SB_ALGORITHM));
 	params->data_block_size = dbs;
 	params->hash_block_size = hbs;
 	params->data_blocks = get_le64(sb + SB_DATA_BLOCKS);

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzz harness convention: each target is fuzz/fuzz_<target>.c and exports
+ * LLVMFuzzerTestOneInput(). The same file links into three drivers: the
+ * replay program run by `make check` (replay_main.c), the AFL++
+ * persistent-mode program (afl_main.c), and, if wanted, libFuzzer
+ * (clang -fsanitize=fuzzer). A harness returns 0 and aborts (FUZZ_CHECK) when
+ * an invariant of the library is broken, so every fuzzer sees it as a crash.
+ */
+#ifndef VERITY_FUZZ_H
+#define VERITY_FUZZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Replay one file, or every regular file of a directory (sorted). */
+int fuzz_replay_path(const char *path, unsigned *count);
+
+_Noreturn static inline void fuzz_fail(const char *file, int line, const char *what)
+{
+	fprintf(stderr, "%s:%d: fuzz invariant violated: %s\n", file, line, what);
+	abort();
+}
+
+/* FUZZ_VERBOSE=1 in the environment: harnesses say what each input did. */
+static inline bool fuzz_verbose(void)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	return verbose;
+}
+
+#define FUZZ_LOG(...)                                 \
+	do {                                          \
+		if (fuzz_verbose())                   \
+			fprintf(stderr, __VA_ARGS__); \
+	} while (0)
+
+#define FUZZ_CHECK(cond)                                      \
+	do {                                                  \
+		if (!(cond))                                  \
+			fuzz_fail(__FILE__, __LINE__, #cond); \
+	} while (0)
+
+/*
+ * Structured reading of the input: fields are taken from the front, and a
+ * read past the end yields zeros, so every input is a valid (if short)
+ * description and mutations reach the code behind the header.
+ */
+struct fuzz_input {
+	const uint8_t *data;
+	size_t size;
+	size_t pos;
+};
+
+static inline void fuzz_input_init(struct fuzz_input *in, const uint8_t *data, size_t size)
+{
+	in->data = data;
+	in->size = size;
+	in->pos = 0;
+}
+
+static inline size_t fuzz_remaining(const struct fuzz_input *in)
+{
+	return in->size - in->pos;
+}
+
+/* Copies up to @n bytes; zero-fills what the input lacks. */
+static inline void fuzz_bytes(struct fuzz_input *in, void *dst, size_t n)
+{
+	size_t have = fuzz_remaining(in) < n ? fuzz_remaining(in) : n;
+
+	if (have)
+		memcpy(dst, in->data + in->pos, have);
+	memset((uint8_t *)dst + have, 0, n - have);
+	in->pos += have;
+}
+
+static inline uint8_t fuzz_u8(struct fuzz_input *in)
+{
+	uint8_t v;
+
+	fuzz_bytes(in, &v, 1);
+	return v;
+}
+
+static inline uint16_t fuzz_u16(struct fuzz_input *in)
+{
+	uint8_t b[2];
+
+	fuzz_bytes(in, b, sizeof(b));
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t fuzz_u32(struct fuzz_input *in)
+{
+	uint8_t b[4];
+
+	fuzz_bytes(in, b, sizeof(b));
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t fuzz_u64(struct fuzz_input *in)
+{
+	uint64_t lo = fuzz_u32(in);
+
+	return lo | (uint64_t)fuzz_u32(in) << 32;
+}
+
+/* The unread rest of the input (may be empty). */
+static inline const uint8_t *fuzz_rest(struct fuzz_input *in, size_t *len)
+{
+	const uint8_t *p = in->data + in->pos;
+
+	*len = fuzz_remaining(in);
+	in->pos = in->size;
+	return p;
+}
+
+#endif /* VERITY_FUZZ_H */
