@@ -110,6 +110,17 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 		ret = cli_read_root_hash(&img.params, opts, argc > 2 ? argv[2] : NULL);
 	if (ret)
 		goto out;
+	/* As verify: a signature is checked before the root hash is trusted. */
+	if (opts->root_hash_signature) {
+		ret = cli_check_signature(opts, opts->root_hash_signature, img.params.root_digest,
+		                          img.params.root_digest_size);
+		if (ret)
+			goto out;
+	} else if (cli_has_trust_options(opts)) {
+		cli_error("Trusted certificates given without --root-hash-signature.");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	dopts.memory_budget = READ_BUDGET;
 	dopts.report = remember;
 	dopts.callback_data = &failure;

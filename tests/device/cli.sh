@@ -89,6 +89,23 @@ grep -q "hash block 3 " "$tmp/err" || fail "hash block not reported: $(cat "$tmp
 head -c 8192 "$hash" >"$tmp/short.hash"
 expect_rc 4 "$vi" read "$data" "$tmp/short.hash" "$root"
 
+# A signed root hash: read checks the signature first (as verify does).
+if command -v openssl >/dev/null 2>&1; then
+	printf '%s' "$root" >"$tmp/root.txt"
+	for k in good other; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$tmp/$k.key" -out "$tmp/$k.pem" -subj "/CN=verity-$k" -days 3650 2>/dev/null
+	done
+	openssl smime -sign -binary -noattr -in "$tmp/root.txt" -signer "$tmp/good.pem" \
+		-inkey "$tmp/good.key" -outform DER -out "$tmp/root.p7s"
+	"$vi" read --root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/good.pem" \
+		"$data" "$hash" "$root" | cmp - "$data" || fail "read with a good signature"
+	expect_rc 5 "$vi" read --root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/other.pem" \
+		"$data" "$hash" "$root"
+	[ ! -s "$tmp/out" ] || fail "bytes written under an untrusted signature"
+	expect_rc 2 "$vi" read --trusted-cert "$tmp/good.pem" "$data" "$hash" "$root"
+fi
+
 # --- without a superblock, one file with --hash-offset ---
 mkimage nosb 300 1024 512 0 sha256 - --no-superblock
 "$vi" read --no-superblock --format 0 --data-block-size 1024 --hash-block-size 512 --salt - \
