@@ -14,6 +14,13 @@
 #include "libverity.h"
 
 #define CLI_MAX_OPTIONS 64
+#define CLI_MAX_LIST    16
+
+/* A repeatable string option, in command-line order. */
+struct cli_string_list {
+	const char *items[CLI_MAX_LIST];
+	unsigned count;
+};
 
 /*
  * Every option's value; the table in cli/options.c says which field each
@@ -22,23 +29,28 @@
  */
 struct cli_options {
 	/* veritysetup options */
-	const char *hash;           /* --hash, -h */
-	uint32_t format;            /* --format (hash type) */
-	uint32_t data_block_size;   /* --data-block-size */
-	uint32_t hash_block_size;   /* --hash-block-size */
-	uint64_t data_blocks;       /* --data-blocks (0: the whole data file) */
-	uint64_t hash_offset;       /* --hash-offset, bytes */
-	const char *salt;           /* --salt, -s: hex or "-"; NULL: random */
-	const char *uuid;           /* --uuid; NULL: random */
-	bool no_superblock;         /* --no-superblock */
-	const char *root_hash_file; /* --root-hash-file */
-	bool debug;                 /* --debug */
-	bool verbose;               /* --verbose, -v */
-	bool batch_mode;            /* --batch-mode, -q */
+	const char *hash;                /* --hash, -h */
+	uint32_t format;                 /* --format (hash type) */
+	uint32_t data_block_size;        /* --data-block-size */
+	uint32_t hash_block_size;        /* --hash-block-size */
+	uint64_t data_blocks;            /* --data-blocks (0: the whole data file) */
+	uint64_t hash_offset;            /* --hash-offset, bytes */
+	const char *salt;                /* --salt, -s: hex or "-"; NULL: random */
+	const char *uuid;                /* --uuid; NULL: random */
+	bool no_superblock;              /* --no-superblock */
+	const char *root_hash_file;      /* --root-hash-file */
+	bool debug;                      /* --debug */
+	bool verbose;                    /* --verbose, -v */
+	bool batch_mode;                 /* --batch-mode, -q */
+	const char *root_hash_signature; /* --root-hash-signature (DER PKCS#7 file) */
 	/* verify-image options */
-	uint32_t threads; /* --threads, -j (0: every CPU) */
-	bool json;        /* --json */
-	bool no_progress; /* --no-progress */
+	struct cli_string_list trusted_cert; /* --trusted-cert (repeatable) */
+	const char *trusted_certs;           /* --trusted-certs DIR */
+	const char *trusted_dtb;             /* --trusted-dtb FILE */
+	bool allow_sha1;                     /* --allow-sha1 (signature policy) */
+	uint32_t threads;                    /* --threads, -j (0: every CPU) */
+	bool json;                           /* --json */
+	bool no_progress;                    /* --no-progress */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -140,6 +152,12 @@ void cli_image_close(struct cli_image *img);
 /* Tree parameters from the options alone (--hash, --format, sizes, salt). */
 int cli_params_from_options(struct verity_params *params, const struct cli_options *opts);
 
+/* Print veritysetup's message for a parameter error and ours. Return: exit code. */
+int cli_parameter_error(int err);
+
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+int cli_check_block_sizes(const struct verity_params *params);
+
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
 
@@ -152,6 +170,28 @@ void cli_print_header_info(FILE *out, const char *hash_path, const struct verity
                            const uint8_t *uuid, uint64_t hash_offset, bool root);
 void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root);
+
+/* ---- cli/sig.c ---- */
+
+/* Whether any --trusted-* option was given. */
+bool cli_has_trust_options(const struct cli_options *opts);
+
+/*
+ * Load the trusted certificates of --trusted-cert, --trusted-certs and
+ * --trusted-dtb (at least one is required). Prints a message on error.
+ * Return: EXIT_OK, EXIT_USAGE (no trust option, unusable certificate or
+ * device tree), EXIT_IO or EXIT_FAILURE_GENERIC.
+ */
+int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **keyring);
+
+/*
+ * Check the signature file @sig_path over the root digest (lowercase hex of
+ * @digest is what is signed), with the trust options of @opts. Prints what
+ * failed, or with -v who signed. Return: EXIT_OK, EXIT_BAD_SIGNATURE,
+ * EXIT_USAGE, EXIT_IO or EXIT_FAILURE_GENERIC.
+ */
+int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
+                        size_t digest_len);
 
 /* ---- cli/progress.c ---- */
 

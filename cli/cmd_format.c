@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -38,6 +39,26 @@ static int choose_salt_and_uuid(struct verity_params *params, uint8_t uuid[VERIT
 	}
 	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40); /* version 4 */
 	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	return EXIT_OK;
+}
+
+/*
+ * veritysetup writes the superblock in whole blocks of min(hash block size,
+ * 4096) bytes, so a new hash file is at least that long even when no tree
+ * block follows (one data block). Do the same, for byte-identical files.
+ */
+static int pad_like_veritysetup(int fd, const char *path, uint64_t hash_offset, uint32_t hbs)
+{
+	uint64_t unit = hbs < 4096 ? hbs : 4096;
+	uint64_t end = (hash_offset + VERITY_SUPERBLOCK_SIZE + unit - 1) / unit * unit;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size >= end)
+		return EXIT_OK;
+	if (ftruncate(fd, (off_t)end) != 0) {
+		cli_error("Cannot extend %s (%s).", path, strerror(errno));
+		return EXIT_IO;
+	}
 	return EXIT_OK;
 }
 
@@ -97,17 +118,19 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (params.data_blocks == 0 && params.data_block_size)
+	ret = cli_check_block_sizes(&params);
+	if (ret)
+		goto out;
+	if (params.data_blocks == 0)
 		params.data_blocks = data.size / params.data_block_size;
-	if (params.data_blocks == 0 && params.data_block_size) {
+	if (params.data_blocks == 0) {
 		cli_error("Data device %s is smaller than one data block.", data_path);
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	err = verity_geometry_init(&(struct verity_geometry){0}, &params);
 	if (err) {
-		cli_error("Invalid VERITY parameters: %s.", verity_strerror(err));
-		ret = cli_exit_code(err);
+		ret = cli_parameter_error(err);
 		goto out;
 	}
 	if (data.size / params.data_block_size < params.data_blocks) {
@@ -153,6 +176,10 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 			ret = cli_exit_code(err);
 			goto out;
 		}
+		ret = pad_like_veritysetup(hash_fd, hash_path, opts->hash_offset,
+		                           params.hash_block_size);
+		if (ret)
+			goto out;
 	}
 
 	cli_debug(opts, "data blocks %llu, hash start block %llu, threads %u (0: all), SHA-256 %s",

@@ -4,9 +4,23 @@
 
 #include "cli/commands.h"
 
-static const char *const verify_options[] = {
-    "root-hash-file",  "hash-offset", "no-superblock", "hash",    "format",      "data-block-size",
-    "hash-block-size", "data-blocks", "salt",          "threads", "no-progress", NULL};
+static const char *const verify_options[] = {"root-hash-file",
+                                             "hash-offset",
+                                             "no-superblock",
+                                             "hash",
+                                             "format",
+                                             "data-block-size",
+                                             "hash-block-size",
+                                             "data-blocks",
+                                             "salt",
+                                             "threads",
+                                             "no-progress",
+                                             "root-hash-signature",
+                                             "trusted-cert",
+                                             "trusted-certs",
+                                             "trusted-dtb",
+                                             "allow-sha1",
+                                             NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -117,10 +131,17 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	if (ret)
 		goto out;
 
-	/*
-	 * A root hash signature (--root-hash-signature) is checked here, before
-	 * the root hash is trusted for anything.
-	 */
+	/* The signature is checked before the root hash is trusted for anything. */
+	if (opts->root_hash_signature) {
+		ret = cli_check_signature(opts, opts->root_hash_signature, img.params.root_digest,
+		                          img.params.root_digest_size);
+		if (ret)
+			goto out;
+	} else if (cli_has_trust_options(opts)) {
+		cli_error("Trusted certificates given without --root-hash-signature.");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 
 	cli_debug(opts, "data blocks %llu, hash start block %llu, threads %u (0: all), SHA-256 %s",
 	          (unsigned long long)img.params.data_blocks,

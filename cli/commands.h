@@ -22,5 +22,6 @@ enum cli_exit {
 extern const struct cli_command cli_cmd_format;
 extern const struct cli_command cli_cmd_verify;
 extern const struct cli_command cli_cmd_dump;
+extern const struct cli_command cli_cmd_sig;
 
 #endif

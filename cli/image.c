@@ -44,6 +44,44 @@ int cli_params_from_options(struct verity_params *params, const struct cli_optio
 	return EXIT_OK;
 }
 
+int cli_parameter_error(int err)
+{
+	const char *veritysetup = NULL;
+
+	switch (err) {
+	case VERITY_E_BAD_DATA_BLOCK_SIZE:
+	case VERITY_E_BAD_HASH_BLOCK_SIZE:
+		veritysetup = "Unsupported VERITY block size.";
+		break;
+	case VERITY_E_SALT_TOO_LONG:
+		veritysetup = "Invalid salt string specified.";
+		break;
+	case VERITY_E_HASH_AREA_OVERFLOW:
+		veritysetup = "Hash area overflow.";
+		break;
+	case VERITY_E_OVERFLOW:
+		veritysetup = "Device offset overflow.";
+		break;
+	default:
+		break;
+	}
+	if (veritysetup)
+		cli_error("%s", veritysetup);
+	cli_error("Invalid VERITY parameters: %s.", verity_strerror(err));
+	return cli_exit_code(err);
+}
+
+int cli_check_block_sizes(const struct verity_params *params)
+{
+	struct verity_params probe = *params;
+	int err;
+
+	if (probe.data_blocks == 0)
+		probe.data_blocks = 1;
+	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
+	return err ? cli_parameter_error(err) : EXIT_OK;
+}
+
 bool cli_same_file(int fd1, int fd2)
 {
 	struct stat a, b;
@@ -154,18 +192,19 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 	if (!data_path)
 		return EXIT_OK;
 
+	ret = cli_check_block_sizes(&img->params);
+	if (ret)
+		return ret;
 	/* As veritysetup: no block count means the whole data device. */
-	if (img->params.data_blocks == 0 && img->params.data_block_size != 0)
+	if (img->params.data_blocks == 0)
 		img->params.data_blocks = img->data.size / img->params.data_block_size;
 	if (img->params.data_blocks == 0) {
 		cli_error("Data device %s is smaller than one data block.", data_path);
 		return EXIT_USAGE;
 	}
 	ret = verity_geometry_init(&(struct verity_geometry){0}, &img->params);
-	if (ret) {
-		cli_error("Invalid VERITY parameters: %s.", verity_strerror(ret));
-		return cli_exit_code(ret);
-	}
+	if (ret)
+		return cli_parameter_error(ret);
 	if (img->same_file) {
 		area = img->superblock ? img->hash_offset
 		                       : img->params.hash_start_block * img->params.hash_block_size;

@@ -11,6 +11,7 @@ static const struct cli_command *const commands[] = {
     &cli_cmd_format,
     &cli_cmd_verify,
     &cli_cmd_dump,
+    &cli_cmd_sig,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -16,6 +16,7 @@ enum option_type {
 	OPT_STRING, /* const char * */
 	OPT_U32,    /* uint32_t, decimal */
 	OPT_U64,    /* uint64_t, decimal */
+	OPT_LIST,   /* struct cli_string_list: repeatable string */
 };
 
 struct option_def {
@@ -46,6 +47,16 @@ static const struct option_def option_table[] = {
     {"uuid", 0, OPT_STRING, FIELD(uuid), "STRING", "UUID for device to use (default: random)"},
     {"no-superblock", 0, OPT_FLAG, FIELD(no_superblock), NULL, "Do not use verity superblock"},
     {"root-hash-file", 0, OPT_STRING, FIELD(root_hash_file), "STRING", "Path to root hash file"},
+    {"root-hash-signature", 0, OPT_STRING, FIELD(root_hash_signature), "STRING",
+     "Path to root hash signature file (DER PKCS#7, checked in userspace)"},
+    {"trusted-cert", 0, OPT_LIST, FIELD(trusted_cert), "FILE",
+     "Trusted X.509 certificate, PEM or DER (repeatable)"},
+    {"trusted-certs", 0, OPT_STRING, FIELD(trusted_certs), "DIR",
+     "Directory of trusted *.crt, *.pem and *.der certificates"},
+    {"trusted-dtb", 0, OPT_STRING, FIELD(trusted_dtb), "FILE",
+     "Device tree blob with trusted certificates (libverity,dm-verity-keys)"},
+    {"allow-sha1", 0, OPT_FLAG, FIELD(allow_sha1), NULL,
+     "Accept SHA-1 root hash signatures (refused by default)"},
     {"threads", 'j', OPT_U32, FIELD(threads), "N", "Threads for hashing (default 0: every CPU)"},
     {"json", 0, OPT_FLAG, FIELD(json), NULL, "Machine-readable output on stdout"},
     {"no-progress", 0, OPT_FLAG, FIELD(no_progress), NULL, "No progress bar on a terminal"},
@@ -116,6 +127,16 @@ static int store(struct cli_options *opts, const struct option_def *def, const c
 			break;
 		*(uint64_t *)(void *)field = v;
 		return 0;
+	case OPT_LIST: {
+		struct cli_string_list *list = (struct cli_string_list *)(void *)field;
+
+		if (list->count == CLI_MAX_LIST) {
+			cli_error("Option --%s given more than %d times.", def->name, CLI_MAX_LIST);
+			return EXIT_USAGE;
+		}
+		list->items[list->count++] = arg;
+		return 0;
+	}
 	}
 	cli_error("Invalid value '%s' for option --%s (a non-negative decimal number).", arg,
 	          def->name);

@@ -289,7 +289,9 @@ int verity_verify(const struct verity_params *params, const struct verity_bdev *
 		ret = VERITY_E_DATA_DEVICE_TOO_SMALL;
 		goto out;
 	}
-	if (hash->size / params->hash_block_size < v->tree.geo.hash_end_block) {
+	/* With one data block there is no tree to read, and no hash device needed. */
+	if (v->tree.geo.levels > 0 &&
+	    hash->size / params->hash_block_size < v->tree.geo.hash_end_block) {
 		ret = VERITY_E_HASH_DEVICE_TOO_SMALL;
 		goto out;
 	}

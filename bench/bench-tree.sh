@@ -1,0 +1,125 @@
+#!/bin/sh
+# Times verify-image against veritysetup on the same image in the same run:
+# `verify` and `format`, single-threaded (-j1) and on every core, repeated and
+# alternated, medians and peak RSS (GNU time); RSS again on a smaller image
+# (flat as the image grows); and the whole-process verify of a 4 KiB image.
+#
+#   sh bench/bench-tree.sh [SIZE_MIB [REPS]]     (defaults: 1024 5)
+#
+# BUILD_DIR (default build/) holds verify-image. The files live in TMPDIR
+# (default /tmp) and are removed afterwards. Not part of `make check`.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+VI=${BUILD_DIR:-$top/build}/verify-image
+PATH="$PATH:/usr/sbin:/sbin"
+size_mib=${1:-1024}
+reps=${2:-5}
+cores=$(nproc)
+[ -x "$VI" ] || { echo "build verify-image first ($VI)" >&2; exit 1; }
+command -v veritysetup >/dev/null || { echo "veritysetup missing" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "GNU time missing (apt-get install time)" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-tree.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
+uuid=a60c98d2-ae9b-4865-bfcb-b4e3ace11033
+fmt_opts="-s $salt --uuid $uuid"
+
+# measure NAME CMD...: one run; appends "seconds kib" to $tmp/NAME.
+measure() {
+	name=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/cmd.err" || {
+		cat "$tmp/cmd.err" >&2
+		echo "failed: $*" >&2
+		exit 1
+	}
+	tail -n 1 "$tmp/time.out" >>"$tmp/$name"
+}
+
+# median COLUMN NAME
+median() {
+	cut -d' ' -f"$1" "$tmp/$2" | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "# $("$VI" --version)"
+echo "# $(veritysetup --version)"
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $cores cores"
+echo "# image: $size_mib MiB random data, 4096-byte blocks, sha256; $reps runs each, alternating"
+
+head -c $((size_mib * 1048576)) /dev/urandom >"$tmp/data"
+veritysetup format "$tmp/data" "$tmp/hash.vs" $fmt_opts >"$tmp/fmt"
+root=$(sed -n 's/^Root hash:[[:space:]]*//p' "$tmp/fmt")
+"$VI" format "$tmp/data" "$tmp/hash.vi" $fmt_opts >/dev/null
+cmp "$tmp/hash.vs" "$tmp/hash.vi" || { echo "hash files differ" >&2; exit 1; }
+cat "$tmp/data" "$tmp/hash.vs" >/dev/null # warm the page cache for everyone
+
+i=0
+while [ "$i" -lt "$reps" ]; do
+	i=$((i + 1))
+	measure vs_verify veritysetup verify "$tmp/data" "$tmp/hash.vs" "$root"
+	measure vi_verify_1 "$VI" verify -j1 "$tmp/data" "$tmp/hash.vs" "$root"
+	measure vi_verify_n "$VI" verify -j"$cores" "$tmp/data" "$tmp/hash.vs" "$root"
+	rm -f "$tmp/out.vs" "$tmp/out.vi"
+	measure vs_format veritysetup format "$tmp/data" "$tmp/out.vs" $fmt_opts
+	rm -f "$tmp/out.vs"
+	measure vi_format_1 "$VI" format -j1 "$tmp/data" "$tmp/out.vi" $fmt_opts
+	rm -f "$tmp/out.vi"
+	measure vi_format_n "$VI" format -j"$cores" "$tmp/data" "$tmp/out.vi" $fmt_opts
+	cmp "$tmp/out.vi" "$tmp/hash.vs" || { echo "format output differs" >&2; exit 1; }
+done
+
+row() { # label name reference
+	t=$(median 1 "$2")
+	r=$(median 2 "$2")
+	ratio=$(awk -v a="$(median 1 "$3")" -v b="$t" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	mibs=$(awk -v t="$t" -v m="$size_mib" 'BEGIN { printf "%.0f", t > 0 ? m / t : 0 }')
+	printf '| %-28s | %8s | %7s | %9s | %8.1f |\n' "$1" "$t" "${ratio}x" "$mibs" \
+		"$(awk -v k="$r" 'BEGIN { print k / 1024 }')"
+}
+echo
+echo "| command ($size_mib MiB)             | median s | vs veritysetup | MiB/s | peak RSS MiB |"
+echo "|------------------------------|----------|---------|-----------|----------|"
+row "veritysetup verify" vs_verify vs_verify
+row "verify-image verify -j1" vi_verify_1 vs_verify
+row "verify-image verify -j$cores" vi_verify_n vs_verify
+row "veritysetup format" vs_format vs_format
+row "verify-image format -j1" vi_format_1 vs_format
+row "verify-image format -j$cores" vi_format_n vs_format
+
+# Peak RSS as the image grows: 64 MiB vs the full image.
+head -c 67108864 "$tmp/data" >"$tmp/small"
+"$VI" format "$tmp/small" "$tmp/small.hash" $fmt_opts --root-hash-file "$tmp/small.root" >/dev/null
+for j in 1 "$cores"; do
+	: >"$tmp/rss_small"
+	measure rss_small "$VI" verify -j"$j" "$tmp/small" "$tmp/small.hash" --root-hash-file "$tmp/small.root"
+	echo "peak RSS, verify -j$j: 64 MiB image $(awk '{ printf "%.1f", $2 / 1024 }' "$tmp/rss_small") MiB," \
+		"$size_mib MiB image $(median 2 "vi_verify_$([ "$j" = 1 ] && echo 1 || echo n)" | awk '{ printf "%.1f", $1 / 1024 }') MiB"
+done
+
+# Whole-process verify of a 4 KiB image (one block, no tree), best of 5 loops.
+head -c 4096 "$tmp/data" >"$tmp/tiny"
+"$VI" format "$tmp/tiny" "$tmp/tiny.hash" $fmt_opts --root-hash-file "$tmp/tiny.root" >/dev/null
+tiny_root=$(cat "$tmp/tiny.root")
+loop() { # N CMD...: mean milliseconds per run
+	n=$1
+	shift
+	start=$(date +%s%N)
+	k=0
+	while [ "$k" -lt "$n" ]; do
+		"$@" >/dev/null 2>&1
+		k=$((k + 1))
+	done
+	end=$(date +%s%N)
+	awk -v d=$((end - start)) -v n="$n" 'BEGIN { printf "%.3f", d / n / 1e6 }'
+}
+best_vi=999
+best_vs=999
+for k in 1 2 3 4 5; do
+	a=$(loop 100 "$VI" verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")
+	b=$(loop 20 veritysetup verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")
+	best_vi=$(awk -v a="$a" -v b="$best_vi" 'BEGIN { print a < b ? a : b }')
+	best_vs=$(awk -v a="$b" -v b="$best_vs" 'BEGIN { print a < b ? a : b }')
+done
+echo "4 KiB image, whole process: verify-image verify $best_vi ms, veritysetup verify $best_vs ms (best of 5 loops)"
