@@ -619,9 +619,9 @@ enum verity_event_kind {
 /**
  * struct verity_device_event - what a callback is told
  * @kind: enum verity_event_kind
- * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA (the kernel's
- *              "data") or VERITY_BLOCK_HASH (the kernel's "metadata")
- * @block: data block number, or absolute hash-device block number
+ * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA or VERITY_BLOCK_HASH
+ *              (the kernel's uevent says 0 for data, 1 for metadata)
+ * @block: the data block number, or the absolute hash-device block number
  * @error: VERITY_E_CORRUPT_DATA, VERITY_E_CORRUPT_HASH, or the callback's error
  * @count: corruptions (for CORRUPTION) or I/O errors (for IO_ERROR) so far,
  *         this one included
@@ -1110,8 +1110,9 @@ int verity_root_hex(const uint8_t *digest, size_t digest_len, char *out, size_t 
  * WRONG_CONTENT_TYPE, NO_SIGNERS, LIMIT, UNSUPPORTED_DIGEST, SHA1_DISABLED,
  * UNSUPPORTED_SIG_ALG, RSA_PSS_DISABLED, ALG_DIGEST_MISMATCH,
  * INCONSISTENT_ATTRS, MISSING_ATTR, REPEATED_ATTR, FORBIDDEN_ATTR,
- * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (no trusted
- * signer, and some signer's key was refused), BAD_SIGNATURE, UNTRUSTED.
+ * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (an embedded
+ * signer certificate's key is refused, or no signer is trusted and a
+ * matching keyring certificate's key was refused), BAD_SIGNATURE, UNTRUSTED.
  */
 int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig, size_t sig_len,
                       const char *root_hex, const struct verity_sig_options *options,

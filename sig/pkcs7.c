@@ -81,7 +81,6 @@ struct signer {
 	const mbedtls_x509_crt *embedded;  /* its certificate in the message */
 	uint8_t hash[MBEDTLS_MD_MAX_SIZE]; /* digest the signature covers */
 	size_t hash_len;
-	bool unsupported_key;
 };
 
 struct message {
@@ -998,11 +997,11 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 				s->embedded = &msg->certs[k];
 		if (!s->embedded)
 			continue;
-		if (!key_accepted(s->embedded, s)) {
-			/* The kernel skips signers its crypto cannot handle (-ENOPKG). */
-			s->unsupported_key = true;
-			continue;
-		}
+		/* Every signer with an embedded certificate must verify: no skipping. */
+		if (!key_accepted(s->embedded, s))
+			return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, s->start,
+			            "embedded certificate key does not fit the signature algorithm "
+			            "or is refused (RSA 2048..4096, ECDSA P-256/P-384)");
 		if (s->has_signing_time &&
 		    (compare_time(&s->signing_time, &s->embedded->valid_from) < 0 ||
 		     compare_time(&s->signing_time, &s->embedded->valid_to) > 0))
@@ -1024,8 +1023,6 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 		bool direct_found = false;
 
 		c->signer = (int)i;
-		if (s->unsupported_key)
-			continue;
 		/* Directly: a keyring certificate with the signer's ID and key. */
 		for (size_t k = 0; k < kr->count && !trusted; k++) {
 			const mbedtls_x509_crt *anchor = &kr->entries[k]->crt;
@@ -1054,8 +1051,6 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < msg->n_signers; i++)
-		any_unsupported |= msg->signers[i].unsupported_key;
 	c->signer = -1;
 	if (any_unsupported)
 		return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, NULL,

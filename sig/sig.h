@@ -30,6 +30,12 @@ void verity_sig_crypto_init(void);
 /* The subjectKeyIdentifier of @crt (contents of the key ID octets). */
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len);
 
+/*
+ * fdt_check_full() behind a walk that refuses what makes libfdt < 1.7.0 loop
+ * forever (a property length of 0xfffffff4). Return: 0 or -FDT_ERR_*.
+ */
+int verity_fdt_check(const void *blob, size_t size);
+
 /* True when @der..@der+len is exactly one DER SEQUENCE TLV (definite length). */
 bool verity_der_is_one_sequence(const uint8_t *der, size_t len);
 

@@ -722,6 +722,15 @@ Test(pkcs7, key_types_refused)
 	cr_assert_eq(check(&m), VERITY_E_SIG_KEY_UNSUPPORTED);
 	m.signers[0] = (struct signer_spec){.id = &rsa1024};
 	cr_assert_eq(check(&m), VERITY_E_SIG_KEY_UNSUPPORTED);
+
+	/* An embedded certificate with a refused key rejects the whole message. */
+	struct msg_spec embedded = {.n_certs = 1, .certs = {&p224}, .n_signers = 2};
+
+	embedded.signers[0] = (struct signer_spec){.id = &alice};
+	embedded.signers[1] = (struct signer_spec){.id = &p224};
+	cr_assert_eq(check(&embedded), VERITY_E_SIG_KEY_UNSUPPORTED);
+	embedded.n_certs = 0;
+	cr_assert_eq(check(&embedded), 0, "without its certificate the p224 signer is skipped");
 	free_identity(&p224);
 	free_identity(&rsa1024);
 }
