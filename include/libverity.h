@@ -619,9 +619,9 @@ enum verity_event_kind {
 /**
  * struct verity_device_event - what a callback is told
  * @kind: enum verity_event_kind
- * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA (the kernel's
- *              "data") or VERITY_BLOCK_HASH (the kernel's "metadata")
- * @block: data block number, or absolute hash-device block number
+ * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA or VERITY_BLOCK_HASH
+ *              (the kernel's uevent says 0 for data, 1 for metadata)
+ * @block: the data block number, or the absolute hash-device block number
  * @error: VERITY_E_CORRUPT_DATA, VERITY_E_CORRUPT_HASH, or the callback's error
  * @count: corruptions (for CORRUPTION) or I/O errors (for IO_ERROR) so far,
  *         this one included

@@ -10,6 +10,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <stdatomic.h>
 
 struct x86_features {
 	bool shani, avx2, avx512;
@@ -44,19 +45,43 @@ static struct x86_features probe_x86(void)
 	return f;
 }
 
+/*
+ * cpuid is slow, and in a virtual machine it traps to the hypervisor, so
+ * probe once. Racing first calls store the same answer.
+ */
+#define FEATURES_KNOWN 1u
+#define FEATURE_SHANI  2u
+#define FEATURE_AVX2   4u
+#define FEATURE_AVX512 8u
+
+static unsigned features(void)
+{
+	static _Atomic unsigned cached;
+	unsigned bits = atomic_load_explicit(&cached, memory_order_relaxed);
+
+	if (!bits) {
+		struct x86_features f = probe_x86();
+
+		bits = FEATURES_KNOWN | (f.shani ? FEATURE_SHANI : 0) |
+		       (f.avx2 ? FEATURE_AVX2 : 0) | (f.avx512 ? FEATURE_AVX512 : 0);
+		atomic_store_explicit(&cached, bits, memory_order_relaxed);
+	}
+	return bits;
+}
+
 bool verity_cpu_has_shani(void)
 {
-	return probe_x86().shani;
+	return features() & FEATURE_SHANI;
 }
 
 bool verity_cpu_has_avx2(void)
 {
-	return probe_x86().avx2;
+	return features() & FEATURE_AVX2;
 }
 
 bool verity_cpu_has_avx512(void)
 {
-	return probe_x86().avx512;
+	return features() & FEATURE_AVX512;
 }
 #endif /* __x86_64__ */
 

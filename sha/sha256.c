@@ -120,8 +120,12 @@ void verity_sha256(const void *data, size_t len, uint8_t out[VERITY_SHA256_DIGES
  * hash_many: every lane hashes the same "virtual stream"
  *   prefix tail (r bytes) | message | suffix | padding
  * after a start state that already absorbed the whole 64-byte blocks of the
- * prefix. When r == 0 the message's whole blocks are hashed in place;
- * everything else is staged through a small per-lane buffer.
+ * prefix. The blocks of that stream that lie wholly inside the message are
+ * hashed in place, straight from the caller's buffer (block functions take
+ * unaligned pointers, so r != 0 does not matter); only the first block when
+ * r != 0 and the last blocks (message end, suffix, padding) are staged
+ * through a small per-lane buffer. For the dm-verity case (4096-byte block,
+ * 32-byte salt) that is 63 blocks in place and one staged at each end.
  */
 struct many_job {
 	uint32_t start[8];
@@ -131,7 +135,8 @@ struct many_job {
 	size_t msg_len;
 	const uint8_t *suffix;
 	size_t suffix_len;
-	size_t direct_bytes; /* message bytes hashed in place */
+	size_t direct_start; /* virtual offset of the blocks hashed in place */
+	size_t direct_end;   /* == direct_start when there are none */
 	size_t padded_len;   /* virtual stream length, multiple of 64 */
 };
 
@@ -177,20 +182,22 @@ static void hash_group(const struct verity_sha256_impl *impl, const struct many_
 		msg[i] = first + (i < active ? i : 0) * stride;
 		memcpy(state[i], job->start, sizeof(job->start));
 	}
-	if (job->direct_bytes) {
-		for (unsigned i = 0; i < lanes; i++)
-			ptr[i] = msg[i];
-		impl->blocks(state, ptr, job->direct_bytes / VERITY_SHA256_BLOCK_SIZE);
-	}
-	for (size_t q = job->direct_bytes; q < job->padded_len;) {
-		size_t n = job->padded_len - q;
+	for (size_t q = 0; q < job->padded_len;) {
+		size_t n;
 
-		if (n > STAGE_BYTES)
-			n = STAGE_BYTES;
-		for (unsigned i = 0; i < lanes; i++) {
-			if (i < active)
-				fill_stage(stage[i], q, n, job, msg[i]);
-			ptr[i] = stage[i < active ? i : 0];
+		if (q == job->direct_start && q < job->direct_end) {
+			n = job->direct_end - q;
+			for (unsigned i = 0; i < lanes; i++)
+				ptr[i] = msg[i] + (q - job->tail_len);
+		} else {
+			size_t stop = q < job->direct_start ? job->direct_start : job->padded_len;
+
+			n = stop - q < STAGE_BYTES ? stop - q : STAGE_BYTES;
+			for (unsigned i = 0; i < lanes; i++) {
+				if (i < active)
+					fill_stage(stage[i], q, n, job, msg[i]);
+				ptr[i] = stage[i < active ? i : 0];
+			}
 		}
 		impl->blocks(state, ptr, n / VERITY_SHA256_BLOCK_SIZE);
 		q += n;
@@ -199,7 +206,9 @@ static void hash_group(const struct verity_sha256_impl *impl, const struct many_
 		store_digest(digests + i * VERITY_SHA256_DIGEST_SIZE, state[i]);
 }
 
-static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *salt, size_t salt_len,
+/* @single hashes the whole blocks of a prefix salt, once for all messages. */
+static void prepare_job(struct many_job *job, const struct verity_sha256_impl *single,
+                        size_t msg_len, const uint8_t *salt, size_t salt_len,
                         enum verity_salt_position pos)
 {
 	size_t virtual_len;
@@ -215,43 +224,81 @@ static void prepare_job(struct many_job *job, size_t msg_len, const uint8_t *sal
 		size_t whole = salt_len / VERITY_SHA256_BLOCK_SIZE;
 
 		if (whole)
-			run_single(verity_sha256_impl_single(), job->start, salt, whole);
+			run_single(single, job->start, salt, whole);
 		job->tail = salt + whole * VERITY_SHA256_BLOCK_SIZE;
 		job->tail_len = salt_len - whole * VERITY_SHA256_BLOCK_SIZE;
 	} else if (salt_len) {
 		job->suffix = salt;
 		job->suffix_len = salt_len;
 	}
-	job->direct_bytes = job->tail_len ? 0 : msg_len & ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
+	/* In place: whole blocks after the first block boundary inside the message. */
+	job->direct_start = job->tail_len ? VERITY_SHA256_BLOCK_SIZE : 0;
+	job->direct_end = job->direct_start;
+	if (job->tail_len + msg_len > job->direct_start)
+		job->direct_end += (job->tail_len + msg_len - job->direct_start) &
+		                   ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
 	virtual_len = job->tail_len + msg_len + job->suffix_len;
 	job->padded_len = (virtual_len + 9 + VERITY_SHA256_BLOCK_SIZE - 1) &
 	                  ~(size_t)(VERITY_SHA256_BLOCK_SIZE - 1);
 }
 
-int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
-                                 size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
-                                 size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
+/*
+ * Which implementation hashes the next group when @n messages remain. A
+ * group with at most half of @impl's lanes busy costs as much as a full one,
+ * so it goes to a narrower implementation if one ranks below @impl in the
+ * table (the table is in order of preference) and fits, and a lone message
+ * goes to the single-stream one. A partial group that is more than half
+ * full stays with @impl.
+ */
+static const struct verity_sha256_impl *
+group_impl(const struct verity_sha256_impl *impl, const struct verity_sha256_impl *single, size_t n)
+{
+	size_t i = 0, count = verity_sha256_impl_count();
+
+	if (n >= impl->lanes || 2 * n > impl->lanes)
+		return impl;
+	if (n == 1)
+		return single;
+	while (i < count && verity_sha256_impl_at(i) != impl)
+		i++;
+	for (i++; i < count; i++) {
+		const struct verity_sha256_impl *narrow = verity_sha256_impl_at(i);
+
+		if (narrow->lanes > 1 && narrow->lanes <= n && narrow->cpu_supported())
+			return narrow;
+	}
+	return impl;
+}
+
+/*
+ * @choose_groups: pick per group with group_impl() (the dispatching entry
+ * point); otherwise every group, full or not, goes through @impl, so that
+ * tests and benchmarks measure exactly that block function.
+ */
+static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups, const uint8_t *msgs,
+                     size_t msg_len, size_t stride, size_t n, const uint8_t *salt, size_t salt_len,
+                     enum verity_salt_position pos, uint8_t *digests)
 {
 	struct many_job job;
-	const struct verity_sha256_impl *single = verity_sha256_impl_single();
+	const struct verity_sha256_impl *single;
 
 	if (n == 0)
 		return 0;
 	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES || !digests ||
 	    (!msgs && msg_len) || (!salt && salt_len) || msg_len > SIZE_MAX / 2 ||
-	    salt_len > SIZE_MAX / 2 || (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) ||
+	    salt_len > SIZE_MAX / 2 - msg_len ||
+	    (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) ||
 	    (n > 1 && stride < msg_len) || (n > 1 && stride > (SIZE_MAX - msg_len) / (n - 1)))
 		return VERITY_E_INVAL;
 	if (!msgs) /* zero-length messages */
 		msgs = digests;
-	if (impl->lanes == 1)
-		single = impl;
+	single = impl->lanes == 1 ? impl : verity_sha256_impl_single();
 
-	prepare_job(&job, msg_len, salt, salt_len, pos);
+	prepare_job(&job, single, msg_len, salt, salt_len, pos);
 	while (n) {
-		unsigned active = n < impl->lanes ? (unsigned)n : impl->lanes;
-		/* A lone message is faster through a single-stream path. */
-		const struct verity_sha256_impl *use = active == 1 ? single : impl;
+		const struct verity_sha256_impl *use =
+		    choose_groups ? group_impl(impl, single, n) : impl;
+		unsigned active = n < use->lanes ? (unsigned)n : use->lanes;
 
 		hash_group(use, &job, msgs, stride, active, digests);
 		msgs += (size_t)active * stride;
@@ -261,10 +308,17 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
 	return 0;
 }
 
+int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
+                                 size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
+                                 size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
+{
+	return hash_many(impl, false, msgs, msg_len, stride, n, salt, salt_len, pos, digests);
+}
+
 int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, size_t n,
                             const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
                             uint8_t *digests)
 {
-	return verity_sha256_hash_many_impl(verity_sha256_impl_many(), msgs, msg_len, stride, n,
-	                                    salt, salt_len, pos, digests);
+	return hash_many(verity_sha256_impl_many(), true, msgs, msg_len, stride, n, salt, salt_len,
+	                 pos, digests);
 }

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SHA-256 throughput of every implementation this CPU can run, against
+ * OpenSSL's EVP SHA-256 measured in the same process run.
+ *
+ * Three workloads, each on many messages hashed with hash_many() (OpenSSL:
+ * one EVP digest per message, the context and MD fetched once):
+ *   64 B messages; 4096 B messages each preceded by a 32-byte salt (the
+ *   dm-verity data block); 1 MiB messages.
+ * MB/s counts message bytes (not the salt) per second; cycles/byte counts
+ * TSC cycles (x86-64 only; the TSC rate is calibrated against clock_gettime
+ * at start). By default time is the thread's CPU time and cycles are that
+ * time at the TSC rate, so that on a shared, overloaded machine the time
+ * spent descheduled is not charged to whoever was running; --wall uses
+ * CLOCK_MONOTONIC and raw rdtsc differences instead (quiet machines). Each
+ * figure is the median of --reps repetitions; repetitions go round-robin
+ * over all implementations so slow drifts hit all of them alike, and the
+ * ratio is the median of per-repetition ratios against OpenSSL. Every
+ * digest is xor-folded into a sink printed at the end so no work can be
+ * optimised away.
+ *
+ * --stream-file PATH hashes a file through the streaming API of one
+ * implementation (--impl, default generic) the way sha256sum does: read()
+ * into a buffer, update, final; prints median MB/s and the digest.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+#include "sha/sha256.h"
+
+#define MAX_CANDIDATES 24
+#define MAX_REPS       51
+#define SALT_LEN       32
+
+struct workload {
+	const char *label;
+	size_t msg_len;
+	size_t count; /* messages per pass */
+	size_t salt_len;
+};
+
+static const struct workload workloads[] = {
+    {"64 B", 64, 16384, 0},
+    {"4 KiB+salt", 4096, 1024, SALT_LEN},
+    {"1 MiB", 1 << 20, 16, 0},
+};
+#define NWORK (sizeof(workloads) / sizeof(workloads[0]))
+
+/* An implementation of libverity, or OpenSSL when impl == NULL. */
+struct candidate {
+	const char *name;
+	const struct verity_sha256_impl *impl;
+	size_t passes[NWORK]; /* passes per repetition, from calibration */
+	double mbps[NWORK][MAX_REPS];
+	double cpb[NWORK][MAX_REPS];
+};
+
+static uint64_t sink[4];
+static double tsc_per_ns;
+static bool wall_clock;
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* The clock that measurements use: see the header comment. */
+static uint64_t measure_ns(void)
+{
+	return clock_ns(wall_clock ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID);
+}
+
+static uint64_t cycles(void)
+{
+#if defined(__x86_64__)
+	return __rdtsc();
+#else
+	return 0;
+#endif
+}
+
+/* TSC ticks per nanosecond, measured over about 100 ms of wall time. */
+static double calibrate_tsc(void)
+{
+	uint64_t t0 = now_ns(), c0 = cycles(), t1, c1;
+
+	do {
+		t1 = now_ns();
+	} while (t1 - t0 < 100000000u);
+	c1 = cycles();
+	return (double)(c1 - c0) / (double)(t1 - t0);
+}
+
+/*
+ * Fold digests into the sink. Each word rotates before the xor: a plain xor
+ * would cancel out when the same messages are hashed an even number of times.
+ */
+static void consume(const uint8_t *digests, size_t n)
+{
+	for (size_t d = 0; d < n; d++) {
+		for (int j = 0; j < 4; j++) {
+			uint64_t v;
+
+			memcpy(&v, digests + d * VERITY_SHA256_DIGEST_SIZE + 8 * j, sizeof(v));
+			sink[j] = ((sink[j] << 1) | (sink[j] >> 63)) ^ v;
+		}
+	}
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_sha256: %s\n", what);
+	exit(2);
+}
+
+static EVP_MD_CTX *evp_ctx;
+static const EVP_MD *evp_md;
+
+static void openssl_init(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	/* Fetch once: implicit fetches per digest would bias against OpenSSL. */
+	evp_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+#else
+	evp_md = EVP_sha256();
+#endif
+	evp_ctx = EVP_MD_CTX_new();
+	if (!evp_md || !evp_ctx)
+		die("OpenSSL SHA-256 unavailable");
+}
+
+static void openssl_many(const uint8_t *msgs, size_t msg_len, size_t n, const uint8_t *salt,
+                         size_t salt_len, uint8_t *digests)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned int len;
+
+		if (!EVP_DigestInit_ex(evp_ctx, evp_md, NULL) ||
+		    (salt_len && !EVP_DigestUpdate(evp_ctx, salt, salt_len)) ||
+		    !EVP_DigestUpdate(evp_ctx, msgs + i * msg_len, msg_len) ||
+		    !EVP_DigestFinal_ex(evp_ctx, digests + i * VERITY_SHA256_DIGEST_SIZE, &len))
+			die("OpenSSL digest failed");
+	}
+}
+
+static void run_pass(const struct candidate *c, const struct workload *w, const uint8_t *msgs,
+                     const uint8_t *salt, uint8_t *digests)
+{
+	if (!c->impl)
+		openssl_many(msgs, w->msg_len, w->count, salt, w->salt_len, digests);
+	else if (verity_sha256_hash_many_impl(c->impl, msgs, w->msg_len, w->msg_len, w->count, salt,
+	                                      w->salt_len, VERITY_SALT_PREFIX, digests))
+		die("hash_many failed");
+	consume(digests, w->count);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, size_t n)
+{
+	double tmp[MAX_REPS];
+
+	memcpy(tmp, v, n * sizeof(*v));
+	qsort(tmp, n, sizeof(*tmp), cmp_double);
+	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: bench_sha256 [--reps N] [--min-ms MS] [--wall] [--impl NAME[,NAME...]]\n"
+	        "       bench_sha256 --list\n"
+	        "       bench_sha256 --stream-file PATH [--impl NAME] [--reps N]\n"
+	        "NAME is a libverity implementation or 'openssl' (always measured)\n");
+	exit(2);
+}
+
+static bool name_selected(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!list)
+		return true;
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && memcmp(p, name, n) == 0)
+			return true;
+		p += n + (end ? 1 : 0);
+	}
+	return false;
+}
+
+/* Hash a file like sha256sum: read() in 128 KiB pieces into the streaming API. */
+static int stream_file(const char *path, const char *impl_name, unsigned reps)
+{
+	const struct verity_sha256_impl *impl =
+	    verity_sha256_impl_find(impl_name ? impl_name : "generic");
+	static uint8_t buf[128 * 1024];
+	double mbps[MAX_REPS];
+	uint8_t digest[VERITY_SHA256_DIGEST_SIZE];
+
+	if (!impl || impl->lanes != 1 || !impl->cpu_supported())
+		die("--stream-file needs a single-stream implementation this CPU supports");
+	for (unsigned r = 0; r < reps; r++) {
+		struct verity_sha256_ctx ctx;
+		uint64_t total = 0, t0 = now_ns();
+		int fd = open(path, O_RDONLY);
+		ssize_t got;
+
+		if (fd < 0)
+			die("cannot open the --stream-file");
+		verity_sha256_init_impl(&ctx, impl);
+		while ((got = read(fd, buf, sizeof(buf))) != 0) {
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				die("read failed");
+			}
+			verity_sha256_update(&ctx, buf, (size_t)got);
+			total += (uint64_t)got;
+		}
+		verity_sha256_final(&ctx, digest);
+		close(fd);
+		mbps[r] = (double)total / ((double)(now_ns() - t0) / 1e9) / 1e6;
+	}
+	printf("%s stream %.1f MB/s ", impl->name, median(mbps, reps));
+	for (int i = 0; i < VERITY_SHA256_DIGEST_SIZE; i++)
+		printf("%02x", digest[i]);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct candidate cands[MAX_CANDIDATES];
+	size_t ncand = 0, max_msgs = 0;
+	unsigned reps = 7;
+	double min_ms = 25;
+	const char *only = NULL, *file = NULL;
+	uint8_t *msgs, *digests, salt[SALT_LEN];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			reps = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--min-ms") && i + 1 < argc)
+			min_ms = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--impl") && i + 1 < argc)
+			only = argv[++i];
+		else if (!strcmp(argv[i], "--wall"))
+			wall_clock = true;
+		else if (!strcmp(argv[i], "--stream-file") && i + 1 < argc)
+			file = argv[++i];
+		else if (!strcmp(argv[i], "--list")) {
+			for (size_t k = 0; k < verity_sha256_impl_count(); k++) {
+				const struct verity_sha256_impl *impl = verity_sha256_impl_at(k);
+
+				printf("%s %u %s\n", impl->name, impl->lanes,
+				       impl->cpu_supported() ? "usable" : "unsupported");
+			}
+			return 0;
+		} else
+			usage();
+	}
+	if (reps < 1 || reps > MAX_REPS || min_ms <= 0)
+		usage();
+	if (file)
+		return stream_file(file, only, reps);
+
+	openssl_init();
+	tsc_per_ns = calibrate_tsc();
+	cands[ncand++] = (struct candidate){.name = "openssl-evp"};
+	for (size_t k = 0; k < verity_sha256_impl_count() && ncand < MAX_CANDIDATES; k++) {
+		const struct verity_sha256_impl *impl = verity_sha256_impl_at(k);
+
+		if (impl->cpu_supported() && name_selected(only, impl->name))
+			cands[ncand++] = (struct candidate){.name = impl->name, .impl = impl};
+	}
+
+	size_t buf_len = 0;
+	for (size_t w = 0; w < NWORK; w++) {
+		if (workloads[w].msg_len * workloads[w].count > buf_len)
+			buf_len = workloads[w].msg_len * workloads[w].count;
+		if (workloads[w].count > max_msgs)
+			max_msgs = workloads[w].count;
+	}
+	msgs = malloc(buf_len);
+	digests = malloc(max_msgs * VERITY_SHA256_DIGEST_SIZE);
+	if (!msgs || !digests)
+		die("out of memory");
+	for (size_t i = 0; i < buf_len; i++)
+		msgs[i] = (uint8_t)(i * 2654435761u >> 13);
+	for (size_t i = 0; i < SALT_LEN; i++)
+		salt[i] = (uint8_t)(0xa5 ^ i);
+
+	/* Every implementation must agree with OpenSSL before it is timed. */
+	for (size_t w = 0; w < NWORK; w++) {
+		const struct workload *wl = &workloads[w];
+		uint8_t *want = malloc(wl->count * VERITY_SHA256_DIGEST_SIZE);
+		size_t n = wl->count < 40 ? wl->count : 40;
+
+		if (!want)
+			die("out of memory");
+		openssl_many(msgs, wl->msg_len, n, salt, wl->salt_len, want);
+		for (size_t c = 1; c < ncand; c++) {
+			if (verity_sha256_hash_many_impl(cands[c].impl, msgs, wl->msg_len,
+			                                 wl->msg_len, n, salt, wl->salt_len,
+			                                 VERITY_SALT_PREFIX, digests) ||
+			    memcmp(digests, want, n * VERITY_SHA256_DIGEST_SIZE)) {
+				fprintf(stderr, "%s disagrees with OpenSSL on %s\n", cands[c].name,
+				        wl->label);
+				return 1;
+			}
+		}
+		free(want);
+	}
+
+	/* Calibrate passes so that one repetition takes about min_ms. */
+	for (size_t c = 0; c < ncand; c++) {
+		for (size_t w = 0; w < NWORK; w++) {
+			uint64_t t0 = measure_ns(), dt;
+			size_t done = 0;
+
+			do {
+				run_pass(&cands[c], &workloads[w], msgs, salt, digests);
+				done++;
+				dt = measure_ns() - t0;
+			} while (dt < 5000000u);
+			cands[c].passes[w] = (size_t)((double)done * min_ms * 1e6 / (double)dt) + 1;
+		}
+	}
+
+	for (unsigned r = 0; r < reps; r++) {
+		for (size_t w = 0; w < NWORK; w++) {
+			for (size_t c = 0; c < ncand; c++) {
+				const struct workload *wl = &workloads[w];
+				uint64_t t0 = measure_ns(), c0 = cycles(), dt, dc;
+				double bytes =
+				    (double)(wl->msg_len * wl->count * cands[c].passes[w]);
+
+				for (size_t p = 0; p < cands[c].passes[w]; p++)
+					run_pass(&cands[c], wl, msgs, salt, digests);
+				dc = cycles() - c0;
+				dt = measure_ns() - t0;
+				cands[c].mbps[w][r] = bytes / ((double)dt / 1e9) / 1e6;
+				cands[c].cpb[w][r] =
+				    (wall_clock ? (double)dc : (double)dt * tsc_per_ns) / bytes;
+			}
+		}
+	}
+
+	printf("SHA-256: medians of %u repetitions of ~%.0f ms %s time; c/B in TSC cycles "
+	       "(%.3f GHz); x = median per-repetition ratio to openssl-evp (%s)\n",
+	       reps, min_ms, wall_clock ? "wall" : "thread CPU", tsc_per_ns,
+	       OpenSSL_version(OPENSSL_VERSION));
+	printf("%-18s", "");
+	for (size_t w = 0; w < NWORK; w++)
+		printf(" | %-23s", workloads[w].label);
+	printf("\n%-12s %5s", "impl", "lanes");
+	for (size_t w = 0; w < NWORK; w++)
+		printf(" | %8s %6s %6s", "MB/s", "c/B", "x");
+	printf("\n");
+	for (size_t c = 0; c < ncand; c++) {
+		printf("%-12s %5u", cands[c].name, cands[c].impl ? cands[c].impl->lanes : 1);
+		for (size_t w = 0; w < NWORK; w++) {
+			double ratio[MAX_REPS];
+
+			for (unsigned r = 0; r < reps; r++)
+				ratio[r] = cands[c].mbps[w][r] / cands[0].mbps[w][r];
+			printf(" | %8.1f %6.2f %6.2f", median(cands[c].mbps[w], reps),
+			       median(cands[c].cpb[w], reps), median(ratio, reps));
+		}
+		printf("\n");
+	}
+	printf("chosen: single %s, many %s; sink ", verity_sha256_impl_single()->name,
+	       verity_sha256_impl_many()->name);
+	for (int j = 0; j < 4; j++)
+		printf("%016llx", (unsigned long long)sink[j]);
+	printf("\n");
+	free(msgs);
+	free(digests);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	EVP_MD_free((EVP_MD *)evp_md);
+#endif
+	EVP_MD_CTX_free(evp_ctx);
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SHA-256 with the x86 SHA extensions (SHA-NI), one, two or four streams.
+ * Compiled with -msha -msse4.1 -mssse3 only; dispatch.c calls it only after
+ * verity_cpu_has_shani().
+ *
+ * sha256rnds2 has a latency of several cycles but can start every cycle or
+ * two, so one stream leaves the unit mostly idle; the interleaved variants
+ * run independent messages through the same instruction sequence so that
+ * the out-of-order core overlaps their dependency chains.
+ */
+#include <immintrin.h>
+
+#include "impl.h"
+
+static const uint32_t round_constants[64] __attribute__((aligned(16))) = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/*
+ * sha256rnds2 keeps the working variables as ABEF and CDGH (A in the top
+ * dword); convert from and to the a..h order of state[].
+ */
+static inline void load_state(const uint32_t state[8], __m128i *abef, __m128i *cdgh)
+{
+	__m128i badc = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)state), 0xb1);
+	__m128i hgfe = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(state + 4)), 0x1b);
+
+	*abef = _mm_alignr_epi8(badc, hgfe, 8);
+	*cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);
+}
+
+static inline void store_state(uint32_t state[8], __m128i abef, __m128i cdgh)
+{
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+
+	_mm_storeu_si128((__m128i *)state, _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/*
+ * Compress @nblocks blocks of each of @streams messages. Always inlined with
+ * a constant @streams so that every per-stream loop unrolls and the arrays
+ * live in registers; the loops over s then interleave the streams.
+ */
+static inline __attribute__((always_inline)) void compress_streams(uint32_t state[][8],
+                                                                   const uint8_t *const data[],
+                                                                   size_t nblocks,
+                                                                   const unsigned streams)
+{
+	const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+	__m128i abef[4], cdgh[4], abef_saved[4], cdgh_saved[4], msg[4][4];
+	const uint8_t *p[4];
+
+	for (unsigned s = 0; s < streams; s++) {
+		load_state(state[s], &abef[s], &cdgh[s]);
+		p[s] = data[s];
+	}
+	while (nblocks--) {
+		for (unsigned s = 0; s < streams; s++) {
+			abef_saved[s] = abef[s];
+			cdgh_saved[s] = cdgh[s];
+		}
+		/* Four rounds per quad q, on message words 4q .. 4q + 3. */
+#pragma GCC unroll 16
+		for (unsigned q = 0; q < 16; q++) {
+			const __m128i k =
+			    _mm_load_si128((const __m128i *)(round_constants + 4 * q));
+
+#pragma GCC unroll 4
+			for (unsigned s = 0; s < streams; s++) {
+				__m128i *m = msg[s];
+				__m128i wk;
+
+				if (q < 4) {
+					m[q] = _mm_shuffle_epi8(
+					    _mm_loadu_si128((const __m128i *)(p[s] + 16 * q)),
+					    byte_swap);
+				} else {
+					/* W[t-16] + s0(W[t-15]) + W[t-7], then + s1(W[t-2]) */
+					__m128i t = _mm_sha256msg1_epu32(m[q & 3], m[(q + 1) & 3]);
+
+					t = _mm_add_epi32(
+					    t, _mm_alignr_epi8(m[(q + 3) & 3], m[(q + 2) & 3], 4));
+					m[q & 3] = _mm_sha256msg2_epu32(t, m[(q + 3) & 3]);
+				}
+				wk = _mm_add_epi32(m[q & 3], k);
+				cdgh[s] = _mm_sha256rnds2_epu32(cdgh[s], abef[s], wk);
+				abef[s] = _mm_sha256rnds2_epu32(abef[s], cdgh[s],
+				                                _mm_shuffle_epi32(wk, 0x0e));
+			}
+		}
+		for (unsigned s = 0; s < streams; s++) {
+			abef[s] = _mm_add_epi32(abef[s], abef_saved[s]);
+			cdgh[s] = _mm_add_epi32(cdgh[s], cdgh_saved[s]);
+			p[s] += VERITY_SHA256_BLOCK_SIZE;
+		}
+	}
+	for (unsigned s = 0; s < streams; s++)
+		store_state(state[s], abef[s], cdgh[s]);
+}
+
+void verity_sha256_blocks_shani(uint32_t state[][8], const uint8_t *const data[], size_t nblocks)
+{
+	compress_streams(state, data, nblocks, 1);
+}
+
+void verity_sha256_blocks_shani_x2(uint32_t state[][8], const uint8_t *const data[], size_t nblocks)
+{
+	compress_streams(state, data, nblocks, 2);
+}
+
+void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const data[], size_t nblocks)
+{
+	compress_streams(state, data, nblocks, 4);
+}
