@@ -25,16 +25,16 @@ salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
 uuid=a60c98d2-ae9b-4865-bfcb-b4e3ace11033
 fmt_opts="-s $salt --uuid $uuid"
 
-# measure NAME CMD...: one run; appends "seconds kib" to $tmp/NAME.
+# measure NAME CMD...: one run; appends "seconds kib cpu_seconds" to $tmp/NAME.
 measure() {
 	name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/cmd.err" || {
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/cmd.err" || {
 		cat "$tmp/cmd.err" >&2
 		echo "failed: $*" >&2
 		exit 1
 	}
-	tail -n 1 "$tmp/time.out" >>"$tmp/$name"
+	tail -n 1 "$tmp/time.out" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/$name"
 }
 
 # median COLUMN NAME
@@ -73,16 +73,19 @@ done
 row() { # label name reference
 	t=$(median 1 "$2")
 	r=$(median 2 "$2")
+	cpu=$(median 3 "$2")
+	cpu_ratio=$(awk -v a="$(median 3 "$3")" -v b="$cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 	# (Parentheses: a bare ">" in awk's printf is an output redirection.)
 	ratio=$(awk -v a="$(median 1 "$3")" -v b="$t" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 	mibs=$(awk -v t="$t" -v m="$size_mib" 'BEGIN { printf "%.0f", (t > 0 ? m / t : 0) }')
-	printf '| %-28s | %8s | %13s | %6s | %12.1f |\n' "$1" "$t" "${ratio}x" "$mibs" \
-		"$(awk -v k="$r" 'BEGIN { print k / 1024 }')"
+	printf '| %-28s | %8s | %8s | %6s | %8s | %8s | %12.1f |\n' "$1" "$t" "${ratio}x" "$mibs" \
+		"$cpu" "${cpu_ratio}x" "$(awk -v k="$r" 'BEGIN { print k / 1024 }')"
 }
 echo
-printf '| %-28s | %8s | %13s | %6s | %12s |\n' "command ($size_mib MiB)" "median s" \
-	"speed-up" "MiB/s" "peak RSS MiB"
-echo "|------------------------------|----------|---------------|--------|--------------|"
+echo "Wall time and CPU time (user + system), medians; speed-up = veritysetup / verify-image."
+printf '| %-28s | %8s | %8s | %6s | %8s | %8s | %12s |\n' "command ($size_mib MiB)" "wall s" \
+	"speed-up" "MiB/s" "CPU s" "CPU x" "peak RSS MiB"
+echo "|------------------------------|----------|----------|--------|----------|----------|--------------|"
 row "veritysetup verify" vs_verify vs_verify
 row "verify-image verify -j1" vi_verify_1 vs_verify
 row "verify-image verify -j$cores" vi_verify_n vs_verify

@@ -392,7 +392,8 @@ typedef void (*verity_progress_fn)(void *user_data, uint64_t done, uint64_t tota
  * @allocator: memory hooks; NULL for malloc/free
  * @threads: worker threads including the caller's; 0 means every online CPU
  *           in hosted builds (1 in freestanding builds, which have no threads)
- * @extent_size: data bytes read per call; 0 for the default (256 KiB);
+ * @extent_size: data bytes read per call; 0 for the default (256 KiB, less
+ *               with more than 4 threads: 1 MiB shared, at least 64 KiB each);
  *               rounded down to whole data blocks, at least one block
  * @progress: optional progress callback
  * @progress_user_data: passed to @progress

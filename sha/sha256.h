@@ -18,6 +18,12 @@
  * One implementation: a block function that compresses @nblocks consecutive
  * 64-byte blocks of each of @lanes independent streams. Buffering, salting
  * and padding are shared (sha256.c); only this function differs per CPU.
+ *
+ * Contract of blocks(): state has @lanes rows; data[i] points to
+ * nblocks * 64 readable bytes for lane i, at any alignment (lanes may point
+ * anywhere, the same place included); nblocks == 0 leaves the state as it
+ * is. No pointer may be NULL. Callers keep to it (sha256.c); blocks()
+ * itself checks nothing.
  */
 typedef void (*verity_sha256_blocks_fn)(uint32_t state[][8], const uint8_t *const data[],
                                         size_t nblocks);
@@ -43,7 +49,15 @@ struct verity_sha256_ctx {
 	const struct verity_sha256_impl *impl; /* single-stream block function */
 };
 
-/* Streaming API. update() accepts data == NULL only with len == 0. */
+/*
+ * Streaming API. ctx must be initialised by init() or init_impl(); final()
+ * wipes it (init again before reuse). update() and verity_sha256() accept
+ * data == NULL only with len == 0; data may have any alignment. A message
+ * may be up to 2^61 - 1 bytes in total (SHA-256's limit of 2^64 - 1 bits);
+ * beyond that the length field wraps and the digest is not SHA-256's.
+ * None of these return errors: only a NULL with len > 0, or an
+ * uninitialised ctx, is undefined (a crash).
+ */
 void verity_sha256_init(struct verity_sha256_ctx *ctx);
 void verity_sha256_update(struct verity_sha256_ctx *ctx, const void *data, size_t len);
 void verity_sha256_final(struct verity_sha256_ctx *ctx, uint8_t out[VERITY_SHA256_DIGEST_SIZE]);
@@ -60,15 +74,30 @@ void verity_sha256(const void *data, size_t len, uint8_t out[VERITY_SHA256_DIGES
  * @pos: salt before (v1) or after (v0) each message
  * @digests: n * 32 bytes out, digest i at offset 32 * i
  *
- * Buffers may have any alignment. Uses the implementation chosen for many
- * messages. Return: 0, or VERITY_E_INVAL for NULL buffers with n > 0, a
- * stride smaller than the message, or msg_len or salt_len > SIZE_MAX / 2.
+ * Buffers may have any alignment; @digests must not overlap @msgs or @salt
+ * (if it does the digests are unspecified, but nothing is read or written
+ * outside the buffers). Uses the implementation chosen for many messages;
+ * a short remainder group may go to a narrower one (see sha256.c).
+ *
+ * Bad input is rejected before anything is read or written.
+ * Return: 0 (also for n == 0, whatever the other arguments), or
+ * VERITY_E_INVAL when n > 0 and: @digests is NULL; @msgs is NULL with
+ * @msg_len > 0 (with @msg_len == 0 @msgs may be NULL); @salt is NULL with
+ * @salt_len > 0; @msg_len > SIZE_MAX / 2 or @msg_len + @salt_len >
+ * SIZE_MAX / 2; n > 1 and @stride < @msg_len or the last message would end
+ * past SIZE_MAX; @pos is not one of the enum values.
  */
 int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, size_t n,
                             const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
                             uint8_t *digests);
 
-/* Same, with an explicit implementation (tests and benchmarks). */
+/*
+ * Same, with an explicit implementation (tests and benchmarks): every lane
+ * group, full or partial, goes through @impl's block function (a prefix
+ * salt's whole 64-byte blocks, hashed once for all, through the
+ * single-stream one). Also VERITY_E_INVAL for a NULL @impl or one whose
+ * lanes are not 1 .. 16. The CPU must support @impl (not checked here).
+ */
 int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests);

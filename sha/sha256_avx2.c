@@ -11,28 +11,6 @@
 
 #define LANES 8
 
-/*
- * The round constants, each already repeated across the eight lanes, so that
- * a round adds one with a memory operand instead of building the broadcast.
- */
-#define K8(k)                          \
-	{                              \
-		k, k, k, k, k, k, k, k \
-	}
-static const uint32_t round_constants[64][LANES] __attribute__((aligned(32))) = {
-    K8(0x428a2f98), K8(0x71374491), K8(0xb5c0fbcf), K8(0xe9b5dba5), K8(0x3956c25b), K8(0x59f111f1),
-    K8(0x923f82a4), K8(0xab1c5ed5), K8(0xd807aa98), K8(0x12835b01), K8(0x243185be), K8(0x550c7dc3),
-    K8(0x72be5d74), K8(0x80deb1fe), K8(0x9bdc06a7), K8(0xc19bf174), K8(0xe49b69c1), K8(0xefbe4786),
-    K8(0x0fc19dc6), K8(0x240ca1cc), K8(0x2de92c6f), K8(0x4a7484aa), K8(0x5cb0a9dc), K8(0x76f988da),
-    K8(0x983e5152), K8(0xa831c66d), K8(0xb00327c8), K8(0xbf597fc7), K8(0xc6e00bf3), K8(0xd5a79147),
-    K8(0x06ca6351), K8(0x14292967), K8(0x27b70a85), K8(0x2e1b2138), K8(0x4d2c6dfc), K8(0x53380d13),
-    K8(0x650a7354), K8(0x766a0abb), K8(0x81c2c92e), K8(0x92722c85), K8(0xa2bfe8a1), K8(0xa81a664b),
-    K8(0xc24b8b70), K8(0xc76c51a3), K8(0xd192e819), K8(0xd6990624), K8(0xf40e3585), K8(0x106aa070),
-    K8(0x19a4c116), K8(0x1e376c08), K8(0x2748774c), K8(0x34b0bcb5), K8(0x391c0cb3), K8(0x4ed8aa4a),
-    K8(0x5b9cca4f), K8(0x682e6ff3), K8(0x748f82ee), K8(0x78a5636f), K8(0x84c87814), K8(0x8cc70208),
-    K8(0x90befffa), K8(0xa4506ceb), K8(0xbef9a3f7), K8(0xc67178f2),
-};
-
 #define ADD(a, b) _mm256_add_epi32(a, b)
 #define XOR(a, b) _mm256_xor_si256(a, b)
 #define SHR(x, n) _mm256_srli_epi32(x, n)
@@ -67,24 +45,25 @@ static const uint32_t round_constants[64][LANES] __attribute__((aligned(32))) = 
  * round's b ^ c, so each round computes one xor instead of two.
  */
 #define PIN(x) __asm__("" : "+x"(x))
-#define ROUND(a, b, c, d, e, f, g, h, i)                                           \
-	do {                                                                       \
-		__m256i hkw_ = ADD(ADD(h, _mm256_load_si256(k + (i))), w[(i)&15]); \
-		__m256i ch_ = CH(e, f, g);                                         \
-		__m256i s1_ = BIG_SIGMA1(e);                                       \
-		__m256i t1_ = ADD(hkw_, ch_);                                      \
-		__m256i ab_ = XOR(a, b);                                           \
-		__m256i m_;                                                        \
-		d = ADD(d, hkw_);                                                  \
-		PIN(d);                                                            \
-		d = ADD(d, ch_);                                                   \
-		PIN(d);                                                            \
-		d = ADD(d, s1_);                                                   \
-		t1_ = ADD(t1_, s1_);                                               \
-		m_ = ADD(XOR(b, _mm256_and_si256(ab_, bc)), t1_);                  \
-		PIN(m_);                                                           \
-		bc = ab_;                                                          \
-		h = ADD(m_, BIG_SIGMA0(a));                                        \
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                          \
+	do {                                                                                      \
+		__m256i hkw_ = ADD(                                                               \
+		    ADD(h, _mm256_set1_epi32((int)verity_sha256_round_constants[i])), w[(i)&15]); \
+		__m256i ch_ = CH(e, f, g);                                                        \
+		__m256i s1_ = BIG_SIGMA1(e);                                                      \
+		__m256i t1_ = ADD(hkw_, ch_);                                                     \
+		__m256i ab_ = XOR(a, b);                                                          \
+		__m256i m_;                                                                       \
+		d = ADD(d, hkw_);                                                                 \
+		PIN(d);                                                                           \
+		d = ADD(d, ch_);                                                                  \
+		PIN(d);                                                                           \
+		d = ADD(d, s1_);                                                                  \
+		t1_ = ADD(t1_, s1_);                                                              \
+		m_ = ADD(XOR(b, _mm256_and_si256(ab_, bc)), t1_);                                 \
+		PIN(m_);                                                                          \
+		bc = ab_;                                                                         \
+		h = ADD(m_, BIG_SIGMA0(a));                                                       \
 	} while (0)
 
 #define EXPAND(i)                                                        \
@@ -133,10 +112,6 @@ void verity_sha256_blocks_avx2_x8(uint32_t state[][8], const uint8_t *const data
 {
 	__m256i s[8], w[16];
 	const uint8_t *p[LANES];
-	/* Opaque to the compiler, which would otherwise rebuild each constant. */
-	const __m256i *k = (const __m256i *)round_constants;
-
-	__asm__("" : "+r"(k));
 
 #pragma GCC unroll 16
 	for (int l = 0; l < LANES; l++) {

@@ -13,31 +13,6 @@
 
 #define LANES 16
 
-/*
- * The round constants, each already repeated across the sixteen lanes, so
- * that a round adds one with a memory operand instead of building the
- * broadcast.
- */
-#define K16(k)                                                 \
-	{                                                      \
-		k, k, k, k, k, k, k, k, k, k, k, k, k, k, k, k \
-	}
-static const uint32_t round_constants[64][LANES] __attribute__((aligned(64))) = {
-    K16(0x428a2f98), K16(0x71374491), K16(0xb5c0fbcf), K16(0xe9b5dba5), K16(0x3956c25b),
-    K16(0x59f111f1), K16(0x923f82a4), K16(0xab1c5ed5), K16(0xd807aa98), K16(0x12835b01),
-    K16(0x243185be), K16(0x550c7dc3), K16(0x72be5d74), K16(0x80deb1fe), K16(0x9bdc06a7),
-    K16(0xc19bf174), K16(0xe49b69c1), K16(0xefbe4786), K16(0x0fc19dc6), K16(0x240ca1cc),
-    K16(0x2de92c6f), K16(0x4a7484aa), K16(0x5cb0a9dc), K16(0x76f988da), K16(0x983e5152),
-    K16(0xa831c66d), K16(0xb00327c8), K16(0xbf597fc7), K16(0xc6e00bf3), K16(0xd5a79147),
-    K16(0x06ca6351), K16(0x14292967), K16(0x27b70a85), K16(0x2e1b2138), K16(0x4d2c6dfc),
-    K16(0x53380d13), K16(0x650a7354), K16(0x766a0abb), K16(0x81c2c92e), K16(0x92722c85),
-    K16(0xa2bfe8a1), K16(0xa81a664b), K16(0xc24b8b70), K16(0xc76c51a3), K16(0xd192e819),
-    K16(0xd6990624), K16(0xf40e3585), K16(0x106aa070), K16(0x19a4c116), K16(0x1e376c08),
-    K16(0x2748774c), K16(0x34b0bcb5), K16(0x391c0cb3), K16(0x4ed8aa4a), K16(0x5b9cca4f),
-    K16(0x682e6ff3), K16(0x748f82ee), K16(0x78a5636f), K16(0x84c87814), K16(0x8cc70208),
-    K16(0x90befffa), K16(0xa4506ceb), K16(0xbef9a3f7), K16(0xc67178f2),
-};
-
 /* vpternlogd truth tables, operands (x, y, z) -> bit 4x + 2y + z */
 #define TL_XOR3 0x96 /* x ^ y ^ z */
 #define TL_CH   0xca /* x ? y : z */
@@ -62,22 +37,23 @@ static const uint32_t round_constants[64][LANES] __attribute__((aligned(64))) = 
  * partial sum opaque so that it is computed as written.
  */
 #define PIN(x) __asm__("" : "+v"(x))
-#define ROUND(a, b, c, d, e, f, g, h, i)                                           \
-	do {                                                                       \
-		__m512i hkw_ = ADD(ADD(h, _mm512_load_si512(k + (i))), w[(i)&15]); \
-		__m512i ch_ = _mm512_ternarylogic_epi32(e, f, g, TL_CH);           \
-		__m512i s1_ = BIG_SIGMA1(e);                                       \
-		__m512i t1_ = ADD(hkw_, ch_);                                      \
-		__m512i m_;                                                        \
-		d = ADD(d, hkw_);                                                  \
-		PIN(d);                                                            \
-		d = ADD(d, ch_);                                                   \
-		PIN(d);                                                            \
-		d = ADD(d, s1_);                                                   \
-		t1_ = ADD(t1_, s1_);                                               \
-		m_ = ADD(_mm512_ternarylogic_epi32(a, b, c, TL_MAJ), t1_);         \
-		PIN(m_);                                                           \
-		h = ADD(m_, BIG_SIGMA0(a));                                        \
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                          \
+	do {                                                                                      \
+		__m512i hkw_ = ADD(                                                               \
+		    ADD(h, _mm512_set1_epi32((int)verity_sha256_round_constants[i])), w[(i)&15]); \
+		__m512i ch_ = _mm512_ternarylogic_epi32(e, f, g, TL_CH);                          \
+		__m512i s1_ = BIG_SIGMA1(e);                                                      \
+		__m512i t1_ = ADD(hkw_, ch_);                                                     \
+		__m512i m_;                                                                       \
+		d = ADD(d, hkw_);                                                                 \
+		PIN(d);                                                                           \
+		d = ADD(d, ch_);                                                                  \
+		PIN(d);                                                                           \
+		d = ADD(d, s1_);                                                                  \
+		t1_ = ADD(t1_, s1_);                                                              \
+		m_ = ADD(_mm512_ternarylogic_epi32(a, b, c, TL_MAJ), t1_);                        \
+		PIN(m_);                                                                          \
+		h = ADD(m_, BIG_SIGMA0(a));                                                       \
 	} while (0)
 
 #define EXPAND(i)                                                        \
@@ -123,10 +99,6 @@ void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const d
 	const __m512i byte_swap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
 	__m512i s[16], w[16];
 	const uint8_t *p[LANES];
-	/* Opaque to the compiler, which would otherwise rebuild each constant. */
-	const __m512i *k = (const __m512i *)round_constants;
-
-	__asm__("" : "+r"(k));
 
 	/* Rows 8..15 of the result are unused: the state is 8 words per lane. */
 #pragma GCC unroll 16

@@ -24,24 +24,33 @@ static inline uint32_t load_be32(const uint8_t *p)
 	       (uint32_t)p[3];
 }
 
-#define CH(x, y, z)  (((x) & (y)) ^ (~(x) & (z)))
-#define MAJ(x, y, z) (((x) & (y)) ^ ((x) & (z)) ^ ((y) & (z)))
-#define S0(x)        (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
-#define S1(x)        (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
-#define s0(x)        (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
-#define s1(x)        (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
+#define CH(x, y, z) ((((y) ^ (z)) & (x)) ^ (z))
+#define S0(x)       (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
+#define S1(x)       (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
+#define s0(x)       (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
+#define s1(x)       (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
 
-/* One round with the working variables renamed instead of shifted. */
-#define ROUND(a, b, c, d, e, f, g, h, i)                                                    \
-	do {                                                                                \
-		uint32_t t1_ =                                                              \
-		    h + S1(e) + CH(e, f, g) + verity_sha256_round_constants[i] + w[(i)&15]; \
-		d += t1_;                                                                   \
-		h = t1_ + S0(a) + MAJ(a, b, c);                                             \
+/*
+ * One round with the working variables renamed instead of shifted. From
+ * round 16 on, the round first extends the message schedule by the word it
+ * uses, in place in the 16-word ring: computed where it is needed, the
+ * schedule interleaves with the rounds instead of stalling ahead of them.
+ * Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's a ^ b is the
+ * next round's b ^ c (bc), which saves an operation per round.
+ */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                           \
+	do {                                                                                       \
+		if ((i) >= 16)                                                                     \
+			w[(i)&15] += s1(w[((i)-2) & 15]) + w[((i)-7) & 15] + s0(w[((i)-15) & 15]); \
+		uint32_t t1_ =                                                                     \
+		    h + S1(e) + CH(e, f, g) + verity_sha256_round_constants[i] + w[(i)&15];        \
+		d += t1_;                                                                          \
+		uint32_t ab_ = a ^ b;                                                              \
+		h = t1_ + S0(a) + (b ^ (ab_ & bc));                                                \
+		bc = ab_;                                                                          \
 	} while (0)
 
-#define EXPAND(i) (w[(i)&15] += s1(w[((i)-2) & 15]) + w[((i)-7) & 15] + s0(w[((i)-15) & 15]))
-
+/* Unrolled by GCC and clang (every w index a constant); other compilers loop. */
 static void compress(uint32_t state[8], const uint8_t *p, size_t nblocks)
 {
 	uint32_t w[16];
@@ -49,14 +58,12 @@ static void compress(uint32_t state[8], const uint8_t *p, size_t nblocks)
 	while (nblocks--) {
 		uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
 		uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+		uint32_t bc = b ^ c;
 
 		for (int i = 0; i < 16; i++)
 			w[i] = load_be32(p + 4 * i);
+#pragma GCC unroll 8
 		for (int i = 0; i < 64; i += 8) {
-			if (i >= 16) {
-				for (int j = i; j < i + 8; j++)
-					EXPAND(j);
-			}
 			ROUND(a, b, c, d, e, f, g, h, i + 0);
 			ROUND(h, a, b, c, d, e, f, g, i + 1);
 			ROUND(g, h, a, b, c, d, e, f, i + 2);

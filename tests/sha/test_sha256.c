@@ -466,6 +466,15 @@ Test(sha256, hash_many_bad_input)
 	cr_assert_eq(
 	    verity_sha256_hash_many(msg, SIZE_MAX / 2 + 1, 0, 1, NULL, 0, VERITY_SALT_PREFIX, out),
 	    VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_many(msg, 64, 64, 1, msg, SIZE_MAX / 2 - 63,
+	                                     VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL, "message + salt > SIZE_MAX / 2");
+	cr_assert_eq(
+	    verity_sha256_hash_many_impl(NULL, msg, 64, 64, 1, NULL, 0, VERITY_SALT_PREFIX, out),
+	    VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_many_impl(NULL, NULL, 64, 0, 0, NULL, 9,
+	                                          (enum verity_salt_position)7, NULL),
+	             0, "n = 0 returns 0 whatever the rest");
 	cr_assert_eq(verity_sha256_hash_many(msg, 32, 16, 2, NULL, 0, VERITY_SALT_PREFIX, out),
 	             VERITY_E_INVAL, "stride shorter than a message");
 	cr_assert_eq(
