@@ -6,6 +6,10 @@
  * libfdt walk goes through fdt_next_tag(), fdt_check_full() included, so the
  * structure block is walked here first, the way fdt_next_tag() walks it, and
  * any property longer than what is left of the block is refused.
+ *
+ * Trees older than version 17 (dtc has written 17 since 2007) are refused
+ * too: on a version-2 tree libfdt 1.6.1's fdt_check_full() dereferences
+ * NULL (the property-name lookup of those versions returns none).
  */
 #include <string.h>
 
@@ -18,7 +22,7 @@ static uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static int walk_structure(const uint8_t *s, size_t limit, uint32_t version)
+static int walk_structure(const uint8_t *s, size_t limit)
 {
 	size_t pos = 0;
 
@@ -43,9 +47,6 @@ static int walk_structure(const uint8_t *s, size_t limit, uint32_t version)
 			if (len > limit - pos)
 				return -FDT_ERR_BADSTRUCTURE;
 			pos += len;
-			/* Versions before 16 align values of 8 bytes or more to 8. */
-			if (version < 16 && len >= 8 && (pos - len) % 8 != 0)
-				pos += 4;
 			break;
 		case FDT_END_NODE:
 		case FDT_NOP:
@@ -72,14 +73,16 @@ int verity_fdt_check(const void *blob, size_t size)
 	ret = fdt_check_header(blob);
 	if (ret != 0)
 		return ret;
+	if (fdt_version(blob) < 17)
+		return -FDT_ERR_BADVERSION;
 	total = fdt_totalsize(blob);
 	start = fdt_off_dt_struct(blob);
 	if (total > size || start > total)
 		return -FDT_ERR_TRUNCATED;
 	limit = total - start;
-	if (fdt_version(blob) >= 17 && fdt_size_dt_struct(blob) < limit)
+	if (fdt_size_dt_struct(blob) < limit)
 		limit = fdt_size_dt_struct(blob);
-	ret = walk_structure((const uint8_t *)blob + start, limit, fdt_version(blob));
+	ret = walk_structure((const uint8_t *)blob + start, limit);
 	if (ret != 0)
 		return ret;
 	return fdt_check_full(blob, size);

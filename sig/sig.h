@@ -31,8 +31,9 @@ void verity_sig_crypto_init(void);
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len);
 
 /*
- * fdt_check_full() behind a walk that refuses what makes libfdt < 1.7.0 loop
- * forever (a property length of 0xfffffff4). Return: 0 or -FDT_ERR_*.
+ * fdt_check_full() behind checks that refuse what libfdt 1.6.1 mishandles: a
+ * property length of 0xfffffff4 (endless loop) and trees older than version
+ * 17 (NULL dereference). Return: 0 or -FDT_ERR_*.
  */
 int verity_fdt_check(const void *blob, size_t size);
 
