@@ -25,16 +25,16 @@ salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
 uuid=a60c98d2-ae9b-4865-bfcb-b4e3ace11033
 fmt_opts="-s $salt --uuid $uuid"
 
-# measure NAME CMD...: one run; appends "seconds kib" to $tmp/NAME.
+# measure NAME CMD...: one run; appends "seconds kib cpu_seconds" to $tmp/NAME.
 measure() {
 	name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/cmd.err" || {
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/cmd.err" || {
 		cat "$tmp/cmd.err" >&2
 		echo "failed: $*" >&2
 		exit 1
 	}
-	tail -n 1 "$tmp/time.out" >>"$tmp/$name"
+	tail -n 1 "$tmp/time.out" | awk '{ print $1, $2, $3 + $4 }' >>"$tmp/$name"
 }
 
 # median COLUMN NAME
@@ -73,14 +73,19 @@ done
 row() { # label name reference
 	t=$(median 1 "$2")
 	r=$(median 2 "$2")
-	ratio=$(awk -v a="$(median 1 "$3")" -v b="$t" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
-	mibs=$(awk -v t="$t" -v m="$size_mib" 'BEGIN { printf "%.0f", t > 0 ? m / t : 0 }')
-	printf '| %-28s | %8s | %7s | %9s | %8.1f |\n' "$1" "$t" "${ratio}x" "$mibs" \
-		"$(awk -v k="$r" 'BEGIN { print k / 1024 }')"
+	cpu=$(median 3 "$2")
+	cpu_ratio=$(awk -v a="$(median 3 "$3")" -v b="$cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	# (Parentheses: a bare ">" in awk's printf is an output redirection.)
+	ratio=$(awk -v a="$(median 1 "$3")" -v b="$t" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+	mibs=$(awk -v t="$t" -v m="$size_mib" 'BEGIN { printf "%.0f", (t > 0 ? m / t : 0) }')
+	printf '| %-28s | %8s | %8s | %6s | %8s | %8s | %12.1f |\n' "$1" "$t" "${ratio}x" "$mibs" \
+		"$cpu" "${cpu_ratio}x" "$(awk -v k="$r" 'BEGIN { print k / 1024 }')"
 }
 echo
-echo "| command ($size_mib MiB)             | median s | vs veritysetup | MiB/s | peak RSS MiB |"
-echo "|------------------------------|----------|---------|-----------|----------|"
+echo "Wall time and CPU time (user + system), medians; speed-up = veritysetup / verify-image."
+printf '| %-28s | %8s | %8s | %6s | %8s | %8s | %12s |\n' "command ($size_mib MiB)" "wall s" \
+	"speed-up" "MiB/s" "CPU s" "CPU x" "peak RSS MiB"
+echo "|------------------------------|----------|----------|--------|----------|----------|--------------|"
 row "veritysetup verify" vs_verify vs_verify
 row "verify-image verify -j1" vi_verify_1 vs_verify
 row "verify-image verify -j$cores" vi_verify_n vs_verify
@@ -88,13 +93,16 @@ row "veritysetup format" vs_format vs_format
 row "verify-image format -j1" vi_format_1 vs_format
 row "verify-image format -j$cores" vi_format_n vs_format
 
-# Peak RSS as the image grows: 64 MiB vs the full image.
-head -c 67108864 "$tmp/data" >"$tmp/small"
+# Peak RSS as the image grows: a quarter of the image (at most 64 MiB) vs all of it.
+small_mib=$((size_mib / 4))
+[ "$small_mib" -le 64 ] || small_mib=64
+[ "$small_mib" -ge 1 ] || small_mib=1
+head -c $((small_mib * 1048576)) "$tmp/data" >"$tmp/small"
 "$VI" format "$tmp/small" "$tmp/small.hash" $fmt_opts --root-hash-file "$tmp/small.root" >/dev/null
 for j in 1 "$cores"; do
 	: >"$tmp/rss_small"
 	measure rss_small "$VI" verify -j"$j" "$tmp/small" "$tmp/small.hash" --root-hash-file "$tmp/small.root"
-	echo "peak RSS, verify -j$j: 64 MiB image $(awk '{ printf "%.1f", $2 / 1024 }' "$tmp/rss_small") MiB," \
+	echo "peak RSS, verify -j$j: $small_mib MiB image $(awk '{ printf "%.1f", $2 / 1024 }' "$tmp/rss_small") MiB," \
 		"$size_mib MiB image $(median 2 "vi_verify_$([ "$j" = 1 ] && echo 1 || echo n)" | awk '{ printf "%.1f", $1 / 1024 }') MiB"
 done
 
@@ -116,10 +124,12 @@ loop() { # N CMD...: mean milliseconds per run
 }
 best_vi=999
 best_vs=999
+best_true=999
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
 for k in 1 2 3 4 5; do
-	a=$(loop 100 "$VI" verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")
-	b=$(loop 20 veritysetup verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")
-	best_vi=$(awk -v a="$a" -v b="$best_vi" 'BEGIN { print a < b ? a : b }')
-	best_vs=$(awk -v a="$b" -v b="$best_vs" 'BEGIN { print a < b ? a : b }')
+	best_vi=$(min "$(loop 100 "$VI" verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")" "$best_vi")
+	best_vs=$(min "$(loop 20 veritysetup verify "$tmp/tiny" "$tmp/tiny.hash" "$tiny_root")" "$best_vs")
+	best_true=$(min "$(loop 100 /bin/true)" "$best_true")
 done
-echo "4 KiB image, whole process: verify-image verify $best_vi ms, veritysetup verify $best_vs ms (best of 5 loops)"
+echo "4 KiB image, whole process (best of 5 loops): verify-image verify $best_vi ms," \
+	"veritysetup verify $best_vs ms; /bin/true $best_true ms (process start-up on this machine)"

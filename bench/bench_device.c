@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Verified reads against their references, in one run (bench/bench_device.sh
- * makes the image). Every figure is the median of several runs.
+ * makes the image). Figures are thread CPU time (the machine may be shared),
+ * medians of RUNS interleaved runs.
  *
  *   hash-one      one data block, best single-stream SHA-256 (the reference
- *                 for warm reads) and through hash_many with n = 1
+ *                 for warm reads), and through hash_many with n = 1
  *   pread         random block-sized preads (page cache warm)
  *   warm          random verified block reads, every leaf cached
- *   cold-leaf     random verified block reads, leaf cache empty (the levels
- *                 above the leaves pinned at open, as designed)
- *   cold-all      random verified block reads, nothing pinned or cached
+ *   cold-leaf     random verified block reads, leaf cache (nearly) empty, the
+ *                 levels above the leaves pinned at open as designed
+ *   cold-all      random verified block reads, nothing pinned or cached: the
+ *                 whole path from the top block is read and hashed
  *   seq           sequential verified reads of the whole image, 1 MiB at a
- *                 time, against sequential preads and against hash_many over
- *                 the same bytes in memory
+ *                 time, against verity_verify() (full verification, one
+ *                 thread), sequential preads and hash_many over the bytes
  *
  * Reads go through the fd adapter (pread) and through a memory bdev over an
- * mmap of the same file, to separate I/O cost from verification cost.
+ * mmap of the same file (populated up front, as a bootloader's memory is),
+ * to separate I/O cost from verification cost.
  *
  * Usage: bench_device DATA HASH 'TABLE LINE' [random reads per run]
  */
@@ -31,13 +34,13 @@
 #include "sha/sha256.h"
 #include "verity/hash.h"
 
-#define RUNS 5
+#define RUNS 7
 
 static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -98,7 +101,8 @@ static void open_files(struct setup *s, char **argv)
 		if (ret)
 			die("fd bdev", ret);
 		s->map_len[i] = (size_t)s->fd_bdev[i].size;
-		s->map[i] = mmap(NULL, s->map_len[i], PROT_READ, MAP_SHARED, s->fd[i], 0);
+		s->map[i] =
+		    mmap(NULL, s->map_len[i], PROT_READ, MAP_SHARED | MAP_POPULATE, s->fd[i], 0);
 		if (s->map[i] == MAP_FAILED)
 			die("mmap", 0);
 		ret = verity_bdev_from_memory(&s->mem_bdev[i], &s->mem_ctx[i], s->map[i],
@@ -108,7 +112,7 @@ static void open_files(struct setup *s, char **argv)
 	}
 }
 
-static struct verity_device *open_device(struct setup *s, struct verity_bdev bd[2],
+static struct verity_device *open_device(struct setup *s, const struct verity_bdev bd[2],
                                          size_t budget)
 {
 	struct verity_device_options o = {0};
@@ -122,114 +126,139 @@ static struct verity_device *open_device(struct setup *s, struct verity_bdev bd[
 	return dev;
 }
 
-/* Microseconds per random block read, median of RUNS runs of @n reads. */
+/* Microseconds per random block read over @n reads (pread when @dev is NULL). */
 static double random_reads(struct setup *s, struct verity_device *dev, int fd, unsigned n)
 {
-	uint8_t *buf = aligned_alloc(4096, s->dbs);
-	double runs[RUNS];
+	static uint8_t buf[1 << 16] __attribute__((aligned(4096)));
+	double t0 = now();
 
-	for (int r = 0; r < RUNS; r++) {
-		double t0 = now();
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = (rnd() % s->blocks) * s->dbs;
 
-		for (unsigned i = 0; i < n; i++) {
-			uint64_t off = (rnd() % s->blocks) * s->dbs;
+		if (dev) {
+			int ret = verity_device_read(dev, off, s->dbs, buf);
 
-			if (dev) {
-				int ret = verity_device_read(dev, off, s->dbs, buf);
-
-				if (ret)
-					die("read", ret);
-			} else if (pread(fd, buf, s->dbs, (off_t)off) != (ssize_t)s->dbs) {
-				die("pread", 0);
-			}
+			if (ret)
+				die("read", ret);
+		} else if (pread(fd, buf, s->dbs, (off_t)off) != (ssize_t)s->dbs) {
+			die("pread", 0);
 		}
-		runs[r] = (now() - t0) * 1e6 / n;
 	}
-	free(buf);
-	return median(runs, RUNS);
+	return (now() - t0) * 1e6 / n;
 }
 
-/* MB/s reading everything sequentially, 1 MiB at a time. */
-static double sequential(struct setup *s, struct verity_device *dev, int fd)
+/*
+ * Microseconds to fetch a random block and hash it, with no tree: pread from
+ * @fd, or a copy out of the mapping when @fd < 0. What a verified read costs
+ * at least; the difference is the device's own overhead.
+ */
+static double fetch_and_hash(struct setup *s, int fd, unsigned n)
 {
-	size_t chunk = 1 << 20;
-	uint64_t size = s->blocks * s->dbs;
-	uint8_t *buf = aligned_alloc(4096, chunk);
-	double runs[3];
-
-	for (int r = 0; r < 3; r++) {
-		double t0 = now();
-
-		for (uint64_t off = 0; off < size; off += chunk) {
-			size_t len = size - off < chunk ? (size_t)(size - off) : chunk;
-
-			if (dev) {
-				int ret = verity_device_read(dev, off, len, buf);
-
-				if (ret)
-					die("read", ret);
-			} else if (pread(fd, buf, len, (off_t)off) != (ssize_t)len) {
-				die("pread", 0);
-			}
-		}
-		runs[r] = (double)size / (now() - t0) / 1e6;
-	}
-	free(buf);
-	return median(runs, 3);
-}
-
-/* MB/s of hash_many over the mapped data, 1 MiB batches (the full-verify proxy). */
-static double hash_many_throughput(struct setup *s)
-{
+	static uint8_t buf[1 << 16] __attribute__((aligned(4096)));
 	struct verity_hasher h;
-	uint64_t size = s->blocks * s->dbs;
-	size_t per = (1 << 20) / s->dbs;
-	uint8_t *digests = malloc(per * VERITY_MAX_DIGEST_SIZE);
-	double runs[3];
+	uint8_t digest[VERITY_MAX_DIGEST_SIZE];
+	double t0;
 
 	if (verity_hasher_init(&h, &s->table.params))
 		die("hasher", 0);
-	for (int r = 0; r < 3; r++) {
-		double t0 = now();
+	t0 = now();
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = (rnd() % s->blocks) * s->dbs;
 
-		for (uint64_t b = 0; b < s->blocks; b += per) {
-			size_t n = s->blocks - b < per ? (size_t)(s->blocks - b) : per;
-
-			verity_hash_blocks(&h, s->map[0] + b * s->dbs, s->dbs, n, digests);
-		}
-		runs[r] = (double)size / (now() - t0) / 1e6;
+		if (fd < 0)
+			memcpy(buf, s->map[0] + off, s->dbs);
+		else if (pread(fd, buf, s->dbs, (off_t)off) != (ssize_t)s->dbs)
+			die("pread", 0);
+		verity_hash_blocks(&h, buf, s->dbs, 1, digest);
 	}
-	free(digests);
-	return median(runs, 3);
+	return (now() - t0) * 1e6 / n;
 }
 
-/* Microseconds to hash one block: single-stream implementation, and hash_many n = 1. */
-static void hash_one(struct setup *s, double *single_us, double *many_us)
+/* MB/s reading everything sequentially, 1 MiB at a time (pread when @dev is NULL). */
+static double sequential(struct setup *s, struct verity_device *dev, int fd)
+{
+	static uint8_t buf[1 << 20] __attribute__((aligned(4096)));
+	uint64_t size = s->blocks * s->dbs;
+	double t0 = now();
+
+	for (uint64_t off = 0; off < size; off += sizeof(buf)) {
+		size_t len = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
+
+		if (dev) {
+			int ret = verity_device_read(dev, off, len, buf);
+
+			if (ret)
+				die("read", ret);
+		} else if (pread(fd, buf, len, (off_t)off) != (ssize_t)len) {
+			die("pread", 0);
+		}
+	}
+	return (double)size / (now() - t0) / 1e6;
+}
+
+/* MB/s of hash_many over the mapped data, 1 MiB batches. */
+static double hash_many_throughput(struct setup *s)
+{
+	struct verity_hasher h;
+	size_t per = (1 << 20) / s->dbs;
+	uint8_t *digests = malloc(per * VERITY_MAX_DIGEST_SIZE);
+	double t0;
+
+	if (verity_hasher_init(&h, &s->table.params))
+		die("hasher", 0);
+	t0 = now();
+	for (uint64_t b = 0; b < s->blocks; b += per) {
+		size_t n = s->blocks - b < per ? (size_t)(s->blocks - b) : per;
+
+		verity_hash_blocks(&h, s->map[0] + b * s->dbs, s->dbs, n, digests);
+	}
+	t0 = now() - t0;
+	free(digests);
+	return (double)(s->blocks * s->dbs) / t0 / 1e6;
+}
+
+/* MB/s of verity_verify() over the image, one thread (the full-verify reference). */
+static double full_verify_throughput(struct setup *s, struct verity_bdev bd[2])
+{
+	struct verity_tree_options o = {0};
+	struct verity_verify_result r;
+	double t0 = now();
+	int ret;
+
+	o.threads = 1;
+	ret = verity_verify(&s->table.params, &bd[0], &bd[1], &o, &r);
+	if (ret)
+		die("verity_verify", ret);
+	return (double)(s->blocks * s->dbs) / (now() - t0) / 1e6;
+}
+
+/* Microseconds to hash one block: single-stream implementation, or hash_many with n = 1. */
+static double hash_one(struct setup *s, bool many)
 {
 	const struct verity_params *p = &s->table.params;
 	const struct verity_sha256_impl *single = verity_sha256_impl_single();
 	enum verity_salt_position pos = p->hash_type ? VERITY_SALT_PREFIX : VERITY_SALT_SUFFIX;
 	struct verity_hasher h;
 	uint8_t digest[VERITY_MAX_DIGEST_SIZE];
-	double a[RUNS], b[RUNS];
 	const unsigned n = 20000;
+	double t0;
 
 	if (verity_hasher_init(&h, p))
 		die("hasher", 0);
-	for (int r = 0; r < RUNS; r++) {
-		double t0 = now();
+	/* Untimed first pass: caches and clocks settle after the previous measurement. */
+	for (unsigned i = 0; i < n / 4; i++)
+		verity_hash_blocks(&h, s->map[0] + (i % 64) * s->dbs, s->dbs, 1, digest);
+	t0 = now();
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *block = s->map[0] + (i % 64) * s->dbs;
 
-		for (unsigned i = 0; i < n; i++)
-			verity_sha256_hash_many_impl(single, s->map[0] + (i % 64) * s->dbs, s->dbs,
-			                             s->dbs, 1, p->salt, p->salt_size, pos, digest);
-		a[r] = (now() - t0) * 1e6 / n;
-		t0 = now();
-		for (unsigned i = 0; i < n; i++)
-			verity_hash_blocks(&h, s->map[0] + (i % 64) * s->dbs, s->dbs, 1, digest);
-		b[r] = (now() - t0) * 1e6 / n;
+		if (many)
+			verity_hash_blocks(&h, block, s->dbs, 1, digest);
+		else
+			verity_sha256_hash_many_impl(single, block, s->dbs, s->dbs, 1, p->salt,
+			                             p->salt_size, pos, digest);
 	}
-	*single_us = median(a, RUNS);
-	*many_us = median(b, RUNS);
+	return (now() - t0) * 1e6 / n;
 }
 
 static void warm_up(struct verity_device *dev, struct setup *s)
@@ -279,11 +308,33 @@ static size_t pinning_budget(struct setup *s, struct verity_bdev bd[2])
 	}
 }
 
+enum metric {
+	M_HASH_SINGLE,
+	M_HASH_MANY1,
+	M_PREAD,
+	M_PREAD_HASH,
+	M_COPY_HASH,
+	M_WARM_FD,
+	M_WARM_MEM,
+	M_COLD_LEAF_FD,
+	M_COLD_LEAF_MEM,
+	M_COLD_ALL_FD,
+	M_COLD_ALL_MEM,
+	M_SEQ_PREAD,
+	M_HASH_MANY,
+	M_FULL_VERIFY,
+	M_SEQ_FD,
+	M_SEQ_MEM,
+	M_COUNT,
+};
+
 int main(int argc, char **argv)
 {
+	struct verity_device *warm[2], *cold_leaf[2], *cold_all[2], *seq[2];
+	double samples[M_COUNT][RUNS], m[M_COUNT];
+	struct verity_device_status st[3];
 	struct setup s;
 	unsigned n;
-	double single_us, many_us, pread_us, hash_mbs;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s DATA HASH 'TABLE LINE' [reads per run]\n", argv[0]);
@@ -291,64 +342,89 @@ int main(int argc, char **argv)
 	}
 	n = argc > 4 ? (unsigned)atoi(argv[4]) : 20000;
 	open_files(&s, argv + 1);
+	for (int i = 0; i < 2; i++) {
+		struct verity_bdev *bd = i ? s.mem_bdev : s.fd_bdev;
+
+		warm[i] = open_device(&s, bd, 64u << 20);
+		warm_up(warm[i], &s);
+		cold_leaf[i] = open_device(&s, bd, pinning_budget(&s, bd));
+		cold_all[i] = open_device(&s, bd, minimal_budget(&s, bd));
+		seq[i] = open_device(&s, bd, 16u << 20);
+	}
+
+	/* Runs interleave the measurements, so that drift hits them alike. */
+	for (int r = 0; r < RUNS; r++) {
+		samples[M_HASH_SINGLE][r] = hash_one(&s, false);
+		samples[M_HASH_MANY1][r] = hash_one(&s, true);
+		samples[M_PREAD][r] = random_reads(&s, NULL, s.fd[0], n);
+		samples[M_PREAD_HASH][r] = fetch_and_hash(&s, s.fd[0], n);
+		samples[M_COPY_HASH][r] = fetch_and_hash(&s, -1, n);
+		for (int i = 0; i < 2; i++) {
+			samples[M_WARM_FD + i][r] = random_reads(&s, warm[i], -1, n);
+			samples[M_COLD_LEAF_FD + i][r] = random_reads(&s, cold_leaf[i], -1, n);
+			samples[M_COLD_ALL_FD + i][r] = random_reads(&s, cold_all[i], -1, n / 4);
+		}
+		samples[M_SEQ_PREAD][r] = sequential(&s, NULL, s.fd[0]);
+		samples[M_HASH_MANY][r] = hash_many_throughput(&s);
+		samples[M_FULL_VERIFY][r] = full_verify_throughput(&s, s.fd_bdev);
+		for (int i = 0; i < 2; i++)
+			samples[M_SEQ_FD + i][r] = sequential(&s, seq[i], -1);
+	}
+	for (int i = 0; i < M_COUNT; i++)
+		m[i] = median(samples[i], RUNS);
+
+	verity_device_get_status(warm[0], &st[0]);
+	verity_device_get_status(cold_leaf[0], &st[1]);
+	verity_device_get_status(cold_all[0], &st[2]);
 	printf("image: %llu blocks of %u bytes (%.0f MiB), %s; SHA-256 single: %s, many: %s\n",
 	       (unsigned long long)s.blocks, s.dbs, (double)(s.blocks * s.dbs) / (1 << 20),
 	       s.table.params.algorithm, verity_sha256_impl_name(false),
 	       verity_sha256_impl_name(true));
-	printf("medians of %d runs x %u random reads\n\n", RUNS, n);
+	printf("thread CPU time, medians of %d interleaved runs; %u random reads per run\n", RUNS,
+	       n);
+	printf("warm: %zu-block cache, %llu misses (warm-up); cold-leaf: %u levels pinned, "
+	       "%zu-block cache, %llu hits; cold-all: %u pinned, %zu-block cache\n\n",
+	       st[0].cache_capacity, (unsigned long long)st[0].cache_misses, st[1].pinned_levels,
+	       st[1].cache_capacity, (unsigned long long)st[1].cache_hits, st[2].pinned_levels,
+	       st[2].cache_capacity);
 
-	hash_one(&s, &single_us, &many_us);
-	pread_us = random_reads(&s, NULL, s.fd[0], n);
-	printf("%-44s %8.2f us\n", "hash one block, single-stream (reference)", single_us);
-	printf("%-44s %8.2f us\n", "hash one block, hash_many n=1", many_us);
-	printf("%-44s %8.2f us\n", "pread one random block", pread_us);
-
-	for (int mem = 0; mem < 2; mem++) {
-		struct verity_bdev *bd = mem ? s.mem_bdev : s.fd_bdev;
-		const char *how = mem ? "mmap" : "fd";
-		size_t pin = pinning_budget(&s, bd);
-		struct verity_device *dev;
-		struct verity_device_status st;
-		double us;
+	printf("%-46s %9.2f us\n", "hash one block, single-stream (reference)", m[M_HASH_SINGLE]);
+	printf("%-46s %9.2f us\n", "hash one block, hash_many n=1", m[M_HASH_MANY1]);
+	printf("%-46s %9.2f us\n", "pread one random block", m[M_PREAD]);
+	printf("%-46s %9.2f us\n", "pread + hash a random block, no tree (fd)", m[M_PREAD_HASH]);
+	printf("%-46s %9.2f us\n", "copy + hash a random block, no tree (mmap)", m[M_COPY_HASH]);
+	for (int i = 0; i < 2; i++) {
+		const char *how = i ? "mmap" : "fd";
 		char label[64];
 
-		dev = open_device(&s, bd, 64u << 20);
-		warm_up(dev, &s);
-		us = random_reads(&s, dev, -1, n);
-		verity_device_get_status(dev, &st);
 		snprintf(label, sizeof(label), "warm random verified read (%s)", how);
-		printf("%-44s %8.2f us  %.2fx hash-one  (misses %llu)\n", label, us, us / single_us,
-		       (unsigned long long)st.cache_misses);
-		verity_device_close(dev);
-
-		dev = open_device(&s, bd, pin);
-		us = random_reads(&s, dev, -1, n);
-		verity_device_get_status(dev, &st);
+		printf("%-46s %9.2f us  %.2fx hash-one, %.2fx fetch+hash\n", label,
+		       m[M_WARM_FD + i], m[M_WARM_FD + i] / m[M_HASH_SINGLE],
+		       m[M_WARM_FD + i] / m[M_PREAD_HASH + i]);
 		snprintf(label, sizeof(label), "cold-leaf random verified read (%s)", how);
-		printf("%-44s %8.2f us  (%u levels pinned, cache %zu blocks, hits %llu)\n", label,
-		       us, st.pinned_levels, st.cache_capacity, (unsigned long long)st.cache_hits);
-		verity_device_close(dev);
-
-		dev = open_device(&s, bd, minimal_budget(&s, bd));
-		us = random_reads(&s, dev, -1, n / 4);
-		verity_device_get_status(dev, &st);
+		printf("%-46s %9.2f us  %.2fx hash-one\n", label, m[M_COLD_LEAF_FD + i],
+		       m[M_COLD_LEAF_FD + i] / m[M_HASH_SINGLE]);
 		snprintf(label, sizeof(label), "cold-all random verified read (%s)", how);
-		printf("%-44s %8.2f us  (%u levels pinned, cache %zu blocks)\n", label, us,
-		       st.pinned_levels, st.cache_capacity);
-		verity_device_close(dev);
+		printf("%-46s %9.2f us  %.2fx hash-one\n", label, m[M_COLD_ALL_FD + i],
+		       m[M_COLD_ALL_FD + i] / m[M_HASH_SINGLE]);
 	}
-
-	hash_mbs = hash_many_throughput(&s);
-	printf("\n%-44s %8.0f MB/s\n", "hash_many over the data (full-verify proxy)", hash_mbs);
-	printf("%-44s %8.0f MB/s\n", "sequential pread", sequential(&s, NULL, s.fd[0]));
-	for (int mem = 0; mem < 2; mem++) {
-		struct verity_device *dev = open_device(&s, mem ? s.mem_bdev : s.fd_bdev, 16u << 20);
-		double mbs = sequential(&s, dev, -1);
+	printf("\n%-46s %9.0f MB/s\n", "sequential pread", m[M_SEQ_PREAD]);
+	printf("%-46s %9.0f MB/s\n", "hash_many over the data (in memory)", m[M_HASH_MANY]);
+	printf("%-46s %9.0f MB/s\n", "full verify, verity_verify() 1 thread (fd)",
+	       m[M_FULL_VERIFY]);
+	for (int i = 0; i < 2; i++) {
 		char label[64];
 
-		snprintf(label, sizeof(label), "sequential verified read (%s)", mem ? "mmap" : "fd");
-		printf("%-44s %8.0f MB/s  %.0f%% of hash_many\n", label, mbs, 100 * mbs / hash_mbs);
-		verity_device_close(dev);
+		snprintf(label, sizeof(label), "sequential verified read (%s)", i ? "mmap" : "fd");
+		printf("%-46s %9.0f MB/s  %.0f%% of full verify, %.0f%% of hash_many\n", label,
+		       m[M_SEQ_FD + i], 100 * m[M_SEQ_FD + i] / m[M_FULL_VERIFY],
+		       100 * m[M_SEQ_FD + i] / m[M_HASH_MANY]);
+	}
+	for (int i = 0; i < 2; i++) {
+		verity_device_close(warm[i]);
+		verity_device_close(cold_leaf[i]);
+		verity_device_close(cold_all[i]);
+		verity_device_close(seq[i]);
 	}
 	return 0;
 }

@@ -51,6 +51,17 @@ struct cli_options {
 	uint32_t threads;                    /* --threads, -j (0: every CPU) */
 	bool json;                           /* --json */
 	bool no_progress;                    /* --no-progress */
+	/* read / table (verified block device) */
+	uint64_t offset;            /* --offset, bytes */
+	uint64_t length;            /* --length, bytes (not given: to the end) */
+	bool ignore_corruption;     /* --ignore-corruption */
+	bool restart_on_corruption; /* --restart-on-corruption */
+	bool panic_on_corruption;   /* --panic-on-corruption */
+	bool error_as_corruption;   /* --error-as-corruption */
+	bool ignore_zero_blocks;    /* --ignore-zero-blocks */
+	bool check_at_most_once;    /* --check-at-most-once */
+	bool use_tasklets;          /* --use-tasklets */
+	const char *dm_name;        /* --dm-name (dm-mod.create device name) */
 	/* handled by main */
 	bool help;
 	bool usage;

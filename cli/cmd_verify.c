@@ -160,7 +160,13 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	if (opts->json)
 		print_json(&img, &result);
 	ret = cli_exit_code(result.error);
+	cli_image_close(&img);
+	return ret;
 out:
+	/* Refused before verifying: JSON readers still get an object. */
+	if (opts->json)
+		printf("{\"status\":\"%s\",\"exit_code\":%d}\n",
+		       ret == EXIT_CORRUPT ? "corrupt" : "error", ret);
 	cli_image_close(&img);
 	return ret;
 }

@@ -22,6 +22,9 @@ enum cli_exit {
 extern const struct cli_command cli_cmd_format;
 extern const struct cli_command cli_cmd_verify;
 extern const struct cli_command cli_cmd_dump;
+extern const struct cli_command cli_cmd_read;
+extern const struct cli_command cli_cmd_cat;
+extern const struct cli_command cli_cmd_table;
 extern const struct cli_command cli_cmd_sig;
 
 #endif

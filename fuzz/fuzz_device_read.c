@@ -163,6 +163,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(ret == 0);
 			continue;
 		}
+		FUZZ_LOG("device_read: [%llu, +%zu) -> %d (%s)\n", (unsigned long long)offset,
+		         length, ret, verity_strerror(ret));
 		changed = path_changed(&img, offset / img.params.data_block_size,
 		                       (offset + length - 1) / img.params.data_block_size);
 		if (ret == 0) {

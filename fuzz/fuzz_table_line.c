@@ -53,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ret;
 
 	ret = verity_table_parse(&t, (const char *)data, size);
+	FUZZ_LOG("table_line: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0)
 		return 0;
 

@@ -11,7 +11,7 @@
 #include "fuzz/fuzz.h"
 #include "libverity.h"
 
-#define FUZZ_IMAGE_MAX_DATA    (128u * 1024u)
+#define FUZZ_IMAGE_MAX_DATA    (64u * 1024u)
 #define FUZZ_IMAGE_MAX_CORRUPT 6
 
 enum fuzz_corrupt_where {

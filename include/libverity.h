@@ -392,7 +392,8 @@ typedef void (*verity_progress_fn)(void *user_data, uint64_t done, uint64_t tota
  * @allocator: memory hooks; NULL for malloc/free
  * @threads: worker threads including the caller's; 0 means every online CPU
  *           in hosted builds (1 in freestanding builds, which have no threads)
- * @extent_size: data bytes read per call; 0 for the default (256 KiB);
+ * @extent_size: data bytes read per call; 0 for the default (256 KiB, less
+ *               with more than 4 threads: 1 MiB shared, at least 64 KiB each);
  *               rounded down to whole data blocks, at least one block
  * @progress: optional progress callback
  * @progress_user_data: passed to @progress
@@ -619,9 +620,9 @@ enum verity_event_kind {
 /**
  * struct verity_device_event - what a callback is told
  * @kind: enum verity_event_kind
- * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA (the kernel's
- *              "data") or VERITY_BLOCK_HASH (the kernel's "metadata")
- * @block: data block number, or absolute hash-device block number
+ * @block_type: enum verity_block_kind: VERITY_BLOCK_DATA or VERITY_BLOCK_HASH
+ *              (the kernel's uevent says 0 for data, 1 for metadata)
+ * @block: the data block number, or the absolute hash-device block number
  * @error: VERITY_E_CORRUPT_DATA, VERITY_E_CORRUPT_HASH, or the callback's error
  * @count: corruptions (for CORRUPTION) or I/O errors (for IO_ERROR) so far,
  *         this one included

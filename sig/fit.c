@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "libverity.h"
+#include "sig/sig.h"
 #include "verity/util.h"
 
 /* A u32 (or, for block counts, u64) big-endian property. */
@@ -57,7 +58,7 @@ int verity_params_from_fit(const void *blob, size_t size, const char *path,
 
 	if (!blob || !path || !params)
 		return VERITY_E_INVAL;
-	if (size > INT32_MAX || fdt_check_full(blob, size) != 0)
+	if (size > INT32_MAX || verity_fdt_check(blob, size) != 0)
 		return VERITY_E_KEYRING_BAD_DTB;
 	node = fdt_path_offset(blob, path);
 	if (node < 0)

@@ -619,7 +619,7 @@ static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t siz
 		set_error(staged, "device tree larger than 2 GiB");
 		return VERITY_E_KEYRING_BAD_DTB;
 	}
-	ret = fdt_check_full(blob, size);
+	ret = verity_fdt_check(blob, size);
 	if (ret != 0) {
 		set_error(staged, "device tree check failed: %s", fdt_strerror(ret));
 		return VERITY_E_KEYRING_BAD_DTB;

@@ -30,6 +30,13 @@ void verity_sig_crypto_init(void);
 /* The subjectKeyIdentifier of @crt (contents of the key ID octets). */
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len);
 
+/*
+ * fdt_check_full() behind checks that refuse what libfdt 1.6.1 mishandles: a
+ * property length of 0xfffffff4 (endless loop) and trees older than version
+ * 17 (NULL dereference). Return: 0 or -FDT_ERR_*.
+ */
+int verity_fdt_check(const void *blob, size_t size);
+
 /* True when @der..@der+len is exactly one DER SEQUENCE TLV (definite length). */
 bool verity_der_is_one_sequence(const uint8_t *der, size_t len);
 

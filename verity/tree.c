@@ -9,6 +9,9 @@
 /* Leaf blocks per job stay within this, whatever the block sizes. */
 #define JOB_LEAF_BYTES (256u * 1024u)
 #define DEFAULT_EXTENT (256u * 1024u)
+/* With many threads the default extents share this, down to MIN_SHARED_EXTENT each. */
+#define SHARED_EXTENTS    (1024u * 1024u)
+#define MIN_SHARED_EXTENT (64u * 1024u)
 /* Upper bound on one read, also on 32-bit hosts. */
 #define MAX_EXTENT (64u * 1024u * 1024u)
 
@@ -39,7 +42,22 @@ int verity_tree_setup(struct verity_tree *tree, const struct verity_params *para
 	tree->threads = opts ? opts->threads : 0;
 	tree->allocator = opts ? opts->allocator : NULL;
 
-	extent = opts && opts->extent_size ? opts->extent_size : DEFAULT_EXTENT;
+	if (opts && opts->extent_size) {
+		extent = opts->extent_size;
+	} else {
+		unsigned threads = tree->threads;
+
+#ifndef VERITY_FREESTANDING
+		if (threads == 0)
+			threads = verity_online_cpus();
+#endif
+		/* Keep the buffers of all threads within about 1 MiB. */
+		extent = DEFAULT_EXTENT;
+		if (threads > SHARED_EXTENTS / DEFAULT_EXTENT)
+			extent = SHARED_EXTENTS / threads > MIN_SHARED_EXTENT
+			             ? SHARED_EXTENTS / threads
+			             : MIN_SHARED_EXTENT;
+	}
 	if (extent > MAX_EXTENT)
 		extent = MAX_EXTENT;
 	extent /= params->data_block_size;

@@ -28,7 +28,7 @@ core="$s/sha/sha256.c $s/sha/sha256_generic.c $s/sha/dispatch.c $s/sha/cpu.c"
 for f in "$s"/verity/*.c "$s"/superblock/*.c; do
 	[ -f "$f" ] || continue
 	case $f in
-	*_fd.c | *thread*) continue ;; # hosted-only: fd adapters, threads
+	*_fd.c | *thread*) continue ;; # hosted-only: file adapters, threads
 	esac
 	core="$core $f"
 done

@@ -3,7 +3,8 @@
  * Test program for the freestanding core (tests/device/freestanding-arm64.sh).
  * The core objects are built with -ffreestanding -DVERITY_FREESTANDING; this
  * harness loads the image files with stdio, then uses only what a bootloader
- * would: a memory bdev, allocator hooks over a static arena, the table line.
+ * would: a memory bdev, allocator hooks over a static arena, the table line,
+ * and the superblock (checked against the table).
  *
  * Usage: freestanding_main DATA HASH 'TABLE LINE'
  */
@@ -80,6 +81,19 @@ int main(int argc, char **argv)
 	data = load(argv[1], &data_len);
 	hash = load(argv[2], &hash_len);
 	CHECK(verity_table_parse(&table, argv[3], strlen(argv[3])) == 0);
+	{
+		/* The superblock at offset 0 says what the table says. */
+		struct verity_params sb;
+		const struct verity_params *p = &table.params;
+
+		CHECK(verity_superblock_parse(hash, hash_len, 0, &sb, NULL) == 0);
+		CHECK(sb.hash_type == p->hash_type && strcmp(sb.algorithm, p->algorithm) == 0);
+		CHECK(sb.data_block_size == p->data_block_size);
+		CHECK(sb.hash_block_size == p->hash_block_size);
+		CHECK(sb.data_blocks == p->data_blocks &&
+		      sb.hash_start_block == p->hash_start_block);
+		CHECK(sb.salt_size == p->salt_size && memcmp(sb.salt, p->salt, sb.salt_size) == 0);
+	}
 	CHECK(verity_bdev_from_memory(&bd[0], &mem[0], data, data_len) == 0);
 	CHECK(verity_bdev_from_memory(&bd[1], &mem[1], hash, hash_len) == 0);
 

@@ -156,6 +156,8 @@ wrong number of arguments|dump $tmp/hash extra
 Argument <action> missing.|--hash sha1
 doesn't use on-disk header|dump $tmp/hash --no-superblock
 EOF2
+expect_rc 2 "$VI" verify --json "$tmp/data" "$tmp/hash" abcd
+[ "$(json_field status)/$(json_field exit_code)" = error/2 ] || fail "json before verifying: $(cat "$tmp/out")"
 printf 'nothex\n' >"$tmp/badroot"
 expect_rc 2 "$VI" verify "$tmp/data" "$tmp/hash" --root-hash-file "$tmp/badroot"
 grep -q "Invalid root hash file" "$tmp/err" || fail "root hash file message"

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * verify-image read|cat <data> <hash> [<root>] [--offset N] [--length N]:
+ * verified bytes of the data area to stdout, like dd. Every chunk is
+ * verified before any of it is written; when a chunk fails, its blocks are
+ * read again one by one so that the verified ones before the bad block are
+ * written, and nothing from or after the bad block is.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+#define CHUNK_BYTES (1u << 20)
+#define READ_BUDGET (16u << 20)
+
+static const char *const read_options[] = {
+    "offset", "length",          "root-hash-file",  "hash-offset", "no-superblock", "hash",
+    "format", "data-block-size", "hash-block-size", "data-blocks", "salt",          NULL};
+
+/* The first event a read reports: which block failed. */
+struct failure {
+	bool seen;
+	struct verity_device_event event;
+};
+
+static void remember(void *user_data, const struct verity_device_event *event)
+{
+	struct failure *f = user_data;
+
+	if (!f->seen) {
+		f->seen = true;
+		f->event = *event;
+	}
+}
+
+static int write_out(const uint8_t *buf, size_t len)
+{
+	if (fwrite(buf, 1, len, stdout) != len) {
+		cli_error("Cannot write to standard output (%s).", strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+static void report(const struct cli_image *img, const struct failure *f, int err)
+{
+	const struct verity_device_event *ev = &f->event;
+	uint64_t dbs = img->params.data_block_size, hbs = img->params.hash_block_size;
+
+	if (!f->seen) {
+		cli_error("Read failed: %s.", verity_strerror(err));
+		return;
+	}
+	if (ev->kind == VERITY_EVENT_CORRUPTION && ev->block_type == VERITY_BLOCK_DATA)
+		cli_error("Verification failed: data block %llu (bytes %llu..%llu of %s) is "
+		          "corrupted.",
+		          (unsigned long long)ev->block, (unsigned long long)(ev->block * dbs),
+		          (unsigned long long)((ev->block + 1) * dbs - 1), img->data_path);
+	else if (ev->kind == VERITY_EVENT_CORRUPTION)
+		cli_error(
+		    "Verification failed: hash block %llu (position %llu of %s) is corrupted.",
+		    (unsigned long long)ev->block, (unsigned long long)(ev->block * hbs),
+		    img->hash_path);
+	else
+		cli_error("Input/output error reading %s %s block %llu: %s.",
+		          ev->block_type == VERITY_BLOCK_DATA ? "data" : "hash",
+		          ev->block_type == VERITY_BLOCK_DATA ? img->data_path : img->hash_path,
+		          (unsigned long long)ev->block, verity_strerror(ev->error));
+}
+
+/*
+ * A chunk failed: write its verified blocks up to the first that fails.
+ * Return: the error of that block (the chunk's error if none fails now).
+ */
+static int salvage(struct verity_device *dev, uint64_t offset, size_t len, uint32_t dbs,
+                   uint8_t *buf, int chunk_err)
+{
+	uint64_t end = offset + len;
+
+	while (offset < end) {
+		size_t n = dbs - (size_t)(offset % dbs);
+		int ret;
+
+		if (n > end - offset)
+			n = (size_t)(end - offset);
+		ret = verity_device_read(dev, offset, n, buf);
+		if (ret)
+			return ret;
+		if (write_out(buf, n))
+			return VERITY_E_IO;
+		offset += n;
+	}
+	return chunk_err;
+}
+
+static int run_read(const struct cli_options *opts, int argc, char **argv)
+{
+	struct verity_device_options dopts = {0};
+	struct verity_device *dev = NULL;
+	struct failure failure = {0};
+	struct cli_image img;
+	uint64_t size, offset, end;
+	uint8_t *buf = NULL;
+	int ret, err = 0;
+
+	ret = cli_image_open(&img, opts, argv[0], argv[1]);
+	if (!ret)
+		ret = cli_read_root_hash(&img.params, opts, argc > 2 ? argv[2] : NULL);
+	if (ret)
+		goto out;
+	/* As verify: a signature is checked before the root hash is trusted. */
+	if (opts->root_hash_signature) {
+		ret = cli_check_signature(opts, opts->root_hash_signature, img.params.root_digest,
+		                          img.params.root_digest_size);
+		if (ret)
+			goto out;
+	} else if (cli_has_trust_options(opts)) {
+		cli_error("Trusted certificates given without --root-hash-signature.");
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	dopts.memory_budget = READ_BUDGET;
+	dopts.report = remember;
+	dopts.callback_data = &failure;
+	err = verity_device_open(&dev, &img.params, &img.data, &img.hash, &dopts);
+	if (err) {
+		cli_error("Cannot open the verified device: %s.", verity_strerror(err));
+		ret = cli_exit_code(err);
+		goto out;
+	}
+	size = verity_device_data_size(dev);
+	offset = opts->offset;
+	if (offset > size || (cli_option_given(opts, "length") && opts->length > size - offset)) {
+		cli_error("Range outside the data area (%llu bytes).", (unsigned long long)size);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	end = cli_option_given(opts, "length") ? offset + opts->length : size;
+	buf = malloc(CHUNK_BYTES);
+	if (!buf) {
+		cli_error("Out of memory.");
+		ret = EXIT_FAILURE_GENERIC;
+		goto out;
+	}
+	cli_debug(opts, "reading bytes %llu..%llu, SHA-256 %s", (unsigned long long)offset,
+	          (unsigned long long)end, verity_sha256_impl_name(true));
+	while (offset < end) {
+		size_t n = end - offset < CHUNK_BYTES ? (size_t)(end - offset) : CHUNK_BYTES;
+
+		err = verity_device_read(dev, offset, n, buf);
+		if (err) {
+			err = salvage(dev, offset, n, img.params.data_block_size, buf, err);
+			break;
+		}
+		ret = write_out(buf, n);
+		if (ret)
+			goto out;
+		offset += n;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error("Cannot write to standard output (%s).", strerror(errno));
+		ret = EXIT_IO;
+		goto out;
+	}
+	if (err) {
+		report(&img, &failure, err);
+		ret = cli_exit_code(err);
+	}
+out:
+	free(buf);
+	verity_device_close(dev);
+	cli_image_close(&img);
+	return ret;
+}
+
+const struct cli_command cli_cmd_read = {
+    .name = "read",
+    .args = "<data_device> <hash_device> [<root_hash>]",
+    .summary = "Write verified bytes of <data_device> to standard output",
+    .min_args = 2,
+    .max_args = 3,
+    .options = read_options,
+    .run = run_read,
+};
+
+const struct cli_command cli_cmd_cat = {
+    .name = "cat",
+    .args = "<data_device> <hash_device> [<root_hash>]",
+    .summary = "Same as read",
+    .min_args = 2,
+    .max_args = 3,
+    .options = read_options,
+    .run = run_read,
+};
