@@ -176,6 +176,22 @@ bool cli_same_file(int fd1, int fd2);
 int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
                        const char *arg);
 
+/* The arguments and options that cli_image_open_with_root() reads. */
+#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_OPTIONS                                                                      \
+	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
+	    "hash-block-size", "data-blocks", "salt"
+
+/*
+ * The <data_device> <hash_device> [<root_hash>] arguments of verify, read
+ * and table: cli_image_open(), cli_read_root_hash(), then, if
+ * @check_signature, the root hash signature (--root-hash-signature) when
+ * one is given; trust options without a signature are refused. Prints a
+ * message on error. Return: EXIT_OK or an exit code; close @img in either case.
+ */
+int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
+                             char **argv, bool check_signature);
+
 /* Print the veritysetup "VERITY header information" block (format, dump). */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root);

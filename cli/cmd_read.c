@@ -15,9 +15,7 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {
-    "offset", "length",          "root-hash-file",  "hash-offset", "no-superblock", "hash",
-    "format", "data-block-size", "hash-block-size", "data-blocks", "salt",          NULL};
+static const char *const read_options[] = {"offset", "length", CLI_IMAGE_OPTIONS, NULL};
 
 /* The first event a read reports: which block failed. */
 struct failure {
@@ -105,22 +103,9 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	uint8_t *buf = NULL;
 	int ret, err = 0;
 
-	ret = cli_image_open(&img, opts, argv[0], argv[1]);
-	if (!ret)
-		ret = cli_read_root_hash(&img.params, opts, argc > 2 ? argv[2] : NULL);
+	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (ret)
 		goto out;
-	/* As verify: a signature is checked before the root hash is trusted. */
-	if (opts->root_hash_signature) {
-		ret = cli_check_signature(opts, opts->root_hash_signature, img.params.root_digest,
-		                          img.params.root_digest_size);
-		if (ret)
-			goto out;
-	} else if (cli_has_trust_options(opts)) {
-		cli_error("Trusted certificates given without --root-hash-signature.");
-		ret = EXIT_USAGE;
-		goto out;
-	}
 	dopts.memory_budget = READ_BUDGET;
 	dopts.report = remember;
 	dopts.callback_data = &failure;
@@ -177,7 +162,7 @@ out:
 
 const struct cli_command cli_cmd_read = {
     .name = "read",
-    .args = "<data_device> <hash_device> [<root_hash>]",
+    .args = CLI_IMAGE_ARGS,
     .summary = "Write verified bytes of <data_device> to standard output",
     .min_args = 2,
     .max_args = 3,
@@ -187,7 +172,7 @@ const struct cli_command cli_cmd_read = {
 
 const struct cli_command cli_cmd_cat = {
     .name = "cat",
-    .args = "<data_device> <hash_device> [<root_hash>]",
+    .args = CLI_IMAGE_ARGS,
     .summary = "Same as read",
     .min_args = 2,
     .max_args = 3,

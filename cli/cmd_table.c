@@ -8,15 +8,7 @@
 
 #define LINE_MAX_BYTES 4096
 
-static const char *const table_options[] = {"root-hash-file",
-                                            "hash-offset",
-                                            "no-superblock",
-                                            "hash",
-                                            "format",
-                                            "data-block-size",
-                                            "hash-block-size",
-                                            "data-blocks",
-                                            "salt",
+static const char *const table_options[] = {CLI_IMAGE_OPTIONS,
                                             "ignore-corruption",
                                             "restart-on-corruption",
                                             "panic-on-corruption",
@@ -66,9 +58,8 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	struct cli_image img;
 	int ret, err;
 
-	ret = cli_image_open(&img, opts, argv[0], argv[1]);
-	if (!ret)
-		ret = cli_read_root_hash(&img.params, opts, argc > 2 ? argv[2] : NULL);
+	/* A table line trusts nothing itself: the kernel checks any signature. */
+	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (ret)
 		goto out;
 	err = verity_table_init(&table, &img.params, img.data_path, img.hash_path);
@@ -105,7 +96,7 @@ out:
 
 const struct cli_command cli_cmd_table = {
     .name = "table",
-    .args = "<data_device> <hash_device> [<root_hash>]",
+    .args = CLI_IMAGE_ARGS,
     .summary = "Print the dm-verity table line and a dm-mod.create= kernel argument",
     .min_args = 2,
     .max_args = 3,

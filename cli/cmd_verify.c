@@ -4,23 +4,9 @@
 
 #include "cli/commands.h"
 
-static const char *const verify_options[] = {"root-hash-file",
-                                             "hash-offset",
-                                             "no-superblock",
-                                             "hash",
-                                             "format",
-                                             "data-block-size",
-                                             "hash-block-size",
-                                             "data-blocks",
-                                             "salt",
-                                             "threads",
-                                             "no-progress",
-                                             "root-hash-signature",
-                                             "trusted-cert",
-                                             "trusted-certs",
-                                             "trusted-dtb",
-                                             "allow-sha1",
-                                             NULL};
+static const char *const verify_options[] = {CLI_IMAGE_OPTIONS,     "threads",      "no-progress",
+                                             "root-hash-signature", "trusted-cert", "trusted-certs",
+                                             "trusted-dtb",         "allow-sha1",   NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -125,23 +111,9 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	struct cli_progress progress;
 	int ret;
 
-	ret = cli_image_open(&img, opts, argv[0], argv[1]);
-	if (!ret)
-		ret = cli_read_root_hash(&img.params, opts, argc > 2 ? argv[2] : NULL);
+	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (ret)
 		goto out;
-
-	/* The signature is checked before the root hash is trusted for anything. */
-	if (opts->root_hash_signature) {
-		ret = cli_check_signature(opts, opts->root_hash_signature, img.params.root_digest,
-		                          img.params.root_digest_size);
-		if (ret)
-			goto out;
-	} else if (cli_has_trust_options(opts)) {
-		cli_error("Trusted certificates given without --root-hash-signature.");
-		ret = EXIT_USAGE;
-		goto out;
-	}
 
 	cli_debug(opts, "data blocks %llu, hash start block %llu, threads %u (0: all), SHA-256 %s",
 	          (unsigned long long)img.params.data_blocks,
@@ -173,7 +145,7 @@ out:
 
 const struct cli_command cli_cmd_verify = {
     .name = "verify",
-    .args = "<data_device> <hash_device> [<root_hash>]",
+    .args = CLI_IMAGE_ARGS,
     .summary = "Verify every block of <data_device> and <hash_device> against <root_hash>",
     .min_args = 2,
     .max_args = 3,

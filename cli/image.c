@@ -276,6 +276,26 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 	return EXIT_OK;
 }
 
+int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
+                             char **argv, bool check_signature)
+{
+	int ret = cli_image_open(img, opts, argv[0], argv[1]);
+
+	if (!ret)
+		ret = cli_read_root_hash(&img->params, opts, argc > 2 ? argv[2] : NULL);
+	if (ret || !check_signature)
+		return ret;
+	/* The signature is checked before the root hash is trusted for anything. */
+	if (opts->root_hash_signature)
+		return cli_check_signature(opts, opts->root_hash_signature, img->params.root_digest,
+		                           img->params.root_digest_size);
+	if (cli_has_trust_options(opts)) {
+		cli_error("Trusted certificates given without --root-hash-signature.");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 /* Tree blocks, and the hash device size veritysetup shows (0 if unknown). */
 static void tree_size(const struct verity_params *params, uint64_t *hash_blocks,
                       uint64_t *device_bytes)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "verity/locate.h"
 #include "verity/tree.h"
 
 struct format_ctx {
@@ -111,11 +112,12 @@ static int format_run(void *ctx, uint64_t job, void *slot, void *scratch)
 			if (ret)
 				return ret;
 			for (uint64_t i = 0; i < n; i++) {
-				uint64_t rel = done + i;
-				uint64_t leaf = rel >> t->geo.hash_per_block_bits;
-				uint64_t k = rel & (t->hash_per_block - 1);
+				struct verity_location leaf;
 
-				memcpy(out + leaf * t->params->hash_block_size + k * t->stride,
+				verity_locate_child(&t->geo, 0, first_data + done + i, &leaf);
+				memcpy(out +
+				           (leaf.index - first_leaf) * t->params->hash_block_size +
+				           leaf.offset,
 				       digests + i * ds, ds);
 			}
 		}

@@ -462,6 +462,19 @@ static int check_table(const struct verity_table *t)
 	return 0;
 }
 
+/* One more word of the line: a space, then @s. */
+static void put_word(struct out *o, const char *s)
+{
+	put_str(o, " ");
+	put_str(o, s);
+}
+
+static void put_word_u64(struct out *o, uint64_t v)
+{
+	put_str(o, " ");
+	put_u64(o, v);
+}
+
 /* The line, veritysetup's layout (cryptsetup lib/libdevmapper.c). */
 static void emit_table(struct out *o, const struct verity_table *t, bool prefix, uint64_t start,
                        uint64_t length)
@@ -470,29 +483,29 @@ static void emit_table(struct out *o, const struct verity_table *t, bool prefix,
 	                                    "panic_on_corruption"};
 	static const char *const error_modes[] = {NULL, "restart_on_error", "panic_on_error"};
 	const struct verity_params *p = &t->params;
+	const struct {
+		const char *name;
+		bool set;
+	} flags[] = {
+	    {"ignore_zero_blocks", t->ignore_zero_blocks},
+	    {"check_at_most_once", t->check_at_most_once},
+	    {"try_verify_in_tasklet", t->try_verify_in_tasklet},
+	};
+	const uint64_t numbers[] = {p->data_block_size, p->hash_block_size, p->data_blocks,
+	                            p->hash_start_block};
 	uint64_t words = 0;
 
 	if (prefix) {
 		put_u64(o, start);
-		put_str(o, " ");
-		put_u64(o, length);
+		put_word_u64(o, length);
 		put_str(o, " verity ");
 	}
 	put_u64(o, p->hash_type);
-	put_str(o, " ");
-	put_str(o, t->data_device);
-	put_str(o, " ");
-	put_str(o, t->hash_device);
-	put_str(o, " ");
-	put_u64(o, p->data_block_size);
-	put_str(o, " ");
-	put_u64(o, p->hash_block_size);
-	put_str(o, " ");
-	put_u64(o, p->data_blocks);
-	put_str(o, " ");
-	put_u64(o, p->hash_start_block);
-	put_str(o, " ");
-	put_str(o, p->algorithm);
+	put_word(o, t->data_device);
+	put_word(o, t->hash_device);
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		put_word_u64(o, numbers[i]);
+	put_word(o, p->algorithm);
 	put_str(o, " ");
 	put_hex(o, p->root_digest, p->root_digest_size);
 	put_str(o, " ");
@@ -506,35 +519,27 @@ static void emit_table(struct out *o, const struct verity_table *t, bool prefix,
 	        (t->has_sig_key ? 2 : 0);
 	if (!words)
 		return;
-	put_str(o, " ");
-	put_u64(o, words);
-	if (t->corruption_mode) {
-		put_str(o, " ");
-		put_str(o, modes[t->corruption_mode]);
-	}
-	if (t->io_error_mode) {
-		put_str(o, " ");
-		put_str(o, error_modes[t->io_error_mode]);
-	}
-	if (t->ignore_zero_blocks)
-		put_str(o, " ignore_zero_blocks");
-	if (t->check_at_most_once)
-		put_str(o, " check_at_most_once");
-	if (t->try_verify_in_tasklet)
-		put_str(o, " try_verify_in_tasklet");
+	put_word_u64(o, words);
+	if (t->corruption_mode)
+		put_word(o, modes[t->corruption_mode]);
+	if (t->io_error_mode)
+		put_word(o, error_modes[t->io_error_mode]);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (flags[i].set)
+			put_word(o, flags[i].name);
 	if (t->has_fec) {
-		put_str(o, " use_fec_from_device ");
-		put_str(o, t->fec_device);
-		put_str(o, " fec_start ");
-		put_u64(o, t->fec_start);
-		put_str(o, " fec_blocks ");
-		put_u64(o, t->fec_blocks);
-		put_str(o, " fec_roots ");
-		put_u64(o, t->fec_roots);
+		put_word(o, "use_fec_from_device");
+		put_word(o, t->fec_device);
+		put_word(o, "fec_start");
+		put_word_u64(o, t->fec_start);
+		put_word(o, "fec_blocks");
+		put_word_u64(o, t->fec_blocks);
+		put_word(o, "fec_roots");
+		put_word_u64(o, t->fec_roots);
 	}
 	if (t->has_sig_key) {
-		put_str(o, " root_hash_sig_key_desc ");
-		put_str(o, t->sig_key_desc);
+		put_word(o, "root_hash_sig_key_desc");
+		put_word(o, t->sig_key_desc);
 	}
 }
 
@@ -550,15 +555,21 @@ static int finish(struct out *o, size_t *out_len)
 	return 0;
 }
 
-int verity_table_format(const struct verity_table *t, char *buf, size_t size, size_t *out_len)
+/* Check the arguments of a format call and start @o on @buf (emptied). */
+static int start_output(struct out *o, const struct verity_table *t, char *buf, size_t size)
 {
-	struct out o = {buf, size, 0, false};
-	int ret;
-
 	if (!t || !buf || !size)
 		return VERITY_E_INVAL;
+	*o = (struct out){buf, size, 0, false};
 	buf[0] = '\0';
-	ret = check_table(t);
+	return check_table(t);
+}
+
+int verity_table_format(const struct verity_table *t, char *buf, size_t size, size_t *out_len)
+{
+	struct out o;
+	int ret = start_output(&o, t, buf, size);
+
 	if (ret)
 		return ret;
 	emit_table(&o, t, t->has_target, t->start_sector, t->length_sectors);
@@ -577,16 +588,12 @@ static bool dm_init_safe(const char *s)
 int verity_table_format_dm_mod_create(const struct verity_table *t, const char *name,
                                       const char *uuid, char *buf, size_t size, size_t *out_len)
 {
-	struct out o = {buf, size, 0, false};
+	struct out o;
 	uint64_t start = 0, length;
 	unsigned shift;
 	size_t line_start;
-	int ret;
+	int ret = start_output(&o, t, buf, size);
 
-	if (!t || !buf || !size)
-		return VERITY_E_INVAL;
-	buf[0] = '\0';
-	ret = check_table(t);
 	if (ret)
 		return ret;
 	if (!name)

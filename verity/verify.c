@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "verity/locate.h"
 #include "verity/tree.h"
 
 struct verify_ctx {
@@ -94,17 +95,18 @@ static int expected_digest(struct verify_ctx *v, unsigned level, uint64_t index,
                            const uint8_t **expected, struct verity_verify_result *fail)
 {
 	const struct verity_tree *t = &v->tree;
-	uint64_t slot = index & (t->hash_per_block - 1);
+	struct verity_location parent;
 	int ret;
 
 	if (level + 1 == t->geo.levels) {
 		*expected = t->params->root_digest;
 		return 0;
 	}
-	ret = load_upper(v, level + 1, index >> t->geo.hash_per_block_bits, fail);
+	verity_locate_child(&t->geo, level + 1, index, &parent);
+	ret = load_upper(v, level + 1, parent.index, fail);
 	if (ret)
 		return ret;
-	*expected = v->upper + (size_t)level * t->params->hash_block_size + slot * t->stride;
+	*expected = v->upper + (size_t)level * t->params->hash_block_size + parent.offset;
 	return 0;
 }
 
@@ -224,8 +226,11 @@ static int verify_run(void *ctx, uint64_t job, void *slot, void *scratch)
 				expected = t->params->root_digest;
 				err = VERITY_E_ROOT_MISMATCH;
 			} else {
-				expected = leaf_blocks + (rel >> t->geo.hash_per_block_bits) * hbs +
-				           (rel & (t->hash_per_block - 1)) * t->stride;
+				struct verity_location leaf;
+
+				verity_locate_child(&t->geo, 0, first_data + rel, &leaf);
+				expected =
+				    leaf_blocks + (leaf.index - first_leaf) * hbs + leaf.offset;
 			}
 			if (memcmp(digests + i * ds, expected, ds) != 0) {
 				set_failure(&s->failure, err, VERITY_BLOCK_DATA, 0,

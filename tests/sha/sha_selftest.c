@@ -21,6 +21,7 @@
 
 #include "libverity.h"
 #include "sha/sha256.h"
+#include "tests/sha/sha_test_common.h"
 
 #define MAX_LEN      4200
 #define MAX_MSGS     33
@@ -52,23 +53,6 @@ static void report_failure(const char *file, int line, const char *fmt, ...)
 		else                                                     \
 			report_failure(__FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
-
-/* Deterministic xorshift so that a failure reproduces. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
-
-static void fill_random(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rnd();
-}
 
 static void to_hex(const uint8_t *d, size_t n, char *out)
 {
@@ -105,19 +89,8 @@ static void reference(const struct verity_sha256_impl *generic, const uint8_t *a
 	verity_sha256_final(&ctx, out);
 }
 
-static const struct {
-	const char *msg;
-	size_t repeat;
-	const char *hex;
-} fips_vectors[] = {
-    {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-    {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
-     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-    {"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnop"
-     "qrsmnopqrstnopqrstu",
-     1, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
-    {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+static const struct sha256_vector fips_vectors[] = {
+    FIPS180_VECTORS,
 };
 
 #define FIPS_COUNT (sizeof(fips_vectors) / sizeof(fips_vectors[0]))

@@ -11,6 +11,7 @@
 
 #include "libverity.h"
 #include "sha/sha256.h"
+#include "tests/sha/sha_test_common.h"
 
 #define MAX_LEN 4200
 
@@ -36,35 +37,8 @@ static void oracle(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
 	mbedtls_md_free(&ctx);
 }
 
-/* Deterministic pseudo-random bytes so failures reproduce. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
-
-static void fill_random(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)rnd();
-}
-
-static const struct {
-	const char *msg;
-	size_t repeat;
-	const char *hex;
-} fips_vectors[] = {
-    {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-    {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
-     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-    {"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnop"
-     "qrsmnopqrstnopqrstu",
-     1, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
-    {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+static const struct sha256_vector fips_vectors[] = {
+    FIPS180_VECTORS,
     /* NIST SHAVS SHA256ShortMsg.rsp, Len = 8, 16, 24, 32 and 512 bits */
     {"\xd3", 1, "28969cdfa74a12c82f3bad960b0b000aca2ac329deea5c2328ebc6f2ba9802c1"},
     {"\x11\xaf", 1, "5ca7133fa735326081558ac312c620eeca9970d1e70a4b95533d956f072d1f98"},

@@ -5,20 +5,9 @@
 # 2 (missing or unusable trust options).
 set -eu
 
-: "${top_builddir:=.}"
+. "$(dirname "$0")/common.sh"
 VI="$top_builddir/verify-image"
-PATH="$PATH:/usr/sbin:/sbin"
-for tool in openssl dtc veritysetup; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool not installed"
-		exit 77
-	fi
-done
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-pass=0
-failed=0
+sig_test_start openssl dtc veritysetup
 
 # expect_exit CODE DESCRIPTION command...
 expect_exit() {
@@ -96,5 +85,4 @@ printf 'X' | dd of="$T/data.img" bs=1 seek=123456 conv=notrunc 2>/dev/null
 expect_exit 3 "verify: good signature, tampered image" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/good.p7s" --trusted-cert "$T/good.pem"
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+sig_test_finish

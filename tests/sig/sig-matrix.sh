@@ -7,22 +7,9 @@
 # with dtc. Each expectation names the exact error, not just "rejected".
 set -eu
 
-: "${top_builddir:=.}"
+. "$(dirname "$0")/common.sh"
 SC="${SIG_CHECK:-$top_builddir/tests/sig/sig-check}"
-PATH="$PATH:/usr/sbin:/sbin"
-
-for tool in openssl dtc od; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool not installed"
-		exit 77
-	fi
-done
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-
-pass=0
-failed=0
+sig_test_start openssl dtc od
 
 # expect WANT DESCRIPTION sig-check-arguments...
 # WANT is ACCEPT, KEYRING-OK, or the symbolic error (REJECT/KEYRING lines).
@@ -354,5 +341,4 @@ printf '/dts-v1/;\n/ { chosen { }; };\n' >"$T/none.dts"
 dtc -q -I dts -O dtb -o "$T/none.dtb" "$T/none.dts"
 expect VERITY_E_KEYRING_DTB_NO_NODE "DTB without a keys node" --dtb "$T/none.dtb"
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+sig_test_finish
