@@ -53,9 +53,11 @@ static int make_file(size_t len, uint8_t *bytes)
 {
 	int fd;
 
-	strcpy(path, "/tmp/verity-bdev-XXXXXX");
-	if (getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 40)
-		snprintf(path, sizeof(path), "%s/verity-bdev-XXXXXX", getenv("TMPDIR"));
+	const char *tmpdir = getenv("TMPDIR");
+
+	if (!tmpdir || strlen(tmpdir) >= 40)
+		tmpdir = P_tmpdir;
+	snprintf(path, sizeof(path), "%s/verity-bdev-XXXXXX", tmpdir);
 	fd = mkstemp(path);
 	cr_assert(fd >= 0);
 	unlink(path);

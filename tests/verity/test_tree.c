@@ -381,6 +381,7 @@ Test(verify, corrupt_top_block_or_root)
 	struct image img;
 
 	image_build(&img, &p, false, 1);
+	cr_assert_eq(image_verify(&img, 1, NULL), 0, "the intact image verifies");
 	img.params.root_digest[31] ^= 1;
 	expect_failure(&img, VERITY_E_ROOT_MISMATCH, VERITY_BLOCK_HASH, 1, 1, 4096);
 	img.params.root_digest[31] ^= 1;
