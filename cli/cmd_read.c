@@ -15,7 +15,15 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {"offset", "length", CLI_IMAGE_OPTIONS, NULL};
+static const char *const read_options[] = {"offset",
+                                           "length",
+                                           CLI_IMAGE_OPTIONS,
+                                           "root-hash-signature",
+                                           "trusted-cert",
+                                           "trusted-certs",
+                                           "trusted-dtb",
+                                           "allow-sha1",
+                                           NULL};
 
 /* The first event a read reports: which block failed. */
 struct failure {
