@@ -86,7 +86,7 @@ static int format_run(void *ctx, uint64_t job, void *slot, void *scratch)
 	uint32_t dbs = t->params->data_block_size, ds = t->geo.digest_size;
 	uint64_t first_leaf, leaves, first_data, blocks;
 	uint8_t *out = slot, *buf = scratch;
-	uint8_t *digests = buf + verity_align64((size_t)t->extent_blocks * dbs);
+	uint8_t *digests = verity_tree_scratch_digests(t, buf);
 	/* Version 1 with slot == digest size: digests lie back to back across leaf blocks. */
 	bool direct = t->geo.levels > 0 && t->stride == ds &&
 	              (uint64_t)t->hash_per_block * ds == t->params->hash_block_size;
@@ -212,9 +212,7 @@ int verity_format(struct verity_params *params, const struct verity_bdev *data,
 	    .ctx = f,
 	    .count = f->tree.jobs,
 	    .slot_size = slot_bytes,
-	    .scratch_size =
-	        verity_align64((size_t)f->tree.extent_blocks * params->data_block_size) +
-	        (size_t)f->tree.extent_blocks * f->tree.geo.digest_size,
+	    .scratch_size = verity_tree_scratch_size(&f->tree),
 	    .run = format_run,
 	    .finish = format_finish,
 	};

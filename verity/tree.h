@@ -87,4 +87,17 @@ static inline size_t verity_align64(size_t n)
 	return (n + 63) & ~(size_t)63;
 }
 
+/* Per-thread scratch of format and verify: one data extent, then its digests. */
+static inline size_t verity_tree_scratch_size(const struct verity_tree *tree)
+{
+	return verity_align64((size_t)tree->extent_blocks * tree->params->data_block_size) +
+	       (size_t)tree->extent_blocks * tree->geo.digest_size;
+}
+
+static inline uint8_t *verity_tree_scratch_digests(const struct verity_tree *tree, uint8_t *scratch)
+{
+	return scratch +
+	       verity_align64((size_t)tree->extent_blocks * tree->params->data_block_size);
+}
+
 #endif /* VERITY_TREE_H */

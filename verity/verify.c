@@ -195,7 +195,7 @@ static int verify_run(void *ctx, uint64_t job, void *slot, void *scratch)
 	uint64_t first_leaf, leaves, first_data, blocks;
 	const uint8_t *leaf_blocks = slot_leaves(slot);
 	uint8_t *buf = scratch;
-	uint8_t *digests = buf + verity_align64((size_t)t->extent_blocks * dbs);
+	uint8_t *digests = verity_tree_scratch_digests(t, buf);
 
 	verity_tree_job_range(t, job, &first_leaf, &leaves, &first_data, &blocks);
 	if (t->geo.levels > 0 && blocks > s->valid_leaves * t->data_per_leaf)
@@ -322,9 +322,7 @@ int verity_verify(const struct verity_params *params, const struct verity_bdev *
 	    .ctx = v,
 	    .count = v->tree.jobs,
 	    .slot_size = slot_bytes,
-	    .scratch_size =
-	        verity_align64((size_t)v->tree.extent_blocks * params->data_block_size) +
-	        (size_t)v->tree.extent_blocks * v->tree.geo.digest_size,
+	    .scratch_size = verity_tree_scratch_size(&v->tree),
 	    .prepare = verify_prepare,
 	    .run = verify_run,
 	    .finish = verify_finish,
