@@ -17,6 +17,7 @@ enum cli_exit {
 	EXIT_CORRUPT = 3,         /* verification found corruption; bad superblock */
 	EXIT_IO = 4,              /* a file could not be opened, read or written, or is too short */
 	EXIT_BAD_SIGNATURE = 5,
+	EXIT_NOT_FOUND = 7, /* the requested partition, logical volume or file does not exist */
 };
 
 extern const struct cli_command cli_cmd_format;
