@@ -764,6 +764,31 @@ static int plan_memory(struct plan *p, const struct verity_params *params,
 	return p->total <= budget ? 0 : VERITY_E_BUDGET_TOO_SMALL;
 }
 
+int verity_device_min_budget(const struct verity_params *params,
+                             const struct verity_device_options *options, size_t *min_budget)
+{
+	static const struct verity_device_options defaults;
+	const struct verity_device_options *o = options ? options : &defaults;
+	struct verity_geometry geo;
+	struct plan plan;
+	unsigned pinned_from;
+	int ret;
+
+	if (!params || !min_budget)
+		return VERITY_E_INVAL;
+	ret = check_options(o);
+	if (!ret)
+		ret = verity_geometry_init(&geo, params);
+	if (ret)
+		return ret;
+	/* With no budget the plan stops at the fixed part of a one-block batch. */
+	plan_memory(&plan, params, &geo, o, 0, &pinned_from);
+	if (plan.overflow)
+		return VERITY_E_OVERFLOW;
+	*min_budget = plan.total;
+	return 0;
+}
+
 /* Read the pinned levels and verify them top down; keep what verifies. */
 static int load_pinned_levels(struct verity_device *dev)
 {
