@@ -136,7 +136,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	if (data.size / params.data_block_size < params.data_blocks) {
 		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
 		          (unsigned long long)params.data_blocks, params.data_block_size);
-		ret = EXIT_IO;
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))

@@ -134,7 +134,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	buf = malloc(CHUNK_BYTES);
 	if (!buf) {
 		cli_error("Out of memory.");
-		ret = EXIT_FAILURE_GENERIC;
+		ret = EXIT_NOMEM;
 		goto out;
 	}
 	cli_debug(opts, "reading bytes %llu..%llu, SHA-256 %s", (unsigned long long)offset,

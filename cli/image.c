@@ -132,7 +132,7 @@ static int read_superblock(struct cli_image *img)
 	    img->hash_offset > img->hash.size - VERITY_SUPERBLOCK_SIZE) {
 		cli_error("Device %s is too small to hold a VERITY superblock at offset %llu.",
 		          img->hash_path, (unsigned long long)img->hash_offset);
-		return EXIT_IO;
+		return EXIT_USAGE /* veritysetup: not a VERITY device */;
 	}
 	ret = verity_bdev_read(&img->hash, img->hash_offset, sb, sizeof(sb));
 	if (ret) {

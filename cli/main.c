@@ -44,8 +44,9 @@ static void print_help(FILE *out)
 	             "Default compiled-in dm-verity parameters:\n"
 	             "\tHash: sha256, Data block (bytes): 4096, Hash block (bytes): 4096, "
 	             "Salt size: 32, Hash format: 1\n\n"
-	             "Exit status: 0 success, 1 other failure, 2 bad usage or parameters,\n"
-	             "3 corruption found, 4 I/O error or file too short, 5 bad signature.\n");
+	             "Exit status: 0 success, 1 wrong parameters or root hash, 2 corruption,\n"
+	             "3 out of memory, 4 missing file or I/O error, 6 bad signature, 7 not "
+	             "found.\n");
 }
 
 static void print_command_help(FILE *out, const struct cli_command *cmd)

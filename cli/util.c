@@ -44,31 +44,27 @@ void cli_debug(const struct cli_options *opts, const char *fmt, ...)
 
 int cli_exit_code(int err)
 {
-	if (err == 0)
-		return EXIT_OK;
 	switch (err) {
+	case 0:
+		return EXIT_OK;
 	case VERITY_E_CORRUPT_DATA:
 	case VERITY_E_CORRUPT_HASH:
 	case VERITY_E_CORRUPT_PADDING:
-	case VERITY_E_ROOT_MISMATCH:
 		return EXIT_CORRUPT;
 	case VERITY_E_IO:
 	case VERITY_E_SHORT_READ:
-	case VERITY_E_RANGE:
-	case VERITY_E_DATA_DEVICE_TOO_SMALL:
-	case VERITY_E_HASH_DEVICE_TOO_SMALL:
-	case VERITY_E_SB_TOO_SHORT:
 		return EXIT_IO;
 	case VERITY_E_NOMEM:
-	case VERITY_E_THREAD:
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	default:
 		break;
 	}
-	if (err <= -200 && err > -300)
-		return EXIT_CORRUPT; /* a superblock that cannot be right */
 	if (err <= -400 && err > -500)
 		return EXIT_BAD_SIGNATURE;
+	/*
+	 * veritysetup's 1 for the rest: parameters, a wrong root hash, a
+	 * device too small for its tree, a hash device that is not verity.
+	 */
 	return EXIT_USAGE;
 }
 
