@@ -175,6 +175,7 @@ const struct cli_command cli_cmd_read = {
     .min_args = 2,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };
 
@@ -185,5 +186,6 @@ const struct cli_command cli_cmd_cat = {
     .min_args = 2,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };

@@ -14,35 +14,20 @@ static const char *kind_name(uint32_t kind)
 	return kind == VERITY_BLOCK_DATA ? "data" : kind == VERITY_BLOCK_HASH ? "hash" : "none";
 }
 
-static const char *status_name(int err)
+/* The --json fields of verify (the status fields are main's). */
+static void json_fields(const struct cli_image *img, const struct verity_verify_result *r)
 {
-	switch (cli_exit_code(err)) {
-	case EXIT_OK:
-		return "ok";
-	case EXIT_CORRUPT:
-		return "corrupt";
-	default:
-		return "error";
-	}
-}
-
-static void print_json(const struct cli_image *img, const struct verity_verify_result *r)
-{
-	fprintf(stdout, "{\"status\":\"%s\",\"data_device\":", status_name(r->error));
-	cli_json_string(stdout, img->data_path);
-	fputs(",\"hash_device\":", stdout);
-	cli_json_string(stdout, img->hash_path);
-	fprintf(stdout, ",\"data_blocks\":%llu", (unsigned long long)img->params.data_blocks);
-	if (r->error) {
-		fprintf(stdout, ",\"error\":%d,\"message\":", r->error);
-		cli_json_string(stdout, verity_strerror(r->error));
-		if (r->kind != VERITY_BLOCK_NONE)
-			fprintf(stdout,
-			        ",\"kind\":\"%s\",\"level\":%u,\"block\":%llu,\"position\":%llu",
-			        kind_name(r->kind), r->level, (unsigned long long)r->block,
-			        (unsigned long long)r->position);
-	}
-	fputs("}\n", stdout);
+	cli_json_field_u64("data_blocks", img->params.data_blocks);
+	if (!r->error)
+		return;
+	cli_json_field_int("verity_error", r->error);
+	cli_json_field_string("verity_message", verity_strerror(r->error));
+	if (r->kind == VERITY_BLOCK_NONE)
+		return;
+	cli_json_field_string("kind", kind_name(r->kind));
+	cli_json_field_u64("level", r->level);
+	cli_json_field_u64("block", r->block);
+	cli_json_field_u64("position", r->position);
 }
 
 static int discard(void *user_data, uint64_t offset, const void *buf, size_t len)
@@ -157,6 +142,8 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	struct cli_progress progress;
 	int ret;
 
+	cli_json_field_string("data_device", argv[0]);
+	cli_json_field_string("hash_device", argv[1]);
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (ret)
 		goto out;
@@ -177,16 +164,9 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 		print_failure(&img, &result);
 	else
 		cli_verbose(opts, "Verification of data area succeeded.");
-	if (opts->json)
-		print_json(&img, &result);
+	json_fields(&img, &result);
 	ret = cli_exit_code(result.error);
-	cli_image_close(&img);
-	return ret;
 out:
-	/* Refused before verifying: JSON readers still get an object. */
-	if (opts->json)
-		printf("{\"status\":\"%s\",\"exit_code\":%d}\n",
-		       ret == EXIT_CORRUPT ? "corrupt" : "error", ret);
 	cli_image_close(&img);
 	return ret;
 }
@@ -198,5 +178,6 @@ const struct cli_command cli_cmd_verify = {
     .min_args = 2,
     .max_args = 3,
     .options = verify_options,
+    .veritysetup = true,
     .run = run_verify,
 };

@@ -129,7 +129,7 @@ got=$("$vi" table --ignore-corruption --dm-name root "$data" "$hash" "$root" | s
 [ "$got" = "dm-mod.create=\"root,,,ro,$want 1 ignore_corruption\"" ] || fail "dm-name: $got"
 expect_rc $EX_USAGE "$vi" table --ignore-corruption --panic-on-corruption "$data" "$hash" "$root"
 expect_rc $EX_USAGE "$vi" table --error-as-corruption "$data" "$hash" "$root"
-"$vi" table --json "$data" "$hash" "$root" | grep -q "^{\"table\":\"$want\",\"dm_mod_create\":" ||
+"$vi" table --json "$data" "$hash" "$root" | grep -q "^{\"status\":\"ok\",\"exit_code\":0,\"table\":\"$want\",\"dm_mod_create\":" ||
 	fail "table --json"
 # The no-superblock offset becomes the hash start block.
 mkimage tnosb 100 4096 4096 1 sha1 - --no-superblock

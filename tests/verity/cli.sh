@@ -94,7 +94,7 @@ grep -q "Verification of data area failed." "$tmp/err" || fail "data area messag
 cp "$tmp/hash" "$tmp/bad"
 flip "$tmp/bad" $((4 * 4096 + 2000)) # last leaf holds 44 digests: spare from byte 1408
 expect_rc $EX_CORRUPT "$VI" verify --json "$tmp/data" "$tmp/bad" "$root"
-[ "$(json_field message)" = "Spare area of a hash block is not zeroed" ] &&
+[ "$(json_field verity_message)" = "Spare area of a hash block is not zeroed" ] &&
 	[ "$(json_field position)" = $((4 * 4096 + 1408)) ] || fail "padding: $(cat "$tmp/out")"
 grep -q "Spare area is not zeroed at position $((4 * 4096 + 1408))." "$tmp/err" || fail "padding message"
 same_as_veritysetup verify "$tmp/data" "$tmp/bad" "$root"
