@@ -102,6 +102,29 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests);
 
+/**
+ * verity_sha256_hash_list() - hash_many() with the messages given by address
+ * @msgs: @n pointers; message i is @msg_len bytes at @msgs[i] (anywhere,
+ *        any alignment, repeats allowed; NULL only when @msg_len is 0)
+ *
+ * The other parameters, the grouping and the digests are as for
+ * verity_sha256_hash_many(), so a caller can hash blocks from separate
+ * buffers (a tree block and the data under it) in one call.
+ * Return: 0 (also for n == 0), or VERITY_E_INVAL when n > 0 and: @msgs is
+ * NULL; any @msgs[i] is NULL with @msg_len > 0; @digests is NULL; @salt is
+ * NULL with @salt_len > 0; the lengths are too large as for hash_many();
+ * @pos is not one of the enum values.
+ */
+int verity_sha256_hash_list(const uint8_t *const msgs[], size_t msg_len, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests);
+
+/* Same with an explicit implementation, as verity_sha256_hash_many_impl(). */
+int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl,
+                                 const uint8_t *const msgs[], size_t msg_len, size_t n,
+                                 const uint8_t *salt, size_t salt_len,
+                                 enum verity_salt_position pos, uint8_t *digests);
+
 /* Streaming init with an explicit single-lane implementation. */
 void verity_sha256_init_impl(struct verity_sha256_ctx *ctx, const struct verity_sha256_impl *impl);
 

@@ -472,3 +472,73 @@ Test(sha256, hash_many_bad_input)
 		cr_assert_str_eq(hex, fips_vectors[0].hex);
 	}
 }
+
+/*
+ * hash_list: messages at scattered, unaligned addresses (one repeated), for
+ * every usable implementation and the dispatcher, against hash_many over a
+ * contiguous copy.
+ */
+Test(sha256, hash_list_matches_hash_many)
+{
+	const struct verity_sha256_impl *impls[32];
+	size_t count = usable_impls(impls, 32);
+	enum { N = 37, LEN = 4096 };
+	uint8_t salt[32], *pool = malloc(N * (LEN + 64)), *flat = malloc(N * LEN);
+	uint8_t want[32 * N], got[32 * N];
+	const uint8_t *list[N];
+
+	cr_assert(pool && flat);
+	fill_random(salt, sizeof(salt));
+	fill_random(pool, N * (LEN + 64));
+	for (size_t i = 0; i < N; i++) {
+		/* Reverse order, odd offsets; message 5 repeats message 2. */
+		list[i] = pool + (N - 1 - (i == 5 ? 2 : i)) * (LEN + 64) + (i % 7);
+		memcpy(flat + i * LEN, list[i], LEN);
+	}
+	for (int side = 0; side < 2; side++) {
+		enum verity_salt_position pos = side ? VERITY_SALT_SUFFIX : VERITY_SALT_PREFIX;
+
+		cr_assert_eq(verity_sha256_hash_many_impl(verity_sha256_impl_find("generic"), flat,
+		                                          LEN, LEN, N, salt, 32, pos, want),
+		             0);
+		for (size_t k = 0; k < count; k++) {
+			for (size_t n = 1; n <= N; n += (n < 18 ? 1 : 19)) {
+				memset(got, 0, sizeof(got));
+				cr_assert_eq(verity_sha256_hash_list_impl(impls[k], list, LEN, n,
+				                                          salt, 32, pos, got),
+				             0);
+				cr_assert_arr_eq(got, want, 32 * n, "%s n %zu side %d",
+				                 impls[k]->name, n, side);
+			}
+		}
+		memset(got, 0, sizeof(got));
+		cr_assert_eq(verity_sha256_hash_list(list, LEN, N, salt, 32, pos, got), 0);
+		cr_assert_arr_eq(got, want, sizeof(got), "dispatched, side %d", side);
+	}
+	free(pool);
+	free(flat);
+}
+
+Test(sha256, hash_list_bad_input)
+{
+	uint8_t msg[64] = {0}, out[64];
+	const uint8_t *list[2] = {msg, NULL};
+
+	cr_assert_eq(verity_sha256_hash_list(NULL, 64, 0, NULL, 0, VERITY_SALT_PREFIX, NULL), 0);
+	cr_assert_eq(verity_sha256_hash_list(NULL, 64, 1, NULL, 0, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 2, NULL, 0, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL, "a NULL message");
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 1, NULL, 0, VERITY_SALT_PREFIX, NULL),
+	             VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 1, NULL, 3, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL);
+	cr_assert_eq(
+	    verity_sha256_hash_list(list, 64, 1, NULL, 0, (enum verity_salt_position)9, out),
+	    VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 0, 2, NULL, 0, VERITY_SALT_PREFIX, out), 0,
+	             "zero-length messages may be NULL");
+	cr_assert_eq(verity_sha256_hash_list_impl(NULL, list, 64, 1, NULL, 0, VERITY_SALT_PREFIX,
+	                                          out),
+	             VERITY_E_INVAL);
+}
