@@ -322,7 +322,8 @@ static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups,
 		const uint8_t *group[MAX_LANES];
 
 		for (unsigned i = 0; i < active; i++) {
-			group[i] = src->ptrs ? src->ptrs[done + i] : src->base + (done + i) * src->stride;
+			group[i] =
+			    src->ptrs ? src->ptrs[done + i] : src->base + (done + i) * src->stride;
 			if (!msg_len) /* zero-length messages: any readable pointer */
 				group[i] = digests;
 		}
@@ -351,9 +352,8 @@ int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, 
 	                 digests);
 }
 
-int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl,
-                                 const uint8_t *const msgs[], size_t msg_len, size_t n,
-                                 const uint8_t *salt, size_t salt_len,
+int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl, const uint8_t *const msgs[],
+                                 size_t msg_len, size_t n, const uint8_t *salt, size_t salt_len,
                                  enum verity_salt_position pos, uint8_t *digests)
 {
 	const struct many_src src = {NULL, 0, msgs};

@@ -120,9 +120,8 @@ int verity_sha256_hash_list(const uint8_t *const msgs[], size_t msg_len, size_t 
                             uint8_t *digests);
 
 /* Same with an explicit implementation, as verity_sha256_hash_many_impl(). */
-int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl,
-                                 const uint8_t *const msgs[], size_t msg_len, size_t n,
-                                 const uint8_t *salt, size_t salt_len,
+int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl, const uint8_t *const msgs[],
+                                 size_t msg_len, size_t n, const uint8_t *salt, size_t salt_len,
                                  enum verity_salt_position pos, uint8_t *digests);
 
 /* Streaming init with an explicit single-lane implementation. */

@@ -84,8 +84,7 @@ static mbedtls_md_type_t md_type(enum verity_hash_alg alg)
 
 /* Block i at @list[i], or at @blocks + i * @block_size when @list is NULL. */
 static int md_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks,
-                          const uint8_t *const *list, size_t block_size, size_t n,
-                          uint8_t *digests)
+                          const uint8_t *const *list, size_t block_size, size_t n, uint8_t *digests)
 {
 	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md_type(hasher->alg));
 	mbedtls_md_context_t ctx;
@@ -124,8 +123,9 @@ static int hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks
 	if (hasher->alg == VERITY_HASH_SHA256)
 		return list ? verity_sha256_hash_list(list, block_size, n, hasher->salt,
 		                                      hasher->salt_len, hasher->salt_pos, digests)
-		            : verity_sha256_hash_many(blocks, block_size, block_size, n, hasher->salt,
-		                                      hasher->salt_len, hasher->salt_pos, digests);
+		            : verity_sha256_hash_many(blocks, block_size, block_size, n,
+		                                      hasher->salt, hasher->salt_len,
+		                                      hasher->salt_pos, digests);
 #ifndef VERITY_FREESTANDING
 	for (size_t i = 0; list && i < n; i++)
 		if (!list[i])

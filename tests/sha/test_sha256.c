@@ -538,7 +538,7 @@ Test(sha256, hash_list_bad_input)
 	    VERITY_E_INVAL);
 	cr_assert_eq(verity_sha256_hash_list(list, 0, 2, NULL, 0, VERITY_SALT_PREFIX, out), 0,
 	             "zero-length messages may be NULL");
-	cr_assert_eq(verity_sha256_hash_list_impl(NULL, list, 64, 1, NULL, 0, VERITY_SALT_PREFIX,
-	                                          out),
-	             VERITY_E_INVAL);
+	cr_assert_eq(
+	    verity_sha256_hash_list_impl(NULL, list, 64, 1, NULL, 0, VERITY_SALT_PREFIX, out),
+	    VERITY_E_INVAL);
 }
