@@ -248,8 +248,9 @@ int verity_bdev_from_fd(struct verity_bdev *bdev, struct verity_fd_bdev *fd_ctx,
  * @many: true for the implementation used to hash many equal-length blocks,
  *        false for the single-stream one.
  *
- * The choice is made once, on first use: the fastest implementation the CPU
- * supports, unless the environment variable VERITY_SHA256_IMPL names one.
+ * The choice for many blocks is measured on the first large batch (see
+ * verity_sha256_impl_reason()), unless the environment variable
+ * VERITY_SHA256_IMPL or verity_sha256_force_impl() names one.
  * Return: a static string such as "generic", "shani-x2" or "avx512-x16".
  */
 const char *verity_sha256_impl_name(bool many);
@@ -263,6 +264,8 @@ const char *verity_sha256_impl_name(bool many);
  * VERITY_E_INVAL for an unknown name.
  */
 int verity_sha256_force_impl(const char *name);
+
+#include "libverity/sha256.h"
 
 /* ------------------------------------------------------------------------ */
 /* Tree parameters and geometry                                              */

@@ -10,6 +10,9 @@
 
 #include "sha256.h"
 
+/* A monotonic cycle or tick count; false where the CPU has none usable. */
+bool verity_cpu_cycles(uint64_t *now);
+
 #if defined(__x86_64__)
 bool verity_cpu_has_shani(void);
 bool verity_cpu_has_avx2(void);

@@ -293,6 +293,15 @@ static bool src_valid(const struct many_src *src, size_t msg_len, size_t n)
 	       (n == 1 || src->stride <= (SIZE_MAX - msg_len) / (n - 1));
 }
 
+static bool args_valid(const struct many_src *src, size_t msg_len, size_t n, const uint8_t *salt,
+                       size_t salt_len, enum verity_salt_position pos, const uint8_t *digests)
+{
+	return digests && (salt || !salt_len) && msg_len <= SIZE_MAX / 2 &&
+	       salt_len <= SIZE_MAX / 2 - msg_len &&
+	       (pos == VERITY_SALT_PREFIX || pos == VERITY_SALT_SUFFIX) &&
+	       src_valid(src, msg_len, n);
+}
+
 /*
  * @choose_groups: pick per group with group_impl() (the dispatching entry
  * point); otherwise every group, full or not, goes through @impl, so that
@@ -308,9 +317,8 @@ static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups,
 
 	if (n == 0)
 		return 0;
-	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES || !digests ||
-	    (!salt && salt_len) || msg_len > SIZE_MAX / 2 || salt_len > SIZE_MAX / 2 - msg_len ||
-	    (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) || !src_valid(src, msg_len, n))
+	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES ||
+	    !args_valid(src, msg_len, n, salt, salt_len, pos, digests))
 		return VERITY_E_INVAL;
 	single = impl->lanes == 1 ? impl : verity_sha256_impl_single();
 
@@ -333,6 +341,29 @@ static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups,
 	return 0;
 }
 
+static const uint8_t *src_at(const struct many_src *src, size_t i)
+{
+	return src->ptrs ? src->ptrs[i] : src->base + i * src->stride;
+}
+
+/* The dispatching entry points: calibrate on the first large batch, then hash. */
+static int hash_many_chosen(const struct many_src *src, size_t msg_len, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests)
+{
+	if (n >= VERITY_SHA256_CALIBRATION_MSGS && msg_len >= VERITY_SHA256_CALIBRATION_MIN &&
+	    verity_sha256_calibration_wanted() &&
+	    args_valid(src, msg_len, n, salt, salt_len, pos, digests)) {
+		const uint8_t *first[VERITY_SHA256_CALIBRATION_MSGS];
+
+		for (size_t i = 0; i < VERITY_SHA256_CALIBRATION_MSGS; i++)
+			first[i] = src_at(src, i);
+		verity_sha256_calibrate_list(first, msg_len, salt, salt_len, pos, digests);
+	}
+	return hash_many(verity_sha256_impl_many(), true, src, msg_len, n, salt, salt_len, pos,
+	                 digests);
+}
+
 int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
@@ -348,8 +379,7 @@ int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, 
 {
 	const struct many_src src = {msgs, stride, NULL};
 
-	return hash_many(verity_sha256_impl_many(), true, &src, msg_len, n, salt, salt_len, pos,
-	                 digests);
+	return hash_many_chosen(&src, msg_len, n, salt, salt_len, pos, digests);
 }
 
 int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl, const uint8_t *const msgs[],
@@ -371,6 +401,5 @@ int verity_sha256_hash_list(const uint8_t *const msgs[], size_t msg_len, size_t 
 
 	if (!msgs && n)
 		return VERITY_E_INVAL;
-	return hash_many(verity_sha256_impl_many(), true, &src, msg_len, n, salt, salt_len, pos,
-	                 digests);
+	return hash_many_chosen(&src, msg_len, n, salt, salt_len, pos, digests);
 }

@@ -139,6 +139,21 @@ const struct verity_sha256_impl *verity_sha256_impl_find(const char *name);
 const struct verity_sha256_impl *verity_sha256_impl_single(void);
 const struct verity_sha256_impl *verity_sha256_impl_many(void);
 
+/*
+ * Calibration (dispatch.c): the first hash_many()/hash_list() call with at
+ * least VERITY_SHA256_CALIBRATION_MSGS messages of VERITY_SHA256_CALIBRATION_MIN
+ * bytes or more, while nothing is forced, times the candidates on its first
+ * messages and fixes the choice for many messages.
+ */
+#define VERITY_SHA256_CALIBRATION_MSGS 16
+#define VERITY_SHA256_CALIBRATION_MIN  1024
+bool verity_sha256_calibration_wanted(void);
+void verity_sha256_calibrate_list(const uint8_t *const msgs[VERITY_SHA256_CALIBRATION_MSGS],
+                                  size_t msg_len, const uint8_t *salt, size_t salt_len,
+                                  enum verity_salt_position pos, uint8_t *digests);
+/* Index of the smallest of @count (>= 1) costs; ties go to the first. */
+size_t verity_sha256_pick_fastest(const uint64_t cost[], size_t count);
+
 /* Generic C block function, always built; other paths are checked against it. */
 void verity_sha256_blocks_generic(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 
