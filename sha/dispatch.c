@@ -66,7 +66,7 @@ static _Atomic(const char *) reason_many;
 static int env_error; /* from the first choose(), see verity_sha256_check_env() */
 
 enum { CAL_IDLE = 0, CAL_RUNNING, CAL_DONE }; /* claim_calibration() needs IDLE == 0 */
-static _Atomic int calibration; /* CAL_*; CAL_DONE too when forced */
+static _Atomic int calibration;               /* CAL_*; CAL_DONE too when forced */
 static char why_measured[IMPL_COUNT * 24 + 96];
 
 static const char reason_static[] = "static order (no batch of 4 KiB blocks hashed yet)";
