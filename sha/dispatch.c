@@ -38,6 +38,7 @@ static const struct verity_sha256_impl impls[] = {
 #endif
 #ifdef HAVE_SHA256_SHANI
     {"shani-x4", 4, verity_cpu_has_shani, verity_sha256_blocks_shani_x4},
+    {"shani-x3", 3, verity_cpu_has_shani, verity_sha256_blocks_shani_x3},
     {"shani-x2", 2, verity_cpu_has_shani, verity_sha256_blocks_shani_x2},
     {"shani", 1, verity_cpu_has_shani, verity_sha256_blocks_shani},
 #endif

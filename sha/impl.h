@@ -20,6 +20,8 @@ bool verity_cpu_has_avx512(void);
 void verity_sha256_blocks_shani(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 void verity_sha256_blocks_shani_x2(uint32_t state[][8], const uint8_t *const data[],
                                    size_t nblocks);
+void verity_sha256_blocks_shani_x3(uint32_t state[][8], const uint8_t *const data[],
+                                   size_t nblocks);
 void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const data[],
                                    size_t nblocks);
 void verity_sha256_blocks_avx2_x8(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);

@@ -30,7 +30,7 @@ typedef void (*verity_sha256_blocks_fn)(uint32_t state[][8], const uint8_t *cons
 
 struct verity_sha256_impl {
 	const char *name;
-	unsigned lanes; /* streams per call: 1, 2, 4, 8 or 16 */
+	unsigned lanes; /* streams per call: 1 to 16 */
 	bool (*cpu_supported)(void);
 	verity_sha256_blocks_fn blocks;
 };
