@@ -213,6 +213,14 @@ for cmd in format verify dump; do
 done
 grep -q -- "--hash-offset" "$tmp/out" || fail "dump --help shows --hash-offset"
 expect_rc 0 "$VI" --version
+grep -q "^SHA-256 for many blocks: ." "$tmp/out" || fail "--version says how SHA-256 was chosen"
+expect_rc 0 env VERITY_SHA256_IMPL=generic "$VI" --version
+grep -q "generic for many blocks" "$tmp/out" && grep -q "forced by VERITY_SHA256_IMPL" "$tmp/out" ||
+	fail "--version with VERITY_SHA256_IMPL: $(cat "$tmp/out")"
+expect_rc $EX_USAGE env VERITY_SHA256_IMPL=no-such-impl "$VI" verify "$tmp/data" "$tmp/hash" "$root"
+grep -q "VERITY_SHA256_IMPL=no-such-impl" "$tmp/err" || fail "unknown implementation: $(cat "$tmp/err")"
+expect_rc 0 "$VI" verify --debug "$tmp/data" "$tmp/hash" "$root"
+grep -q "SHA-256 for many blocks: " "$tmp/err" || fail "--debug says how SHA-256 was chosen"
 expect_rc 0 "$VI" dump "$tmp/hash" --json
 [ "$(json_field uuid)" = "$UUID" ] && [ "$(json_field data_blocks)" = 300 ] &&
 	[ "$(json_field hash_device_size)" = 20480 ] || fail "dump json: $(cat "$tmp/out")"
