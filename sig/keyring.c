@@ -20,6 +20,7 @@
 #include <libfdt.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
 #if defined(MBEDTLS_USE_PSA_CRYPTO)
 #include <psa/crypto.h>
 #endif
@@ -208,6 +209,40 @@ static int commit(struct verity_keyring *kr, struct verity_keyring *staged)
 	return 0;
 }
 
+/*
+ * What the kernel refuses to load as a trusted key (x509_cert_parse(),
+ * rsa_check_key_length()): a self-signed certificate whose own signature
+ * does not verify, and an RSA modulus of a size its RSA does not take.
+ */
+static int check_loadable(struct verity_keyring *kr, const mbedtls_x509_crt *crt, const char *name)
+{
+	struct verity_crt_ids ids;
+	bool self_signed, unsupported;
+	int ret;
+
+	if (!name)
+		name = "certificate";
+	if (mbedtls_pk_get_type(&crt->pk) == MBEDTLS_PK_RSA &&
+	    !verity_rsa_bits_valid(mbedtls_pk_get_bitlen(&crt->pk))) {
+		set_error(kr,
+		          "%s: %zu-bit RSA key (the kernel takes 512, 1024, 1536, 2048, 3072 "
+		          "or 4096 bits)",
+		          name, mbedtls_pk_get_bitlen(&crt->pk));
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	if (verity_crt_ids(crt, &ids) != 0) {
+		set_error(kr, "%s: malformed authorityKeyIdentifier", name);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = verity_crt_self_check(crt, &ids, &self_signed, &unsupported, NULL);
+	if (ret) {
+		set_error(kr, "%s: self-signed certificate whose own signature does not verify",
+		          name);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	return 0;
+}
+
 /* Parse one strict-DER certificate into a new entry of @kr. */
 static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len, const char *name)
 {
@@ -233,6 +268,12 @@ static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len
 		free(entry);
 		return ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? VERITY_E_NOMEM
 		                                            : VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = check_loadable(kr, &entry->crt, name);
+	if (ret) {
+		mbedtls_x509_crt_free(&entry->crt);
+		free(entry);
+		return ret;
 	}
 	if (!verity_crt_skid(&entry->crt, &entry->skid, &entry->skid_len)) {
 		entry->skid = NULL;
