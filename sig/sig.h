@@ -49,6 +49,13 @@ int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_
                               const struct verity_sig_options *options,
                               struct verity_sig_result *result, unsigned *checks);
 
+/*
+ * verity_keyring_add_dtb() that also reports in *@steps (if not NULL) how
+ * many nodes its walk stepped over: the work a blob caused, for tests.
+ */
+int verity_keyring_add_dtb_counted(struct verity_keyring *keyring, const void *blob, size_t size,
+                                   const char *path, unsigned long *steps);
+
 /* ---- sig/x509.c: certificate facts as the kernel sees them ---- */
 
 /* Key identifiers of a certificate; pointers into its DER, NULL when absent. */

@@ -160,8 +160,8 @@ bool verity_crt_id_is(const mbedtls_x509_crt *crt, const uint8_t *issuer, size_t
                       const uint8_t *serial, size_t serial_len)
 {
 	return issuer && crt->issuer_raw.len == issuer_len &&
-	       memcmp(crt->issuer_raw.p, issuer, issuer_len) == 0 && crt->serial.len == serial_len &&
-	       memcmp(crt->serial.p, serial, serial_len) == 0;
+	       memcmp(crt->issuer_raw.p, issuer, issuer_len) == 0 &&
+	       crt->serial.len == serial_len && memcmp(crt->serial.p, serial, serial_len) == 0;
 }
 
 bool verity_rsa_bits_valid(size_t bits)

@@ -1085,3 +1085,61 @@ Test(fit, dm_verity_node)
 	             VERITY_E_DT_BAD_PARAMS);
 	free(fdt);
 }
+
+/*
+ * Many disabled nodes: the keyring walk visits each node once (it used to
+ * look up every node's path from the root first: quadratic). The bound is
+ * in steps of the walk, counted by the library.
+ */
+static void *many_nodes_blob(int count, bool containers, size_t *size)
+{
+	void *fdt;
+
+	*size = 256 + (size_t)count * 96;
+	fdt = malloc(*size);
+	cr_assert_not_null(fdt);
+	cr_assert_eq(fdt_create(fdt, (int)*size), 0);
+	cr_assert_eq(fdt_finish_reservemap(fdt), 0);
+	cr_assert_eq(fdt_begin_node(fdt, ""), 0);
+	if (!containers) {
+		cr_assert_eq(fdt_begin_node(fdt, "verity-keys"), 0);
+		cr_assert_eq(fdt_property_string(fdt, "compatible", "libverity,dm-verity-keys"), 0);
+	}
+	for (int i = 0; i < count; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		cr_assert_eq(fdt_begin_node(fdt, name), 0);
+		if (containers)
+			cr_assert_eq(
+			    fdt_property_string(fdt, "compatible", "libverity,dm-verity-keys"), 0);
+		cr_assert_eq(fdt_property_string(fdt, "status", "disabled"), 0);
+		cr_assert_eq(fdt_end_node(fdt), 0);
+	}
+	if (!containers)
+		cr_assert_eq(fdt_end_node(fdt), 0);
+	cr_assert_eq(fdt_end_node(fdt), 0);
+	cr_assert_eq(fdt_finish(fdt), 0);
+	return fdt;
+}
+
+Test(dtb, many_disabled_nodes_linear)
+{
+	const int count = 40000;
+
+	for (int containers = 0; containers <= 1; containers++) {
+		struct verity_keyring *kr;
+		unsigned long steps = 0;
+		size_t size;
+		void *fdt = many_nodes_blob(count, containers, &size);
+
+		cr_assert_eq(verity_keyring_new(&kr), 0);
+		cr_assert_eq(verity_keyring_add_dtb_counted(kr, fdt, size, NULL, &steps),
+		             VERITY_E_KEYRING_EMPTY, "%s", verity_keyring_error(kr));
+		/* One step per node, plus the container and the end of the tree. */
+		cr_assert_leq(steps, (unsigned long)count + 3, "%lu steps", steps);
+		cr_assert_geq(steps, (unsigned long)count);
+		verity_keyring_free(kr);
+		free(fdt);
+	}
+}
