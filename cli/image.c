@@ -99,11 +99,9 @@ static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
 {
 	int ret;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	*fd = cli_open_path(path, O_RDONLY, NULL);
+	if (*fd < 0)
 		return EXIT_IO;
-	}
 	ret = verity_bdev_from_fd(bdev, ctx, *fd, UINT64_MAX);
 	if (ret == VERITY_E_INVAL) {
 		cli_error("Device %s is not a regular file or block device.", path);
@@ -242,12 +240,16 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 		return EXIT_USAGE;
 	}
 	if (opts->root_hash_file) {
-		FILE *f = fopen(opts->root_hash_file, "re");
+		int fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
+		FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 		size_t len;
 
 		if (!f) {
-			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-			          strerror(errno));
+			if (fd >= 0) {
+				cli_error("Cannot read root hash file %s (%s).",
+				          opts->root_hash_file, strerror(errno));
+				close(fd);
+			}
 			return EXIT_IO;
 		}
 		len = fread(text, 1, sizeof(text), f);

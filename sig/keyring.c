@@ -27,6 +27,7 @@
 
 #include "sha/sha256.h"
 #include "sig/sig.h"
+#include "verity/open_path.h"
 
 #define KEYRING_MAX_FILE_SIZE (1024 * 1024)
 
@@ -391,7 +392,11 @@ static int read_file(struct verity_keyring *kr, const char *path, uint8_t **data
 	size_t done = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = verity_open_path(path, O_RDONLY);
+	if (fd == VERITY_OPEN_NOT_REGULAR) {
+		set_error(kr, "%s: not a regular file", path);
+		return VERITY_E_IO;
+	}
 	if (fd < 0) {
 		set_error(kr, "%s: %s", path, strerror(errno));
 		return VERITY_E_IO;
