@@ -128,6 +128,14 @@ extern const char *cli_program;
 
 /* Messages go to stderr; verbose and debug only with -v / --debug. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Open a path argument (@flags as open(2)) as every path is opened: never
+ * blocking on a FIFO, refusing what is not a regular file or block device.
+ * @what names it in messages ("signature file"); NULL: a device, with
+ * veritysetup's wording. Return: a file descriptor, or -1 (message printed;
+ * exit status EXIT_IO).
+ */
+int cli_open_path(const char *path, int flags, const char *what);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_debug(const struct cli_options *opts, const char *fmt, ...)

@@ -89,11 +89,9 @@ static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
 {
 	int ret;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	*fd = cli_open_path(path, O_RDONLY, NULL);
+	if (*fd < 0)
 		return EXIT_IO;
-	}
 	ret = verity_bdev_from_fd(bdev, ctx, *fd, UINT64_MAX);
 	if (ret == VERITY_E_INVAL) {
 		cli_error("Device %s is not a regular file or block device.", path);
@@ -115,6 +113,7 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 {
 	size_t len;
 	FILE *f;
+	int fd;
 
 	if (arg && opts->root_hash_file) {
 		cli_error("Give the root hash either as an argument or with --root-hash-file.");
@@ -132,10 +131,14 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 		strcpy(text, arg);
 		return EXIT_OK;
 	}
-	f = fopen(opts->root_hash_file, "re");
+	fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-		          strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+			          strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
