@@ -62,6 +62,11 @@ struct cli_options {
 	bool check_at_most_once;    /* --check-at-most-once */
 	bool use_tasklets;          /* --use-tasklets */
 	const char *dm_name;        /* --dm-name (dm-mod.create device name) */
+	/* discoverable disk images */
+	const char *architecture; /* --architecture (systemd identifier) */
+	const char *partition;    /* --partition root|usr */
+	const char *root_hash;    /* --root-hash HEX (trusted without signature) */
+	uint32_t sector_size;     /* --sector-size 512|4096 (0: find it) */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -219,6 +224,46 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);
+
+/* ---- cli/ddi.c: discoverable disk images ---- */
+
+/* An image opened and dissected, with the keyring used. */
+struct cli_ddi {
+	const char *path;
+	int fd;
+	struct verity_fd_bdev fd_ctx;
+	struct verity_bdev disk;
+	struct verity_keyring *keyring;
+	bool dissected;
+	struct verity_ddi ddi;
+	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+};
+
+/* The options dissect, verify, read and table take for an image. */
+#define CLI_DDI_OPTIONS                                                                           \
+	"architecture", "partition", "root-hash", "sector-size", "trusted-cert", "trusted-certs", \
+	    "trusted-dtb", "allow-sha1"
+
+/*
+ * Open and dissect the image @path with --architecture, --sector-size,
+ * --root-hash and the trust options (none: the certificates in /etc/verity.d,
+ * /run/verity.d and /usr/lib/verity.d). Prints a message on error.
+ * Return: EXIT_OK or an exit code; close @d in either case.
+ */
+int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path);
+void cli_ddi_close(struct cli_ddi *d);
+
+/* Exit status for an error of the disk layer (and any other library error). */
+int cli_ddi_exit_code(int err);
+
+/* enum verity_dps_role of --partition (root by default, or 0 for "every" when @all). */
+int cli_ddi_role(const struct cli_options *opts, bool all, uint32_t *role);
+
+/*
+ * The pair to use for --partition (default root): verity_ddi_select().
+ * Prints a message on error. Return: EXIT_OK or an exit code.
+ */
+int cli_ddi_select(struct cli_ddi *d, const struct cli_options *opts, uint32_t *index);
 
 /* ---- cli/progress.c ---- */
 

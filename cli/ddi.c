@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* Discoverable disk images for dissect, verify, read and table: open, trust, dissect. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+
+/* Where systemd looks for verity certificates when no trust option is given. */
+static const char *const default_cert_dirs[] = {"/etc/verity.d", "/run/verity.d",
+                                                "/usr/lib/verity.d"};
+
+static int default_keyring(const struct cli_options *opts, struct verity_keyring **keyring)
+{
+	struct verity_keyring *kr;
+	struct stat st;
+
+	if (verity_keyring_new(&kr) != 0)
+		return EXIT_FAILURE_GENERIC;
+	for (size_t i = 0; i < sizeof(default_cert_dirs) / sizeof(default_cert_dirs[0]); i++) {
+		int err;
+
+		if (stat(default_cert_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		err = verity_keyring_add_dir(kr, default_cert_dirs[i]);
+		if (err && err != VERITY_E_KEYRING_EMPTY) {
+			cli_error("Cannot load trusted certificates from %s: %s (%s).",
+			          default_cert_dirs[i], verity_strerror(err), verity_keyring_error(kr));
+			verity_keyring_free(kr);
+			return err == VERITY_E_NOMEM ? EXIT_FAILURE_GENERIC : EXIT_USAGE;
+		}
+	}
+	cli_debug(opts, "%zu trusted certificates from the default directories",
+	          verity_keyring_count(kr));
+	*keyring = kr;
+	return EXIT_OK;
+}
+
+int cli_ddi_exit_code(int err)
+{
+	if (err == VERITY_E_GPT_NOT_FOUND || err == VERITY_E_GPT_BAD_SECTOR_SIZE ||
+	    err == VERITY_E_GPT_AMBIGUOUS_SECTOR || err == VERITY_E_DDI_BAD_ARCH)
+		return EXIT_USAGE;
+	if (err == VERITY_E_GPT_DISK_TOO_SMALL)
+		return EXIT_IO;
+	if (err <= VERITY_E_GPT_NOT_FOUND && err > VERITY_E_JSON_SYNTAX)
+		return EXIT_CORRUPT; /* a damaged partition table */
+	if ((err <= VERITY_E_JSON_SYNTAX && err > VERITY_E_DDI_NO_PARTITION) ||
+	    err == VERITY_E_DDI_UNKNOWN_FINGERPRINT || err == VERITY_E_DDI_NOT_SIGNED)
+		return EXIT_BAD_SIGNATURE;
+	if (err == VERITY_E_DDI_NO_PARTITION)
+		return EXIT_NOT_FOUND;
+	if (err == VERITY_E_DDI_PAIR_MISMATCH)
+		return EXIT_CORRUPT;
+	return cli_exit_code(err);
+}
+
+void cli_ddi_close(struct cli_ddi *d)
+{
+	if (d->dissected)
+		verity_ddi_free(&d->ddi);
+	d->dissected = false;
+	verity_keyring_free(d->keyring);
+	d->keyring = NULL;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path)
+{
+	struct verity_ddi_options o = {0};
+	struct verity_sig_options sig_opts = {0};
+	int ret, err;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->path = path;
+	if (opts->root_hash) {
+		int n = cli_unhex(opts->root_hash, d->root, sizeof(d->root));
+
+		if (n < 16) {
+			cli_error("Invalid --root-hash %s (hex digits of a digest).", opts->root_hash);
+			return EXIT_USAGE;
+		}
+		o.root_digest = d->root;
+		o.root_digest_size = (uint32_t)n;
+	}
+	ret = cli_has_trust_options(opts) ? cli_load_keyring(opts, &d->keyring)
+	                                  : default_keyring(opts, &d->keyring);
+	if (ret)
+		return ret;
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0) {
+		cli_error("Cannot open image %s (%s).", path, strerror(errno));
+		return EXIT_IO;
+	}
+	if (verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
+		cli_error("Cannot find the size of %s.", path);
+		return EXIT_IO;
+	}
+	if (opts->allow_sha1)
+		sig_opts.flags |= VERITY_SIG_ALLOW_SHA1;
+	o.arch = opts->architecture;
+	o.sector_size = opts->sector_size;
+	o.keyring = verity_keyring_count(d->keyring) ? d->keyring : NULL;
+	o.sig_options = &sig_opts;
+	err = verity_ddi_dissect(&d->ddi, &d->disk, &o);
+	if (err) {
+		if (err == VERITY_E_DDI_BAD_ARCH)
+			cli_error("Unknown architecture %s.", opts->architecture);
+		else
+			cli_error("%s: %s.", path, verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	d->dissected = true;
+	return EXIT_OK;
+}
+
+int cli_ddi_role(const struct cli_options *opts, bool all, uint32_t *role)
+{
+	if (!opts->partition) {
+		*role = all ? 0 : VERITY_DPS_ROOT;
+		return EXIT_OK;
+	}
+	if (strcmp(opts->partition, "root") == 0) {
+		*role = VERITY_DPS_ROOT;
+		return EXIT_OK;
+	}
+	if (strcmp(opts->partition, "usr") == 0) {
+		*role = VERITY_DPS_USR;
+		return EXIT_OK;
+	}
+	cli_error("Invalid --partition %s (root or usr).", opts->partition);
+	return EXIT_USAGE;
+}
+
+int cli_ddi_select(struct cli_ddi *d, const struct cli_options *opts, uint32_t *index)
+{
+	uint32_t role;
+	int ret, err;
+
+	ret = cli_ddi_role(opts, false, &role);
+	if (ret)
+		return ret;
+	err = verity_ddi_select(&d->ddi, role, NULL, index);
+	if (err) {
+		cli_error("%s: no usable %s verity pair: %s.", d->path, verity_dps_role_name(role),
+		          verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	return EXIT_OK;
+}
