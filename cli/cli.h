@@ -151,7 +151,8 @@ struct cli_image {
 	bool superblock; /* parameters came from the superblock */
 	uint8_t uuid[VERITY_UUID_SIZE];
 	uint64_t hash_offset;
-	bool same_file; /* data and hash are one file or device */
+	bool same_file;            /* data and hash are one file or device */
+	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
 };
 
 /*
@@ -182,7 +183,7 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
                        const char *arg);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
-#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
 	    "hash-block-size", "data-blocks", "salt"
@@ -240,9 +241,9 @@ struct cli_ddi {
 };
 
 /* The options dissect, verify, read and table take for an image. */
-#define CLI_DDI_OPTIONS                                                                           \
-	"architecture", "partition", "root-hash", "sector-size", "trusted-cert", "trusted-certs", \
-	    "trusted-dtb", "allow-sha1"
+#define CLI_DDI_IMAGE_OPTIONS "architecture", "partition", "root-hash", "sector-size"
+#define CLI_DDI_OPTIONS \
+	CLI_DDI_IMAGE_OPTIONS, "trusted-cert", "trusted-certs", "trusted-dtb", "allow-sha1"
 
 /*
  * Open and dissect the image @path with --architecture, --sector-size,
@@ -255,6 +256,19 @@ void cli_ddi_close(struct cli_ddi *d);
 
 /* Exit status for an error of the disk layer (and any other library error). */
 int cli_ddi_exit_code(int err);
+
+/*
+ * The single-argument form of verify, read and table: dissect the image and
+ * present the pair of --partition (default root, else usr) as @img, with
+ * /dev/disk/by-partuuid/ names for data_path and hash_path. The signature
+ * (or --root-hash) has been checked by dissecting. Prints a message on error.
+ * Return: EXIT_OK or an exit code; cli_image_close() in either case.
+ */
+int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path);
+void cli_image_close_ddi(struct cli_image *img);
+
+/* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
+const char *cli_image_ddi_hash_arg(const struct cli_image *img);
 
 /* enum verity_dps_role of --partition (root by default, or 0 for "every" when @all). */
 int cli_ddi_role(const struct cli_options *opts, bool all, uint32_t *role);

@@ -70,10 +70,12 @@ static void print_text(const struct cli_ddi *d, uint32_t role)
 		if (p->signed_ok)
 			printf("  signature:           trusted (certificate %s)\n", p->signer);
 		else if (p->sig >= 0)
-			printf("  signature:           not trusted: %s\n", verity_strerror(p->sig_error));
+			printf("  signature:           not trusted: %s\n",
+			       verity_strerror(p->sig_error));
 		else
 			printf("  signature:           none\n");
-		printf("  status:              %s\n", p->status ? verity_strerror(p->status) : "ok");
+		printf("  status:              %s\n",
+		       p->status ? verity_strerror(p->status) : "ok");
 	}
 }
 
@@ -182,8 +184,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 		}
 		if (!shown) {
 			err = VERITY_E_DDI_NO_PARTITION;
-			cli_error("%s: no verity partitions%s%s.", d.path,
-			          role ? " for " : "", role ? verity_dps_role_name(role) : "");
+			cli_error("%s: no verity partitions%s%s.", d.path, role ? " for " : "",
+			          role ? verity_dps_role_name(role) : "");
 		}
 		ret = cli_ddi_exit_code(err);
 		if (!opts->json)

@@ -8,7 +8,8 @@
 
 #define LINE_MAX_BYTES 4096
 
-static const char *const table_options[] = {CLI_IMAGE_OPTIONS,
+static const char *const table_options[] = {CLI_DDI_IMAGE_OPTIONS,
+                                            CLI_IMAGE_OPTIONS,
                                             "ignore-corruption",
                                             "restart-on-corruption",
                                             "panic-on-corruption",
@@ -51,6 +52,14 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
+static void print_root(const struct cli_image *img)
+{
+	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+
+	cli_hex(hex, img->params.root_digest, img->params.root_digest_size);
+	fputs(hex, stdout);
+}
+
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
 	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
@@ -85,9 +94,20 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		cli_json_string(stdout, line);
 		fputs(",\"dm_mod_create\":", stdout);
 		cli_json_string(stdout, arg);
+		if (cli_image_ddi_hash_arg(&img)) {
+			printf(",\"%s\":\"", cli_image_ddi_hash_arg(&img));
+			print_root(&img);
+			putchar('"');
+		}
 		fputs("}\n", stdout);
 	} else {
 		printf("%s\n%s\n", line, arg);
+		/* What systemd-veritysetup-generator takes on the kernel command line. */
+		if (cli_image_ddi_hash_arg(&img)) {
+			printf("%s=", cli_image_ddi_hash_arg(&img));
+			print_root(&img);
+			putchar('\n');
+		}
 	}
 out:
 	cli_image_close(&img);
@@ -98,7 +118,7 @@ const struct cli_command cli_cmd_table = {
     .name = "table",
     .args = CLI_IMAGE_ARGS,
     .summary = "Print the dm-verity table line and a dm-mod.create= kernel argument",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = table_options,
     .run = run_table,

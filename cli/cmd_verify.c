@@ -4,9 +4,9 @@
 
 #include "cli/commands.h"
 
-static const char *const verify_options[] = {CLI_IMAGE_OPTIONS,     "threads",      "no-progress",
-                                             "root-hash-signature", "trusted-cert", "trusted-certs",
-                                             "trusted-dtb",         "allow-sha1",   NULL};
+static const char *const verify_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS, "threads",     "no-progress", "root-hash-signature",
+    "trusted-cert",        "trusted-certs",   "trusted-dtb", "allow-sha1",  NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -147,7 +147,7 @@ const struct cli_command cli_cmd_verify = {
     .name = "verify",
     .args = CLI_IMAGE_ARGS,
     .summary = "Verify every block of <data_device> and <hash_device> against <root_hash>",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = verify_options,
     .run = run_verify,

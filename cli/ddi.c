@@ -2,6 +2,7 @@
 /* Discoverable disk images for dissect, verify, read and table: open, trust, dissect. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,7 +28,8 @@ static int default_keyring(const struct cli_options *opts, struct verity_keyring
 		err = verity_keyring_add_dir(kr, default_cert_dirs[i]);
 		if (err && err != VERITY_E_KEYRING_EMPTY) {
 			cli_error("Cannot load trusted certificates from %s: %s (%s).",
-			          default_cert_dirs[i], verity_strerror(err), verity_keyring_error(kr));
+			          default_cert_dirs[i], verity_strerror(err),
+			          verity_keyring_error(kr));
 			verity_keyring_free(kr);
 			return err == VERITY_E_NOMEM ? EXIT_FAILURE_GENERIC : EXIT_USAGE;
 		}
@@ -82,7 +84,8 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		int n = cli_unhex(opts->root_hash, d->root, sizeof(d->root));
 
 		if (n < 16) {
-			cli_error("Invalid --root-hash %s (hex digits of a digest).", opts->root_hash);
+			cli_error("Invalid --root-hash %s (hex digits of a digest).",
+			          opts->root_hash);
 			return EXIT_USAGE;
 		}
 		o.root_digest = d->root;
@@ -151,5 +154,95 @@ int cli_ddi_select(struct cli_ddi *d, const struct cli_options *opts, uint32_t *
 		          verity_strerror(err));
 		return cli_ddi_exit_code(err);
 	}
+	return EXIT_OK;
+}
+
+/* What a cli_image of a disk image holds on to. */
+struct cli_ddi_image {
+	struct cli_ddi d;
+	uint32_t index;
+	struct verity_ddi_bdevs b;
+	char data_path[64];
+	char hash_path[64];
+};
+
+void cli_image_close_ddi(struct cli_image *img)
+{
+	if (!img->ddi)
+		return;
+	cli_ddi_close(&img->ddi->d);
+	free(img->ddi);
+	img->ddi = NULL;
+}
+
+const char *cli_image_ddi_hash_arg(const struct cli_image *img)
+{
+	if (!img->ddi)
+		return NULL;
+	return img->ddi->d.ddi.pairs[img->ddi->index].role == VERITY_DPS_USR ? "usrhash"
+	                                                                     : "roothash";
+}
+
+int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path)
+{
+	struct cli_ddi_image *x;
+	const struct verity_ddi_pair *pair;
+	const struct verity_ddi *ddi;
+	char uuid[37];
+	uint32_t role;
+	int ret, err;
+
+	memset(img, 0, sizeof(*img));
+	img->data_fd = img->hash_fd = -1;
+	img->data_path = img->hash_path = path;
+	if (opts->root_hash_signature || opts->root_hash_file) {
+		cli_error("A disk image carries its own signature: use --root-hash or the trust "
+		          "options, not --root-hash-signature or --root-hash-file.");
+		return EXIT_USAGE;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return EXIT_FAILURE_GENERIC;
+	img->ddi = x;
+	ret = cli_ddi_open(&x->d, opts, path);
+	if (ret)
+		return ret;
+	ddi = &x->d.ddi;
+	ret = cli_ddi_role(opts, false, &role);
+	if (ret)
+		return ret;
+	err = verity_ddi_select(ddi, role, NULL, &x->index);
+	/* An image with /usr only (a system extension) needs no --partition. */
+	if (err == VERITY_E_DDI_NO_PARTITION && !opts->partition)
+		err = verity_ddi_select(ddi, role = VERITY_DPS_USR, NULL, &x->index);
+	if (err) {
+		cli_error("%s: no usable %s verity pair: %s.", path, verity_dps_role_name(role),
+		          verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	pair = &ddi->pairs[x->index];
+	err = verity_bdev_slice(&x->b.data, &x->b.data_ctx, &x->d.disk,
+	                        ddi->gpt.parts[pair->data].offset, ddi->gpt.parts[pair->data].size);
+	if (!err)
+		err = verity_bdev_slice(&x->b.hash, &x->b.hash_ctx, &x->d.disk,
+		                        ddi->gpt.parts[pair->hash].offset,
+		                        ddi->gpt.parts[pair->hash].size);
+	if (err) {
+		cli_error("%s: %s.", path, verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	img->data = x->b.data;
+	img->hash = x->b.hash;
+	img->params = pair->params;
+	img->superblock = true;
+	verity_guid_format(ddi->gpt.parts[pair->data].uuid, uuid);
+	snprintf(x->data_path, sizeof(x->data_path), "/dev/disk/by-partuuid/%s", uuid);
+	verity_guid_format(ddi->gpt.parts[pair->hash].uuid, uuid);
+	snprintf(x->hash_path, sizeof(x->hash_path), "/dev/disk/by-partuuid/%s", uuid);
+	img->data_path = x->data_path;
+	img->hash_path = x->hash_path;
+	cli_verbose(opts, "%s: %s pair, data partition #%u, verity partition #%u.", path,
+	            verity_dps_role_name(role), ddi->gpt.parts[pair->data].index,
+	            ddi->gpt.parts[pair->hash].index);
 	return EXIT_OK;
 }

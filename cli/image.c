@@ -219,6 +219,7 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 
 void cli_image_close(struct cli_image *img)
 {
+	cli_image_close_ddi(img);
 	if (img->data_fd >= 0)
 		close(img->data_fd);
 	if (img->hash_fd >= 0)
@@ -279,8 +280,12 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = cli_image_open(img, opts, argv[0], argv[1]);
+	int ret;
 
+	/* One argument: a discoverable disk image. */
+	if (argc == 1)
+		return cli_image_open_ddi(img, opts, argv[0]);
+	ret = cli_image_open(img, opts, argv[0], argv[1]);
 	if (!ret)
 		ret = cli_read_root_hash(&img->params, opts, argc > 2 ? argv[2] : NULL);
 	if (ret || !check_signature)

@@ -15,7 +15,8 @@ static int slice_read(void *user_data, uint64_t offset, void *buf, size_t len)
 {
 	const struct verity_slice_bdev *s = user_data;
 
-	/* verity_bdev_read() keeps offset + len inside the slice, and the slice inside the parent. */
+	/* verity_bdev_read() keeps offset + len inside the slice, and the slice inside the parent.
+	 */
 	return verity_bdev_read(s->parent, s->offset + offset, buf, len);
 }
 
@@ -45,8 +46,8 @@ int verity_ddi_sig_check(const struct verity_ddi_sig *sig, const struct verity_k
 	if (!sig || !keyring || !sig->signature)
 		return VERITY_E_INVAL;
 	if (!sig->has_fingerprint)
-		return verity_sig_verify(keyring, sig->signature, sig->signature_size, sig->root_hex,
-		                         options, result);
+		return verity_sig_verify(keyring, sig->signature, sig->signature_size,
+		                         sig->root_hex, options, result);
 	/* The fingerprint names the signer: only that trusted certificate may vouch. */
 	for (size_t i = 0; i < keyring->count; i++) {
 		const mbedtls_x509_crt *crt = &keyring->entries[i]->crt;
@@ -58,7 +59,8 @@ int verity_ddi_sig_check(const struct verity_ddi_sig *sig, const struct verity_k
 		ret = verity_keyring_new(&only);
 		if (ret)
 			return ret;
-		ret = verity_keyring_add_der(only, crt->raw.p, crt->raw.len, keyring->entries[i]->name);
+		ret = verity_keyring_add_der(only, crt->raw.p, crt->raw.len,
+		                             keyring->entries[i]->name);
 		if (ret == 0)
 			ret = verity_sig_verify(only, sig->signature, sig->signature_size,
 			                        sig->root_hex, options, result);
@@ -275,8 +277,8 @@ int verity_ddi_dissect(struct verity_ddi *ddi, const struct verity_bdev *disk,
 	for (unsigned i = 0; i < 4; i++)
 		if (o->reserved[i])
 			return VERITY_E_INVAL;
-	if (o->root_digest && (o->root_digest_size < 16 ||
-	                       o->root_digest_size > VERITY_MAX_DIGEST_SIZE))
+	if (o->root_digest &&
+	    (o->root_digest_size < 16 || o->root_digest_size > VERITY_MAX_DIGEST_SIZE))
 		return VERITY_E_BAD_ROOT_DIGEST;
 	const char *arch = o->arch ? o->arch : verity_dps_native_arch();
 	if (!arch || verity_dps_type(arch, VERITY_DPS_ROOT, probe) != 0)
@@ -354,11 +356,13 @@ int verity_ddi_dissect(struct verity_ddi *ddi, const struct verity_bdev *disk,
 		struct verity_ddi_pair *pair;
 		int data = -1;
 
-		if (ddi->ignored[i] || (role != VERITY_DPS_ROOT_VERITY && role != VERITY_DPS_USR_VERITY) ||
+		if (ddi->ignored[i] ||
+		    (role != VERITY_DPS_ROOT_VERITY && role != VERITY_DPS_USR_VERITY) ||
 		    used_by_pair(ddi, (int)i))
 			continue;
 		for (uint32_t k = 0; k < ddi->gpt.count; k++)
-			if (!ddi->ignored[k] && ddi->role[k] == role - 2 && !used_by_pair(ddi, (int)k)) {
+			if (!ddi->ignored[k] && ddi->role[k] == role - 2 &&
+			    !used_by_pair(ddi, (int)k)) {
 				data = data == -1 ? (int)k : -2;
 			}
 		pair = new_pair(ddi, role - 2);

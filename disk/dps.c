@@ -145,8 +145,20 @@ int verity_dps_type(const char *arch, uint32_t role, uint8_t type[16])
 const char *verity_dps_role_name(uint32_t role)
 {
 	static const char *const names[] = {
-	    "other",    "root",     "usr",  "root-verity", "usr-verity", "root-verity-sig",
-	    "usr-verity-sig", "esp", "xbootldr", "swap", "home", "srv", "var", "tmp",
+	    "other",
+	    "root",
+	    "usr",
+	    "root-verity",
+	    "usr-verity",
+	    "root-verity-sig",
+	    "usr-verity-sig",
+	    "esp",
+	    "xbootldr",
+	    "swap",
+	    "home",
+	    "srv",
+	    "var",
+	    "tmp",
 	};
 
 	return role < sizeof(names) / sizeof(names[0]) ? names[role] : "other";
@@ -261,7 +273,7 @@ int verity_strverscmp(const char *a, const char *b)
 		return -1;
 	if (!dq)
 		return 1;
-by_length: {
+by_length : {
 	size_t lp = digit_run(p + i), lq = digit_run(q + i);
 
 	if (lp != lq)

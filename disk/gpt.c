@@ -147,8 +147,8 @@ struct header {
 };
 
 /* Read and check the header at @lba (1 for the primary, the last sector for the backup). */
-static int read_header(const struct verity_bdev *disk, uint32_t ss, uint64_t lba,
-                       struct header *h, uint8_t *sector)
+static int read_header(const struct verity_bdev *disk, uint32_t ss, uint64_t lba, struct header *h,
+                       uint8_t *sector)
 {
 	uint64_t sectors = disk->size / ss, entry_bytes, entry_sectors, entries_end;
 	uint32_t size, crc;
@@ -182,7 +182,8 @@ static int read_header(const struct verity_bdev *disk, uint32_t ss, uint64_t lba
 	if (h->my_lba != lba)
 		return VERITY_E_GPT_BAD_MY_LBA;
 	/* Usable sectors lie strictly between the primary and backup headers. */
-	if (h->first_usable < 2 || h->first_usable > h->last_usable || h->last_usable >= sectors - 1)
+	if (h->first_usable < 2 || h->first_usable > h->last_usable ||
+	    h->last_usable >= sectors - 1)
 		return VERITY_E_GPT_BAD_USABLE_RANGE;
 	if (h->entry_size < 128 || h->entry_size > VERITY_GPT_MAX_ENTRY_SIZE ||
 	    (h->entry_size & (h->entry_size - 1)) != 0)
@@ -192,7 +193,8 @@ static int read_header(const struct verity_bdev *disk, uint32_t ss, uint64_t lba
 	entry_bytes = (uint64_t)h->entry_count * h->entry_size;
 	entry_sectors = (entry_bytes + ss - 1) / ss;
 	/* The array sits outside the usable range, not on either header, inside the disk. */
-	if (h->entries_lba < 2 || verity_add_overflow_u64(h->entries_lba, entry_sectors, &entries_end) ||
+	if (h->entries_lba < 2 ||
+	    verity_add_overflow_u64(h->entries_lba, entry_sectors, &entries_end) ||
 	    entries_end > sectors - 1 ||
 	    (h->entries_lba <= h->last_usable && entries_end > h->first_usable))
 		return VERITY_E_GPT_BAD_ENTRIES_LBA;

@@ -504,8 +504,8 @@ static int take_value(struct verity_ddi_sig *sig, struct json *j, int key)
 			ret = VERITY_E_SIG_TOO_LARGE;
 		break;
 	default:
-		ret = string_value(j, sig->allocator, 64, VERITY_E_JSON_BAD_FINGERPRINT, &text,
-		                   &len);
+		ret =
+		    string_value(j, sig->allocator, 64, VERITY_E_JSON_BAD_FINGERPRINT, &text, &len);
 		if (ret)
 			break;
 		if (len != 64 || !lower_hex(text, len, sig->fingerprint))

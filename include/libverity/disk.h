@@ -22,18 +22,18 @@ extern "C" {
 
 /* Error codes of this area (-600 .. -699); messages via verity_strerror(). */
 enum verity_disk_error {
-	VERITY_E_GPT_NOT_FOUND = -600,         /* no "EFI PART" header at 512 or 4096 */
-	VERITY_E_GPT_AMBIGUOUS_SECTOR = -601,  /* valid headers for 512 and 4096 */
-	VERITY_E_GPT_NO_PROTECTIVE_MBR = -602, /* LBA 0 has no 0xEE entry / 0x55AA */
-	VERITY_E_GPT_BAD_REVISION = -603,      /* revision is not 1.0 */
-	VERITY_E_GPT_BAD_HEADER_SIZE = -604,   /* header size not 92 .. sector size */
-	VERITY_E_GPT_BAD_HEADER_CRC = -605,    /* header CRC32 does not match */
-	VERITY_E_GPT_BAD_MY_LBA = -606,        /* header does not say where it is */
-	VERITY_E_GPT_BAD_USABLE_RANGE = -607,  /* first/last usable LBA impossible */
-	VERITY_E_GPT_BAD_ENTRY_SIZE = -608,    /* not 128 << n, at most 1024 */
-	VERITY_E_GPT_TOO_MANY_ENTRIES = -609,  /* 0 or over VERITY_GPT_MAX_ENTRIES */
-	VERITY_E_GPT_BAD_ENTRIES_LBA = -610,   /* entry array outside the disk or overlapping */
-	VERITY_E_GPT_BAD_ENTRIES_CRC = -611,   /* entry array CRC32 does not match */
+	VERITY_E_GPT_NOT_FOUND = -600,          /* no "EFI PART" header at 512 or 4096 */
+	VERITY_E_GPT_AMBIGUOUS_SECTOR = -601,   /* valid headers for 512 and 4096 */
+	VERITY_E_GPT_NO_PROTECTIVE_MBR = -602,  /* LBA 0 has no 0xEE entry / 0x55AA */
+	VERITY_E_GPT_BAD_REVISION = -603,       /* revision is not 1.0 */
+	VERITY_E_GPT_BAD_HEADER_SIZE = -604,    /* header size not 92 .. sector size */
+	VERITY_E_GPT_BAD_HEADER_CRC = -605,     /* header CRC32 does not match */
+	VERITY_E_GPT_BAD_MY_LBA = -606,         /* header does not say where it is */
+	VERITY_E_GPT_BAD_USABLE_RANGE = -607,   /* first/last usable LBA impossible */
+	VERITY_E_GPT_BAD_ENTRY_SIZE = -608,     /* not 128 << n, at most 1024 */
+	VERITY_E_GPT_TOO_MANY_ENTRIES = -609,   /* 0 or over VERITY_GPT_MAX_ENTRIES */
+	VERITY_E_GPT_BAD_ENTRIES_LBA = -610,    /* entry array outside the disk or overlapping */
+	VERITY_E_GPT_BAD_ENTRIES_CRC = -611,    /* entry array CRC32 does not match */
 	VERITY_E_GPT_PARTITION_PAST_END = -612, /* a partition ends past the disk */
 	VERITY_E_GPT_PARTITION_OUTSIDE = -613,  /* outside the usable LBAs, or last < first */
 	VERITY_E_GPT_OVERLAP = -614,            /* two partitions share sectors */
@@ -168,11 +168,11 @@ VERITY_PUBLIC int verity_guid_parse(const char *text, uint8_t guid[16]);
 
 /* What a partition type means. */
 enum verity_dps_role {
-	VERITY_DPS_OTHER = 0,     /* not a type this library uses */
-	VERITY_DPS_ROOT = 1,      /* root file system */
-	VERITY_DPS_USR = 2,       /* /usr file system */
-	VERITY_DPS_ROOT_VERITY,   /* hash tree of root */
-	VERITY_DPS_USR_VERITY,    /* hash tree of /usr */
+	VERITY_DPS_OTHER = 0,       /* not a type this library uses */
+	VERITY_DPS_ROOT = 1,        /* root file system */
+	VERITY_DPS_USR = 2,         /* /usr file system */
+	VERITY_DPS_ROOT_VERITY,     /* hash tree of root */
+	VERITY_DPS_USR_VERITY,      /* hash tree of /usr */
 	VERITY_DPS_ROOT_VERITY_SIG, /* signature JSON of root */
 	VERITY_DPS_USR_VERITY_SIG,  /* signature JSON of /usr */
 	VERITY_DPS_ESP,
@@ -422,8 +422,8 @@ VERITY_PUBLIC void verity_ddi_free(struct verity_ddi *ddi);
  * role, or none with @label); or the @status of the first failed pair when
  * none is consistent.
  */
-VERITY_PUBLIC int verity_ddi_select(const struct verity_ddi *ddi, uint32_t role,
-                                    const char *label, uint32_t *index);
+VERITY_PUBLIC int verity_ddi_select(const struct verity_ddi *ddi, uint32_t role, const char *label,
+                                    uint32_t *index);
 
 /**
  * struct verity_slice_bdev - a window of a bdev (a partition)
