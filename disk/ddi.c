@@ -177,16 +177,18 @@ static bool given_root(const struct verity_ddi_options *o, const struct verity_d
 	       memcmp(o->root_digest, pair->root_digest, pair->root_digest_size) == 0;
 }
 
-/* Everything about one pair once its root hash is known. */
+/*
+ * Everything about one pair once its root hash is known. The signature is
+ * the reason given first: a root hash nobody vouches for explains any
+ * mismatch that follows from it.
+ */
 static void check_pair(const struct verity_bdev *disk, struct verity_ddi *ddi,
                        struct verity_ddi_pair *pair, const struct verity_ddi_sig *sig,
                        const struct verity_ddi_options *o)
 {
 	bool trusted_root = given_root(o, pair);
+	int status;
 
-	pair->status = find_halves(ddi, pair);
-	if (pair->status == 0)
-		pair->status = check_tree(disk, ddi, pair, o->allocator);
 	if (sig) {
 		struct verity_sig_result result;
 
@@ -199,8 +201,13 @@ static void check_pair(const struct verity_bdev *disk, struct verity_ddi *ddi,
 		if (pair->signed_ok)
 			memcpy(pair->signer, result.trusted_name, sizeof(pair->signer));
 	}
-	if (pair->status == 0 && !pair->signed_ok && !trusted_root)
+	status = find_halves(ddi, pair);
+	if (status == 0)
+		status = check_tree(disk, ddi, pair, o->allocator);
+	if (!pair->signed_ok && !trusted_root)
 		pair->status = sig ? pair->sig_error : VERITY_E_DDI_NOT_SIGNED;
+	else
+		pair->status = status;
 }
 
 static struct verity_ddi_pair *new_pair(struct verity_ddi *ddi, uint32_t role)
