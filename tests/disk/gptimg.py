@@ -4,7 +4,8 @@
 systemd-repart cannot (4096-byte sectors, damaged headers, A/B pairs, bad
 ranges) and edits images it made (signature JSON, swapped UUIDs).
 
-  gptimg.py make OUT [--sector-size N] [--entries N] [--damage primary|primary-entries]
+  gptimg.py make OUT [--sector-size N] [--entries N] [--align SECTORS]
+                     [--damage primary|primary-entries]
                      --part type=T,uuid=U,label=L,file=F[,attrs=A][,first=LBA][,last=LBA] ...
       T is a GUID or ROLE-ARCH (root-x86-64, root-verity-arm64, usr-verity-sig-x86-64...).
       Partitions are laid out in order, 4 KiB aligned, unless first/last are given.
@@ -51,13 +52,15 @@ def header(ss, my, alt, first, last, disk_guid, entries_lba, count, esize, entri
 
 def make(args):
     out = args[0]
-    ss, count, damage, parts = 512, 128, None, []
+    ss, count, damage, parts, align_arg = 512, 128, None, [], None
     i = 1
     while i < len(args):
         if args[i] == "--sector-size":
             ss = int(args[i + 1])
         elif args[i] == "--entries":
             count = int(args[i + 1])
+        elif args[i] == "--align":
+            align_arg = int(args[i + 1])
         elif args[i] == "--damage":
             damage = args[i + 1]
         elif args[i] == "--part":
@@ -66,7 +69,7 @@ def make(args):
     esize = 128
     entry_sectors = (count * esize + ss - 1) // ss
     first_usable = 2 + entry_sectors
-    align = max(1, 4096 // ss)
+    align = align_arg or max(1, 4096 // ss)
     lba = (first_usable + align - 1) // align * align
     layout = []
     for p in parts:
