@@ -45,8 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_gpt_read(&gpt, &disk, ss, &hooks);
 	FUZZ_LOG("gpt: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
-		FUZZ_CHECK((ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
-		           ret == VERITY_E_NOMEM);
+		FUZZ_CHECK(
+		    (ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
+		    ret == VERITY_E_NOMEM);
 		FUZZ_CHECK(live == 0);
 		return 0;
 	}
@@ -58,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct verity_gpt_partition *p = &gpt.parts[i];
 
 		FUZZ_CHECK(p->first_lba <= p->last_lba);
-		FUZZ_CHECK(p->first_lba >= gpt.first_usable_lba && p->last_lba <= gpt.last_usable_lba);
+		FUZZ_CHECK(p->first_lba >= gpt.first_usable_lba &&
+		           p->last_lba <= gpt.last_usable_lba);
 		FUZZ_CHECK(p->offset == p->first_lba * gpt.sector_size);
 		FUZZ_CHECK(p->size == (p->last_lba - p->first_lba + 1) * gpt.sector_size);
 		FUZZ_CHECK(p->offset + p->size <= size - 1);

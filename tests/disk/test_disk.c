@@ -63,7 +63,8 @@ Test(guid, text_round_trip_and_errors)
 	cr_assert_eq(g[15], 0x09);
 	verity_guid_format(g, text);
 	cr_assert_str_eq(text, "4f68bce3-e8cd-4db1-96e7-fbcaf984b709");
-	cr_assert_eq(verity_guid_parse("4f68bce3e8cd-4db1-96e7-fbcaf984b7090", g), VERITY_E_BAD_HEX);
+	cr_assert_eq(verity_guid_parse("4f68bce3e8cd-4db1-96e7-fbcaf984b7090", g),
+	             VERITY_E_BAD_HEX);
 	cr_assert_eq(verity_guid_parse("4f68bce3-e8cd-4db1-96e7-fbcaf984b70", g), VERITY_E_BAD_HEX);
 	cr_assert_eq(verity_guid_parse("4f68bce3-e8cd-4db1-96e7-fbcaf984b709x", g),
 	             VERITY_E_BAD_HEX);
@@ -74,9 +75,9 @@ Test(guid, text_round_trip_and_errors)
 Test(dps, every_architecture_has_six_distinct_types)
 {
 	static const char *const arches[] = {
-	    "alpha", "arc",   "arm",     "arm64",   "ia64", "loongarch64", "mips-le",
-	    "mips64-le", "ppc", "ppc64", "ppc64-le", "riscv32", "riscv64", "s390",
-	    "s390x", "tilegx", "x86",  "x86-64"};
+	    "alpha",   "arc",       "arm",   "arm64",  "ia64",     "loongarch64",
+	    "mips-le", "mips64-le", "ppc",   "ppc64",  "ppc64-le", "riscv32",
+	    "riscv64", "s390",      "s390x", "tilegx", "x86",      "x86-64"};
 	uint8_t all[18 * 6][16];
 
 	for (unsigned a = 0; a < 18; a++)
@@ -411,8 +412,7 @@ Test(json, accepts_what_the_spec_allows)
 {
 	struct verity_ddi_sig sig;
 
-	cr_assert_eq(parse(" {\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\"}\n", 4000, &sig),
-	             0);
+	cr_assert_eq(parse(" {\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\"}\n", 4000, &sig), 0);
 	cr_assert_str_eq(sig.root_hex, ROOT);
 	cr_assert_eq(sig.root_digest_size, 32);
 	cr_assert_eq(sig.root_digest[1], 0x23);
@@ -421,7 +421,8 @@ Test(json, accepts_what_the_spec_allows)
 	cr_assert_not(sig.has_fingerprint);
 	verity_ddi_sig_free(&sig);
 	/* Escapes in keys and values, unknown keys of every kind, a fingerprint. */
-	cr_assert_eq(parse("{\"future\":[1,-0.5e+3,true,false,null,{\"a\":{\"b\":[]}},\"\\u00e9\\ud83d\\ude00\"],"
+	cr_assert_eq(parse("{\"future\":[1,-0.5e+3,true,false,null,{\"a\":{\"b\":[]}},"
+	                   "\"\\u00e9\\ud83d\\ude00\"],"
 	                   "\"\\u0072ootHash\":\"" ROOT "\",\"signature\":\"QQ==\","
 	                   "\"certificateFingerprint\":\"" ROOT "\",\"x\":\"\xc3\xa9\"}",
 	                   0, &sig),
@@ -455,7 +456,8 @@ Test(json, refuses_everything_else)
 	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJ\"}", VERITY_E_JSON_BAD_BASE64);
 	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"Q=JD\"}", VERITY_E_JSON_BAD_BASE64);
 	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"\"}", VERITY_E_JSON_BAD_BASE64);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",\"certificateFingerprint\":\"ab\"}",
+	expect_json("{\"rootHash\":\"" ROOT
+	            "\",\"signature\":\"QUJD\",\"certificateFingerprint\":\"ab\"}",
 	            VERITY_E_JSON_BAD_FINGERPRINT);
 	expect_json("{\"a\":\"\x01\"}", VERITY_E_JSON_SYNTAX);
 	expect_json("{\"a\":\"\xc0\xaf\"}", VERITY_E_JSON_SYNTAX);
