@@ -156,11 +156,11 @@ struct cli_image {
 };
 
 /*
- * Open @hash_path (and @data_path unless NULL) read-only and fill in the
- * parameters: from the superblock at --hash-offset, or from the options
- * with --no-superblock. Without a data path, data_blocks stays as stored.
- * Checks the geometry and, for one file, that the areas do not overlap.
- * Prints a message on error. Return: EXIT_OK or an exit code.
+ * Open @hash_path (and @data_path unless NULL) read-only and resolve the
+ * parameters with verity_open_resolve(): from the superblock at
+ * --hash-offset, or from the options with --no-superblock. Without a data
+ * path, data_blocks stays as stored. Prints a message on error.
+ * Return: EXIT_OK or an exit code.
  */
 int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
                    const char *hash_path);
@@ -172,15 +172,8 @@ int cli_params_from_options(struct verity_params *params, const struct cli_optio
 /* Print veritysetup's message for a parameter error and ours. Return: exit code. */
 int cli_parameter_error(int err);
 
-/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
-int cli_check_block_sizes(const struct verity_params *params);
-
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
-
-/* Root hash from the argument or --root-hash-file into params. Return: exit code. */
-int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
-                       const char *arg);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
 #define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
@@ -225,6 +218,16 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);
+
+/* Read the signature file @sig_path (at most VERITY_SIG_MAX_SIZE + 1 bytes). Return: exit code. */
+int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len);
+
+/* The policy options (--allow-sha1). */
+void cli_sig_options(const struct cli_options *opts, struct verity_sig_options *sig_opts);
+
+/* Print the outcome of a signature check of @sig_path. Return: exit code. */
+int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,
+                         const struct verity_sig_result *result);
 
 /* ---- cli/ddi.c: discoverable disk images ---- */
 

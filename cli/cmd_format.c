@@ -76,6 +76,18 @@ static int write_root_hash_file(const char *path, const struct verity_params *pa
 	return EXIT_OK;
 }
 
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+static int check_block_sizes(const struct verity_params *params)
+{
+	struct verity_params probe = *params;
+	int err;
+
+	if (probe.data_blocks == 0)
+		probe.data_blocks = 1;
+	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
+	return err ? cli_parameter_error(err) : EXIT_OK;
+}
+
 static int run_format(const struct cli_options *opts, int argc, char **argv)
 {
 	const char *data_path = argv[0], *hash_path = argv[1];
@@ -118,7 +130,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ret = cli_check_block_sizes(&params);
+	ret = check_block_sizes(&params);
 	if (ret)
 		goto out;
 	if (params.data_blocks == 0)

@@ -83,31 +83,11 @@ void cli_hex(char *out, const uint8_t *bytes, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int cli_unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t len = strlen(hex);
+	size_t n;
 
-	if (len % 2 || len / 2 > max)
-		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (int)(len / 2);
+	return verity_hex_to_digest(hex, strlen(hex), out, max, &n) ? -1 : (int)n;
 }
 
 int cli_uuid_parse(const char *text, uint8_t uuid[VERITY_UUID_SIZE])

@@ -6,15 +6,14 @@
  * partitions of an image with nothing but the image and trusted certificates.
  *
  * Everything here is core: it reads through a struct verity_bdev, allocates
- * only through the allocator hooks, and never prints. Included by
- * libverity.h; not meant to be included on its own.
+ * only through the allocator hooks, and never prints. Include <libverity.h>.
  */
 #ifndef LIBVERITY_DISK_H
 #define LIBVERITY_DISK_H
 
-#ifndef VERITY_PUBLIC
-#define VERITY_PUBLIC __attribute__((visibility("default")))
-#endif
+#include <libverity/device.h>
+#include <libverity/sig.h>
+#include <libverity/superblock.h>
 
 #ifdef __cplusplus
 extern "C" {
