@@ -104,41 +104,62 @@ static int find_halves(const struct verity_ddi *ddi, struct verity_ddi_pair *pai
 	return pair->data >= 0 && pair->hash >= 0 ? 0 : VERITY_E_DDI_PAIR_MISMATCH;
 }
 
+/* The pair's partitions as bdevs over @disk. */
+static int pair_bdevs(const struct verity_bdev *disk, const struct verity_ddi *ddi,
+                      const struct verity_ddi_pair *pair, struct verity_ddi_bdevs *b)
+{
+	const struct verity_gpt_partition *dp = &ddi->gpt.parts[pair->data];
+	const struct verity_gpt_partition *hp = &ddi->gpt.parts[pair->hash];
+	int ret;
+
+	ret = verity_bdev_slice(&b->data, &b->data_ctx, disk, dp->offset, dp->size);
+	if (ret == 0)
+		ret = verity_bdev_slice(&b->hash, &b->hash_ctx, disk, hp->offset, hp->size);
+	return ret;
+}
+
+/*
+ * verity_open() over the pair with its root hash (the signature is checked
+ * by the caller, which knows the certificateFingerprint).
+ */
+static int open_pair(const struct verity_bdev *disk, const struct verity_ddi *ddi,
+                     const struct verity_ddi_pair *pair, struct verity_ddi_bdevs *b,
+                     const struct verity_device_options *options, struct verity_device **dev,
+                     struct verity_params *params)
+{
+	struct verity_open_params op;
+	struct verity_open_info info;
+	int ret = pair_bdevs(disk, ddi, pair, b);
+
+	if (ret)
+		return ret;
+	memset(&op, 0, sizeof(op));
+	op.data = &b->data;
+	op.hash = &b->hash;
+	op.root_digest = pair->root_digest;
+	op.root_digest_size = pair->root_digest_size;
+	op.device_options = options;
+	ret = verity_open(&op, dev, &info);
+	if (params)
+		*params = info.params;
+	return ret;
+}
+
 /* Superblock, then the path from the first data block to the root. */
 static int check_tree(const struct verity_bdev *disk, const struct verity_ddi *ddi,
                       struct verity_ddi_pair *pair, const struct verity_allocator *allocator)
 {
-	const struct verity_gpt_partition *dp = &ddi->gpt.parts[pair->data];
-	const struct verity_gpt_partition *hp = &ddi->gpt.parts[pair->hash];
 	struct verity_ddi_bdevs b;
 	struct verity_device_options opts;
 	struct verity_device *dev;
-	uint8_t sb[VERITY_SUPERBLOCK_SIZE];
 	uint8_t *block;
 	int ret;
 
-	ret = verity_bdev_slice(&b.data, &b.data_ctx, disk, dp->offset, dp->size);
-	if (ret == 0)
-		ret = verity_bdev_slice(&b.hash, &b.hash_ctx, disk, hp->offset, hp->size);
-	if (ret == 0)
-		ret = verity_bdev_read(&b.hash, 0, sb, sizeof(sb));
-	if (ret == VERITY_E_RANGE)
-		ret = VERITY_E_HASH_DEVICE_TOO_SMALL;
-	if (ret == 0)
-		ret = verity_superblock_parse(sb, sizeof(sb), 0, &pair->params, NULL);
-	if (ret)
-		return ret;
-	if (pair->params.data_blocks == 0)
-		pair->params.data_blocks = dp->size / pair->params.data_block_size;
-	if (verity_hash_digest_size(pair->params.algorithm) != pair->root_digest_size)
-		return VERITY_E_BAD_ROOT_DIGEST;
-	pair->params.root_digest_size = pair->root_digest_size;
-	memcpy(pair->params.root_digest, pair->root_digest, pair->root_digest_size);
 	memset(&opts, 0, sizeof(opts));
 	opts.allocator = allocator;
 	/* Small budget: only the levels on the checked path need to be read. */
 	opts.memory_budget = 256u << 10;
-	ret = verity_device_open(&dev, &pair->params, &b.data, &b.hash, &opts);
+	ret = open_pair(disk, ddi, pair, &b, &opts, &dev, &pair->params);
 	if (ret)
 		return ret;
 	block = verity_alloc(allocator, pair->params.data_block_size);
@@ -429,21 +450,9 @@ int verity_ddi_open(struct verity_device **dev, const struct verity_bdev *disk,
                     const struct verity_ddi *ddi, uint32_t index, struct verity_ddi_bdevs *bdevs,
                     const struct verity_device_options *options)
 {
-	const struct verity_ddi_pair *pair;
-	const struct verity_gpt_partition *dp, *hp;
-	int ret;
-
 	if (!dev || !disk || !ddi || !bdevs || index >= ddi->pair_count)
 		return VERITY_E_INVAL;
-	pair = &ddi->pairs[index];
-	if (pair->status)
-		return pair->status;
-	dp = &ddi->gpt.parts[pair->data];
-	hp = &ddi->gpt.parts[pair->hash];
-	ret = verity_bdev_slice(&bdevs->data, &bdevs->data_ctx, disk, dp->offset, dp->size);
-	if (ret == 0)
-		ret = verity_bdev_slice(&bdevs->hash, &bdevs->hash_ctx, disk, hp->offset, hp->size);
-	if (ret == 0)
-		ret = verity_device_open(dev, &pair->params, &bdevs->data, &bdevs->hash, options);
-	return ret;
+	if (ddi->pairs[index].status)
+		return ddi->pairs[index].status;
+	return open_pair(disk, ddi, &ddi->pairs[index], bdevs, options, dev, NULL);
 }

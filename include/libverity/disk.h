@@ -463,8 +463,10 @@ struct verity_ddi_bdevs {
  * @bdevs: storage for the two partitions' bdevs (must outlive @dev)
  * @options: device options, or NULL
  *
+ * verity_open() over the two partitions with the pair's root hash (its
+ * signature was checked by verity_ddi_dissect()).
  * Return: 0; VERITY_E_INVAL; the pair's @status when it is not 0; or a
- * verity_device_open() error.
+ * verity_open() error.
  */
 VERITY_PUBLIC int verity_ddi_open(struct verity_device **dev, const struct verity_bdev *disk,
                                   const struct verity_ddi *ddi, uint32_t index,
