@@ -231,6 +231,23 @@ int cli_signature_result(const struct cli_options *opts, const char *sig_path, i
 
 /* ---- cli/ddi.c: discoverable disk images ---- */
 
+/*
+ * systemd's sidecar files next to an image: foo.raw (or foo) has
+ * foo.roothash or foo.usrhash (hex), optionally foo.roothash.p7s /
+ * foo.usrhash.p7s (DER PKCS#7 over the hex), and for an unpartitioned
+ * image foo.verity (superblock and tree).
+ */
+struct cli_sidecar {
+	bool found;
+	uint32_t role; /* VERITY_DPS_ROOT or VERITY_DPS_USR */
+	char root_hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+	int root_size;
+	uint8_t *sig; /* NULL without a .p7s file */
+	size_t sig_len;
+	char verity_path[4096]; /* empty without a .verity file */
+};
+
 /* An image opened and dissected, with the keyring used. */
 struct cli_ddi {
 	const char *path;
@@ -239,6 +256,7 @@ struct cli_ddi {
 	struct verity_bdev disk;
 	struct verity_keyring *keyring;
 	bool dissected;
+	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
 };

@@ -168,6 +168,25 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 		ret = cli_ddi_open(&d, opts, argv[0]);
 	else
 		memset(&d, 0, sizeof(d)), d.fd = -1, d.path = argv[0];
+	if (ret == EXIT_OK && d.sidecar.verity_path[0]) {
+		/* Unpartitioned, with sidecar files: cli_ddi_open() checked the root hash. */
+		if (opts->json) {
+			printf("{\"status\":\"ok\",\"exit_code\":0,\"image\":");
+			cli_json_string(stdout, d.path);
+			printf(",\"sidecar\":true,\"role\":\"%s\",\"root_hash\":\"%s\","
+			       "\"signed\":%s}\n",
+			       verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
+			       d.sidecar.sig && !opts->root_hash ? "true" : "false");
+		} else {
+			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
+			       "Verity file:  %s\nTrusted by:   %s\n",
+			       d.path, verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
+			       d.sidecar.verity_path,
+			       opts->root_hash ? "--root-hash" : "its .p7s signature");
+		}
+		cli_ddi_close(&d);
+		return EXIT_OK;
+	}
 	if (ret == EXIT_OK) {
 		/* Success needs at least one pair, and every (selected) pair sound. */
 		for (uint32_t i = 0; i < d.ddi.pair_count; i++) {

@@ -59,8 +59,110 @@ int cli_ddi_exit_code(int err)
 	return cli_exit_code(err);
 }
 
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Fill @sc when a roothash/usrhash file sits next to @path. Return: exit code. */
+static int sidecar_load(struct cli_sidecar *sc, const struct cli_options *opts, const char *path)
+{
+	char base[4000], file[4000 + 16];
+	size_t len = strlen(path), n;
+	uint32_t role;
+	FILE *f;
+	int ret;
+
+	memset(sc, 0, sizeof(*sc));
+	if (len >= sizeof(base))
+		return EXIT_OK;
+	memcpy(base, path, len + 1);
+	if (len > 4 && strcmp(base + len - 4, ".raw") == 0)
+		base[len - 4] = '\0';
+	ret = cli_ddi_role(opts, false, &role);
+	if (ret)
+		return ret;
+	snprintf(file, sizeof(file), "%s.%s", base,
+	         role == VERITY_DPS_USR ? "usrhash" : "roothash");
+	/* An image with /usr only needs no --partition. */
+	if (!exists(file) && !opts->partition) {
+		role = VERITY_DPS_USR;
+		snprintf(file, sizeof(file), "%s.usrhash", base);
+	}
+	if (!exists(file))
+		return EXIT_OK;
+	sc->found = true;
+	sc->role = role;
+	f = fopen(file, "re");
+	if (!f) {
+		cli_error("Cannot read %s (%s).", file, strerror(errno));
+		return EXIT_IO;
+	}
+	n = fread(sc->root_hex, 1, sizeof(sc->root_hex) - 1, f);
+	fclose(f);
+	sc->root_hex[n] = '\0';
+	while (n && strchr(" \t\r\n", sc->root_hex[n - 1]))
+		sc->root_hex[--n] = '\0';
+	sc->root_size = cli_unhex(sc->root_hex, sc->root, sizeof(sc->root));
+	if (sc->root_size < 16) {
+		cli_error("Invalid root hash in %s.", file);
+		return EXIT_USAGE;
+	}
+	strcat(file, ".p7s");
+	if (exists(file)) {
+		ret = cli_read_signature(file, &sc->sig, &sc->sig_len);
+		if (ret)
+			return ret;
+	}
+	snprintf(sc->verity_path, sizeof(sc->verity_path), "%s.verity", base);
+	if (!exists(sc->verity_path))
+		sc->verity_path[0] = '\0';
+	cli_verbose(opts, "%s: sidecar root hash%s%s", path, sc->sig ? ", signature" : "",
+	            sc->verity_path[0] ? ", .verity file" : "");
+	return EXIT_OK;
+}
+
+/*
+ * The sidecar root hash is trusted when its signature verifies with the
+ * keyring, or when it equals --root-hash. Return: exit code.
+ */
+static int sidecar_trust(const struct cli_sidecar *sc, const struct cli_options *opts,
+                         const struct verity_keyring *keyring, const uint8_t *given, int given_size)
+{
+	struct verity_sig_options sig_opts;
+	struct verity_sig_result result;
+	int err;
+
+	if (given_size > 0) {
+		if (given_size == sc->root_size && memcmp(given, sc->root, (size_t)given_size) == 0)
+			return EXIT_OK;
+		cli_error("The sidecar root hash differs from --root-hash.");
+		return EXIT_USAGE;
+	}
+	if (!sc->sig) {
+		cli_error("The sidecar root hash is not signed (no .p7s file) and no --root-hash "
+		          "was given.");
+		return EXIT_BAD_SIGNATURE;
+	}
+	cli_sig_options(opts, &sig_opts);
+	err = verity_keyring_count(keyring) ? verity_sig_verify(keyring, sc->sig, sc->sig_len,
+	                                                        sc->root_hex, &sig_opts, &result)
+	                                    : VERITY_E_SIG_UNTRUSTED;
+	if (err) {
+		cli_error("Sidecar root hash signature: %s.", verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	cli_verbose(opts, "Sidecar root hash signature verified: trusted certificate %s.",
+	            result.trusted_name);
+	return EXIT_OK;
+}
+
 void cli_ddi_close(struct cli_ddi *d)
 {
+	free(d->sidecar.sig);
+	d->sidecar.sig = NULL;
 	if (d->dissected)
 		verity_ddi_free(&d->ddi);
 	d->dissected = false;
@@ -95,6 +197,18 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 	                                  : default_keyring(opts, &d->keyring);
 	if (ret)
 		return ret;
+	ret = sidecar_load(&d->sidecar, opts, path);
+	if (ret)
+		return ret;
+	if (d->sidecar.found) {
+		ret = sidecar_trust(&d->sidecar, opts, d->keyring, o.root_digest,
+		                    (int)o.root_digest_size);
+		if (ret)
+			return ret;
+		/* Trusted now: for a partitioned image it names the pair. */
+		o.root_digest = d->sidecar.root;
+		o.root_digest_size = (uint32_t)d->sidecar.root_size;
+	}
 	d->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (d->fd < 0) {
 		cli_error("Cannot open image %s (%s).", path, strerror(errno));
@@ -104,6 +218,8 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		cli_error("Cannot find the size of %s.", path);
 		return EXIT_IO;
 	}
+	if (d->sidecar.verity_path[0])
+		return EXIT_OK; /* an unpartitioned image: cli_image_open_ddi() opens it */
 	if (opts->allow_sha1)
 		sig_opts.flags |= VERITY_SIG_ALLOW_SHA1;
 	o.arch = opts->architecture;
@@ -160,6 +276,7 @@ int cli_ddi_select(struct cli_ddi *d, const struct cli_options *opts, uint32_t *
 /* What a cli_image of a disk image holds on to. */
 struct cli_ddi_image {
 	struct cli_ddi d;
+	bool plain; /* sidecar files, no GPT */
 	uint32_t index;
 	struct verity_ddi_bdevs b;
 	char data_path[64];
@@ -179,8 +296,44 @@ const char *cli_image_ddi_hash_arg(const struct cli_image *img)
 {
 	if (!img->ddi)
 		return NULL;
+	if (img->ddi->plain)
+		return img->ddi->d.sidecar.role == VERITY_DPS_USR ? "usrhash" : "roothash";
 	return img->ddi->d.ddi.pairs[img->ddi->index].role == VERITY_DPS_USR ? "usrhash"
 	                                                                     : "roothash";
+}
+
+/* foo.raw with foo.verity: the whole file is the data, the .verity file the hash device. */
+static int open_plain(struct cli_image *img, const struct cli_options *opts,
+                      struct cli_ddi_image *x)
+{
+	struct verity_open_params op = {0};
+	struct verity_open_info info;
+	int err;
+
+	img->hash_fd = open(x->d.sidecar.verity_path, O_RDONLY | O_CLOEXEC);
+	if (img->hash_fd < 0) {
+		cli_error("Cannot open %s (%s).", x->d.sidecar.verity_path, strerror(errno));
+		return EXIT_IO;
+	}
+	if (verity_bdev_from_fd(&img->hash, &img->hash_ctx, img->hash_fd, UINT64_MAX) != 0)
+		return EXIT_IO;
+	img->data = x->d.disk;
+	op.data = &img->data;
+	op.hash = &img->hash;
+	op.root_digest = x->d.sidecar.root;
+	op.root_digest_size = (size_t)x->d.sidecar.root_size;
+	err = verity_open_resolve(&op, &info);
+	if (err) {
+		cli_error("%s: %s.", x->d.sidecar.verity_path, verity_strerror(err));
+		return cli_ddi_exit_code(err);
+	}
+	img->params = info.params;
+	img->superblock = true;
+	memcpy(img->uuid, info.uuid, sizeof(img->uuid));
+	img->hash_path = x->d.sidecar.verity_path;
+	x->plain = true;
+	cli_verbose(opts, "%s: unpartitioned image with sidecar files.", img->data_path);
+	return EXIT_OK;
 }
 
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path)
@@ -207,6 +360,8 @@ int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, co
 	ret = cli_ddi_open(&x->d, opts, path);
 	if (ret)
 		return ret;
+	if (x->d.sidecar.verity_path[0])
+		return open_plain(img, opts, x);
 	ddi = &x->d.ddi;
 	ret = cli_ddi_role(opts, false, &role);
 	if (ret)

@@ -124,6 +124,31 @@ expect "arm64 on x86-64" $E_NOTFOUND "" "$VI" dissect "$T/arm64.img" $trust --ar
 expect "arm64 asked for" $E_OK "" "$VI" verify "$T/arm64.img" $trust --architecture arm64
 expect "unknown architecture" $E_USAGE "Unknown architecture" "$VI" dissect "$T/arm64.img" --architecture vax
 
+# systemd's sidecar files: foo.raw + foo.verity + foo.roothash(.p7s).
+mkdir "$T/sc"
+cp "$T/a.data" "$T/sc/foo.raw"
+cp "$T/a.hash" "$T/sc/foo.verity"
+echo "$root_a" >"$T/sc/foo.roothash"
+expect "sidecar, unsigned" $E_SIG "not signed" "$VI" verify "$T/sc/foo.raw" $trust
+expect "sidecar, --root-hash" $E_OK "" "$VI" verify "$T/sc/foo.raw" --root-hash "$root_a"
+printf '%s' "$root_a" >"$T/rh"
+openssl cms -sign -binary -noattr -outform DER -signer "$T/cert.pem" -inkey "$T/key.pem" \
+	-in "$T/rh" -out "$T/sc/foo.roothash.p7s"
+expect "sidecar, signed" $E_OK "" "$VI" verify "$T/sc/foo.raw" $trust
+expect "sidecar, other cert" $E_SIG "" "$VI" verify "$T/sc/foo.raw" --trusted-cert "$T/cert2.pem"
+expect "sidecar dissect" $E_OK "" "$VI" dissect "$T/sc/foo.raw" $trust
+expect "sidecar table" $E_OK "" "$VI" table "$T/sc/foo.raw" $trust
+ok "sidecar roothash=" grep -qx "roothash=$root_a" "$T/out"
+printf 'X' | dd of="$T/sc/foo.raw" bs=1 seek=123456 conv=notrunc 2>/dev/null
+expect "sidecar, one byte in data" $E_CORRUPT "" "$VI" verify "$T/sc/foo.raw" $trust
+# A partitioned image without a signature partition, with a signed sidecar root hash.
+cp "$T/unsigned.img" "$T/sc/bar.raw"
+echo "$root_a" >"$T/sc/bar.roothash"
+cp "$T/sc/foo.roothash.p7s" "$T/sc/bar.roothash.p7s"
+expect "GPT + sidecar signature" $E_OK "" "$VI" verify "$T/sc/bar.raw" $trust
+mv "$T/sc/bar.roothash.p7s" "$T/sc/bar.roothash.p7s.off"
+expect "GPT + unsigned sidecar" $E_SIG "not signed" "$VI" verify "$T/sc/bar.raw" $trust
+
 # The verified bytes read back are the data partition's.
 expect "read" $E_OK "" "$VI" read "$T/s4k.img" $trust --offset 4096 --length 8192
 ok "read content" cmp -s "$T/out" "$(dd if="$T/a.data" bs=4096 skip=1 count=2 2>/dev/null >"$T/want"; echo "$T/want")"
