@@ -291,6 +291,16 @@ void cli_image_close_ddi(struct cli_image *img);
 /* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
 const char *cli_image_ddi_hash_arg(const struct cli_image *img);
 
+/*
+ * Run @fn for the image @path once per verity pair role when the image has
+ * root and usr pairs and no --partition was given (as --partition root, then
+ * usr); otherwise once. With --json the objects are wrapped in one:
+ * {"pairs":[...],"status":...,"exit_code":...}. Return: the first failure's
+ * exit code, or EXIT_OK.
+ */
+int cli_ddi_each_role(const struct cli_options *opts, const char *path,
+                      int (*fn)(const struct cli_options *opts, int argc, char **argv));
+
 /* enum verity_dps_role of --partition (root by default, or 0 for "every" when @all). */
 int cli_ddi_role(const struct cli_options *opts, bool all, uint32_t *role);
 

@@ -103,7 +103,7 @@ static void print_failure(const struct cli_image *img, const struct verity_verif
 	}
 }
 
-static int run_verify(const struct cli_options *opts, int argc, char **argv)
+static int verify_one(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
 	struct verity_verify_result result;
@@ -141,6 +141,14 @@ out:
 		       ret == EXIT_CORRUPT ? "corrupt" : "error", ret);
 	cli_image_close(&img);
 	return ret;
+}
+
+static int run_verify(const struct cli_options *opts, int argc, char **argv)
+{
+	/* A disk image: every verity pair, unless --partition names one. */
+	if (argc == 1)
+		return cli_ddi_each_role(opts, argv[0], verify_one);
+	return verify_one(opts, argc, argv);
 }
 
 const struct cli_command cli_cmd_verify = {

@@ -401,3 +401,57 @@ int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, co
 	            ddi->gpt.parts[pair->hash].index);
 	return EXIT_OK;
 }
+
+/* Whether the image at @path has verity pairs of both roles (no trust needed to tell). */
+static bool has_root_and_usr(const struct cli_options *opts, const char *path)
+{
+	struct verity_ddi_options o = {0};
+	struct verity_fd_bdev ctx;
+	struct verity_bdev disk;
+	struct verity_ddi ddi;
+	bool root = false, usr = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	o.arch = opts->architecture;
+	o.sector_size = opts->sector_size;
+	if (verity_bdev_from_fd(&disk, &ctx, fd, UINT64_MAX) == 0 &&
+	    verity_ddi_dissect(&ddi, &disk, &o) == 0) {
+		for (uint32_t i = 0; i < ddi.pair_count; i++) {
+			root |= ddi.pairs[i].role == VERITY_DPS_ROOT;
+			usr |= ddi.pairs[i].role == VERITY_DPS_USR;
+		}
+		verity_ddi_free(&ddi);
+	}
+	close(fd);
+	return root && usr;
+}
+
+int cli_ddi_each_role(const struct cli_options *opts, const char *path,
+                      int (*fn)(const struct cli_options *opts, int argc, char **argv))
+{
+	static const char *const roles[] = {"root", "usr"};
+	struct cli_options one = *opts;
+	char *argv[1] = {(char *)path};
+	int ret = EXIT_OK;
+
+	if (opts->partition || !has_root_and_usr(opts, path))
+		return fn(opts, 1, argv);
+	if (opts->json)
+		printf("{\"pairs\":[");
+	for (unsigned i = 0; i < 2; i++) {
+		int r;
+
+		one.partition = roles[i];
+		if (opts->json && i)
+			putchar(',');
+		fflush(stdout);
+		r = fn(&one, 1, argv);
+		if (r && !ret)
+			ret = r;
+	}
+	if (opts->json)
+		printf("],\"status\":\"%s\",\"exit_code\":%d}\n", ret ? "error" : "ok", ret);
+	return ret;
+}

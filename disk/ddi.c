@@ -140,6 +140,14 @@ static int open_pair(const struct verity_bdev *disk, const struct verity_ddi *dd
 	op.root_digest_size = pair->root_digest_size;
 	op.device_options = options;
 	ret = verity_open(&op, dev, &info);
+	/* Large blocks: the small budget of a check may not hold the fixed buffers. */
+	if (ret == VERITY_E_BUDGET_TOO_SMALL && options && info.min_memory_budget) {
+		struct verity_device_options bigger = *options;
+
+		bigger.memory_budget = info.min_memory_budget;
+		op.device_options = &bigger;
+		ret = verity_open(&op, dev, &info);
+	}
 	if (params)
 		*params = info.params;
 	return ret;

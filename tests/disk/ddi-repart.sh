@@ -95,6 +95,14 @@ defs "$T/d-both" usr usr /usr:/usr
 repart both "$T/d-both" || exit 1
 expect "root+usr: dissect" $E_OK "" "$VI" dissect "$T/both.img" $trust --json
 ok "root+usr: two signed pairs" [ "$(grep -o '"signed":true' "$T/out" | wc -l)" -eq 2 ]
+expect "root+usr: verify both" $E_OK "" "$VI" verify "$T/both.img" $trust --json
+ok "root+usr: one JSON object, two pairs" python3 -c \
+	'import json,sys; assert len(json.load(open(sys.argv[1]))["pairs"]) == 2' "$T/out"
+set -- $($GPTIMG offset "$T/both.img" 2) # 10-usr.conf: the usr data
+cp "$T/both.img" "$T/bad.img"
+printf 'X' | dd of="$T/bad.img" bs=1 seek=$(($1 + $2 - 5000)) conv=notrunc 2>/dev/null
+expect "root+usr: one byte in usr, verify every pair" $E_CORRUPT "" "$VI" verify "$T/bad.img" $trust
+expect "root+usr: root alone still verifies" $E_OK "" "$VI" verify "$T/bad.img" $trust --partition root
 expect "root+usr: verify usr" $E_OK "" "$VI" verify "$T/both.img" $trust --partition usr
 expect "root+usr: table usr" $E_OK "" "$VI" table "$T/both.img" $trust --partition usr
 ok "root+usr: usrhash=" grep -q "^usrhash=" "$T/out"
