@@ -46,40 +46,23 @@ void verity_guid_format(const uint8_t guid[16], char out[37])
 	out[o] = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int verity_guid_parse(const char *text, uint8_t guid[16])
 {
-	unsigned o = 0;
+	/* The five groups: where each starts in the text and in the bytes. */
+	static const uint8_t at[5] = {0, 9, 14, 19, 24}, len[5] = {8, 4, 4, 4, 12};
+	static const uint8_t out[5] = {0, 4, 6, 8, 10};
 
 	if (!text || !guid)
 		return VERITY_E_INVAL;
-	for (unsigned i = 0; i < 36; i++) {
-		int hi, lo;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (text[i] != '-')
-				return VERITY_E_BAD_HEX;
-			continue;
-		}
-		hi = hex_value(text[i]);
-		if (hi < 0)
+	if (strnlen(text, 37) != 36)
+		return VERITY_E_BAD_HEX;
+	for (unsigned g = 0; g < 5; g++) {
+		if (g && text[at[g] - 1] != '-')
 			return VERITY_E_BAD_HEX;
-		lo = hex_value(text[++i]);
-		if (lo < 0)
+		if (verity_hex_to_digest(text + at[g], len[g], guid + out[g], len[g] / 2, NULL))
 			return VERITY_E_BAD_HEX;
-		guid[o++] = (uint8_t)(hi << 4 | lo);
 	}
-	return text[36] == '\0' ? 0 : VERITY_E_BAD_HEX;
+	return 0;
 }
 
 /* UTF-16LE name (up to 36 units, NUL-terminated or not) to UTF-8. */

@@ -31,32 +31,14 @@ static void skip_ws(struct json *j)
 		j->pos++;
 }
 
-static int hex_digit(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits of a \u escape at @p (inside the input). Return: value or -1. */
 static int32_t u_escape(const struct json *j, size_t p)
 {
-	int32_t v = 0;
+	uint8_t v[2];
 
-	if (p + 4 > j->len)
+	if (p + 4 > j->len || verity_hex_to_digest((const char *)j->s + p, 4, v, 2, NULL))
 		return -1;
-	for (unsigned i = 0; i < 4; i++) {
-		int d = hex_digit(j->s[p + i]);
-
-		if (d < 0)
-			return -1;
-		v = v << 4 | d;
-	}
-	return v;
+	return (int32_t)(v[0] << 8 | v[1]);
 }
 
 /* Length of the UTF-8 sequence at @p if valid (no overlongs, surrogates, > U+10FFFF), else 0. */
@@ -397,17 +379,10 @@ static int base64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t *ou
 /* Lowercase hex of exactly @n digits (even) into bytes. */
 static bool lower_hex(const uint8_t *s, size_t n, uint8_t *out)
 {
-	if (n % 2)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		bool ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
-
-		if (!ok)
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
-		if (i % 2)
-			out[i / 2] = (uint8_t)(hex_digit(s[i - 1]) << 4 | hex_digit(s[i]));
-	}
-	return true;
+	return verity_hex_to_digest((const char *)s, n, out, n / 2, NULL) == 0;
 }
 
 struct key_seen {

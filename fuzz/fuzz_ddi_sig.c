@@ -11,22 +11,6 @@
 #include "fuzz/fuzz.h"
 #include "libverity.h"
 
-static long live;
-
-static void *count_alloc(void *user_data, size_t size)
-{
-	(void)user_data;
-	live++;
-	return malloc(size ? size : 1);
-}
-
-static void count_free(void *user_data, void *ptr)
-{
-	(void)user_data;
-	live--;
-	free(ptr);
-}
-
 static size_t base64(char *out, const uint8_t *in, size_t len)
 {
 	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -49,13 +33,13 @@ static size_t base64(char *out, const uint8_t *in, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct verity_allocator hooks = {NULL, count_alloc, count_free};
+	long live = 0;
+	struct verity_allocator hooks = FUZZ_COUNTING_ALLOCATOR(&live);
 	struct verity_ddi_sig sig, again;
 	char *text;
 	size_t n;
 	int ret;
 
-	live = 0;
 	ret = verity_ddi_sig_parse(&sig, data, size, &hooks);
 	FUZZ_LOG("ddi_sig: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {

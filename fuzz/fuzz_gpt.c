@@ -11,26 +11,11 @@
 #include "fuzz/fuzz.h"
 #include "libverity.h"
 
-static long live;
-
-static void *count_alloc(void *user_data, size_t size)
-{
-	(void)user_data;
-	live++;
-	return malloc(size ? size : 1);
-}
-
-static void count_free(void *user_data, void *ptr)
-{
-	(void)user_data;
-	live--;
-	free(ptr);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t sizes[3] = {0, 512, 4096};
-	struct verity_allocator hooks = {NULL, count_alloc, count_free};
+	long live = 0;
+	struct verity_allocator hooks = FUZZ_COUNTING_ALLOCATOR(&live);
 	struct verity_memory_bdev ctx;
 	struct verity_bdev disk;
 	struct verity_gpt gpt;
@@ -41,7 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	ss = sizes[data[size - 1] % 3];
 	FUZZ_CHECK(verity_bdev_from_memory(&disk, &ctx, data, size - 1) == 0);
-	live = 0;
 	ret = verity_gpt_read(&gpt, &disk, ss, &hooks);
 	FUZZ_LOG("gpt: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {

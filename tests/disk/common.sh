@@ -1,13 +1,13 @@
 # Shared by the disk image tests (sourced, not run).
-# ddi_test_start TOOL...: SKIP (77) unless every TOOL is installed; makes the
-# scratch folder $T (removed on exit), a throwaway key and certificate
-# ($T/key.pem, $T/cert.pem, and a second pair $T/key2.pem, $T/cert2.pem).
+# ddi_test_start TOOL...: sig_test_start (tests/sig/common.sh: SKIP unless
+# every TOOL is installed, scratch folder $T, counters), then a throwaway key
+# and certificate ($T/key.pem, $T/cert.pem, and a second pair $T/key2.pem,
+# $T/cert2.pem). ddi_test_finish: the counts; the status says whether all passed.
 # expect NAME STATUS PATTERN CMD...: run CMD, pass when it exits with STATUS
 # and its standard error matches the grep -E PATTERN ("" for any).
 
-: "${top_builddir:=.}"
 : "${top_srcdir:=.}"
-PATH="$PATH:/usr/sbin:/sbin"
+. "$top_srcdir/tests/sig/common.sh"
 VI="$top_builddir/verify-image"
 GPTIMG="python3 $top_srcdir/tests/disk/gptimg.py"
 
@@ -19,16 +19,7 @@ E_SIG=5
 E_NOTFOUND=7
 
 ddi_test_start() {
-	for tool in "$@"; do
-		if ! command -v "$tool" >/dev/null 2>&1; then
-			echo "SKIP: $tool not installed"
-			exit 77
-		fi
-	done
-	T=$(mktemp -d)
-	trap 'rm -rf "$T"' EXIT INT TERM
-	pass=0
-	failed=0
+	sig_test_start "$@"
 	for k in "" 2; do
 		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key$k.pem" -out "$T/cert$k.pem" \
 			-days 30 -subj "/CN=ddi-test$k" 2>/dev/null
@@ -36,8 +27,7 @@ ddi_test_start() {
 }
 
 ddi_test_finish() {
-	echo "$pass passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	sig_test_finish
 }
 
 expect() {
