@@ -8,7 +8,8 @@
 
 #define LINE_MAX_BYTES 4096
 
-static const char *const table_options[] = {CLI_IMAGE_OPTIONS,
+static const char *const table_options[] = {CLI_DDI_OPTIONS,
+                                            CLI_IMAGE_OPTIONS,
                                             "ignore-corruption",
                                             "restart-on-corruption",
                                             "panic-on-corruption",
@@ -51,6 +52,14 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
+static void print_root(const struct cli_image *img)
+{
+	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+
+	cli_hex(hex, img->params.root_digest, img->params.root_digest_size);
+	fputs(hex, stdout);
+}
+
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
 	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
@@ -58,7 +67,15 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	struct cli_image img;
 	int ret, err;
 
-	/* A table line trusts nothing itself: the kernel checks any signature. */
+	/*
+	 * A table line trusts nothing itself: the kernel checks any signature.
+	 * Only a disk image (one argument) has a signature to check here.
+	 */
+	if (argc != 1 && cli_has_trust_options(opts)) {
+		cli_error("Trust options are not allowed with table action unless it reads a disk "
+		          "image.");
+		return EXIT_USAGE;
+	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (ret)
 		goto out;
@@ -83,8 +100,20 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	if (opts->json) {
 		cli_json_field_string("table", line);
 		cli_json_field_string("dm_mod_create", arg);
+		if (cli_image_ddi_hash_arg(&img)) {
+			char root_hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+
+			cli_hex(root_hex, img.params.root_digest, img.params.root_digest_size);
+			cli_json_field_string(cli_image_ddi_hash_arg(&img), root_hex);
+		}
 	} else {
 		printf("%s\n%s\n", line, arg);
+		/* What systemd-veritysetup-generator takes on the kernel command line. */
+		if (cli_image_ddi_hash_arg(&img)) {
+			printf("%s=", cli_image_ddi_hash_arg(&img));
+			print_root(&img);
+			putchar('\n');
+		}
 	}
 out:
 	cli_image_close(&img);
@@ -95,7 +124,7 @@ const struct cli_command cli_cmd_table = {
     .name = "table",
     .args = CLI_IMAGE_ARGS,
     .summary = "Print the dm-verity table line and a dm-mod.create= kernel argument",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = table_options,
     .run = run_table,

@@ -303,6 +303,7 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 
 void cli_image_close(struct cli_image *img)
 {
+	cli_image_close_ddi(img);
 	if (img->data_fd >= 0)
 		close(img->data_fd);
 	if (img->hash_fd >= 0)
@@ -313,8 +314,12 @@ void cli_image_close(struct cli_image *img)
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = image_open(img, opts, argv[0], argv[1]);
+	int ret;
 
+	/* One argument: a discoverable disk image. */
+	if (argc == 1)
+		return cli_image_open_ddi(img, opts, argv[0]);
+	ret = image_open(img, opts, argv[0], argv[1]);
 	return ret ? ret
 	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
 }

@@ -239,6 +239,11 @@ void cli_json_field_u64(const char *name, uint64_t value)
 		fprintf(f, ",\"%s\":%llu", name, (unsigned long long)value);
 }
 
+FILE *cli_json_stream(void)
+{
+	return fields();
+}
+
 void cli_json_field_int(const char *name, int value)
 {
 	FILE *f = fields();

@@ -26,6 +26,7 @@
 #include <libverity/table.h>
 #include <libverity/sig.h>
 #include <libverity/open.h>
+#include <libverity/disk.h>
 
 #if __STDC_HOSTED__ && !defined(VERITY_FREESTANDING)
 #include <libverity/hosted.h>
