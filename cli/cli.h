@@ -51,6 +51,7 @@ struct cli_options {
 	uint32_t threads;                    /* --threads, -j (0: every CPU) */
 	bool json;                           /* --json */
 	bool no_progress;                    /* --no-progress */
+	struct cli_string_list pv;           /* --pv FILE (repeatable): LVM2 PVs */
 	/* read / table (verified block device) */
 	uint64_t offset;            /* --offset, bytes */
 	uint64_t length;            /* --length, bytes (not given: to the end) */
@@ -130,6 +131,38 @@ int cli_random_bytes(void *buf, size_t len);
 /* JSON string literal (quotes included) of @s to @out. */
 void cli_json_string(FILE *out, const char *s);
 
+/* ---- cli/lvm.c ---- */
+
+/* LVM2 physical volumes opened read-only, and what their metadata describes. */
+struct cli_lvm {
+	const char *const *paths;
+	size_t count;
+	int fds[VERITY_LVM_MAX_DEVICES];
+	struct verity_fd_bdev ctx[VERITY_LVM_MAX_DEVICES];
+	struct verity_bdev bdevs[VERITY_LVM_MAX_DEVICES];
+	struct verity_lvm *lvm;
+};
+
+/*
+ * Open and scan @count PV files. Prints a message on error.
+ * Return: EXIT_OK or an exit code (EXIT_IO, EXIT_CORRUPT, EXIT_USAGE...); on
+ * error *@err (if not NULL) gets the library code and @detail what it names.
+ */
+int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
+                 char *detail, size_t detail_size);
+void cli_lvm_close(struct cli_lvm *pvs);
+
+/* Exit status for a library error, with the LVM2 codes mapped. */
+int cli_lvm_exit_code(int err);
+
+/*
+ * With --pv: whether @path names a logical volume ("VG/LV", not "./VG/LV"
+ * nor an absolute path); if so, open the PVs once into @pvs and fill
+ * @bdev. Return: EXIT_OK with *@is_lv set or clear, or an exit code.
+ */
+int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const char *path,
+                    struct verity_bdev *bdev, bool *is_lv);
+
 /* ---- cli/image.c ---- */
 
 /* An open data/hash pair with the tree parameters, as verify and dump see it. */
@@ -146,7 +179,8 @@ struct cli_image {
 	bool superblock; /* parameters came from the superblock */
 	uint8_t uuid[VERITY_UUID_SIZE];
 	uint64_t hash_offset;
-	bool same_file; /* data and hash are one file or device */
+	bool same_file;     /* data and hash are one file or device */
+	struct cli_lvm pvs; /* with --pv */
 };
 
 /*
@@ -180,7 +214,7 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 #define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>]"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
-	    "hash-block-size", "data-blocks", "salt"
+	    "hash-block-size", "data-blocks", "salt", "pv"
 
 /*
  * The <data_device> <hash_device> [<root_hash>] arguments of verify, read

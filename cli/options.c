@@ -76,6 +76,8 @@ static const struct option_def option_table[] = {
      "Verify in softirq context when possible (table)"},
     {"dm-name", 0, OPT_STRING, FIELD(dm_name), "name",
      "Device name in the dm-mod.create= argument (table; default vroot)"},
+    {"pv", 0, OPT_LIST, FIELD(pv), "FILE",
+     "LVM2 physical volume: VG/LV names then mean logical volumes on these (repeatable)"},
     {"json", 0, OPT_FLAG, FIELD(json), NULL, "Machine-readable output on stdout"},
     {"no-progress", 0, OPT_FLAG, FIELD(no_progress), NULL, "No progress bar on a terminal"},
     {"verbose", 'v', OPT_FLAG, FIELD(verbose), NULL, "Shows more detailed error messages"},

@@ -1154,6 +1154,9 @@ int verity_sig_verify_digest(const struct verity_keyring *keyring, const uint8_t
 int verity_params_from_fit(const void *blob, size_t size, const char *path,
                            struct verity_params *params, uint32_t *flags);
 
+/* Areas with their own headers. */
+#include "libverity/lvm.h"
+
 #ifdef __cplusplus
 }
 #endif
