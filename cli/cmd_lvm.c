@@ -81,7 +81,9 @@ static void print_json_lv(const struct cli_lvm *pvs, size_t v, size_t l, uint64_
 		struct verity_lvm_pv_info pv;
 
 		verity_lvm_segment(lvm, v, l, s, &seg);
-		fprintf(stdout, "%s{\"start_extent\":%llu,\"extent_count\":%llu,\"start\":%llu,\"size\":%llu,\"type\":",
+		fprintf(stdout,
+		        "%s{\"start_extent\":%llu,\"extent_count\":%llu,\"start\":%llu,\"size\":%"
+		        "llu,\"type\":",
 		        s ? "," : "", (unsigned long long)seg.start_extent,
 		        (unsigned long long)seg.extent_count,
 		        (unsigned long long)(seg.start_extent * extent_size),
@@ -152,8 +154,9 @@ static int run_lvm(const struct cli_options *opts, int argc, char **argv)
 	ret = cli_lvm_open(&pvs, (const char *const *)argv, (size_t)argc, &err, detail,
 	                   sizeof(detail));
 	if (ret && opts->json) {
-		fprintf(stdout, "{\"status\":\"error\",\"exit_code\":%d,\"error\":%d,\"message\":",
-		        ret, err);
+		fprintf(stdout,
+		        "{\"status\":\"error\",\"exit_code\":%d,\"error\":%d,\"message\":", ret,
+		        err);
 		cli_json_string(stdout, verity_strerror(err));
 		fputs(",\"detail\":", stdout);
 		cli_json_string(stdout, detail);

@@ -110,8 +110,8 @@ int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const c
 	if (opts->pv.count == 0 || !lv_shaped(path, &slash) || slash > VERITY_LVM_NAME_MAX)
 		return EXIT_OK;
 	if (!pvs->lvm) {
-		ret = cli_lvm_open(pvs, opts->pv.items, opts->pv.count, NULL, detail,
-		                   sizeof(detail));
+		ret =
+		    cli_lvm_open(pvs, opts->pv.items, opts->pv.count, NULL, detail, sizeof(detail));
 		if (ret)
 			return ret;
 	}

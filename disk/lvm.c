@@ -106,7 +106,8 @@ static int parse_pvs(const struct lvm_cfg_node *sec, struct lvm_arena *arena, st
 		pv->name = c->key;
 		pv->id = get_string(c, "id");
 		pv->device = get_string(c, "device");
-		if (!pv->id || !undash_uuid(pv->id, pv->uuid) || !get_u64(c, "pe_start", &pv->pe_start) ||
+		if (!pv->id || !undash_uuid(pv->id, pv->uuid) ||
+		    !get_u64(c, "pe_start", &pv->pe_start) ||
 		    !get_u64(c, "pe_count", &pv->pe_count)) {
 			set_detail(detail, detail_size, "physical volume ", c->key, NULL, NULL);
 			return VERITY_E_LVM_BAD_METADATA;
@@ -135,8 +136,7 @@ static int find_pv(const struct lvm_vg *vg, const char *name, size_t *index)
 }
 
 /* One segment section. Linear: type "striped", stripe_count 1, stripes = [pv, pe]. */
-static int parse_segment(const struct lvm_cfg_node *c, const struct lvm_vg *vg,
-                         struct lvm_seg *seg)
+static int parse_segment(const struct lvm_cfg_node *c, const struct lvm_vg *vg, struct lvm_seg *seg)
 {
 	const struct lvm_cfg_node *stripes, *name, *pe;
 	uint64_t stripe_count, end;
@@ -421,8 +421,8 @@ static int bind_vg(struct verity_lvm *lvm, struct lvm_vg *vg, const struct lvm_l
 			if (pv->device && detail && detail_size) {
 				size_t n = strlen(detail);
 
-				set_detail(detail + n, detail_size - n, ", last seen on ", pv->device,
-				           NULL, NULL);
+				set_detail(detail + n, detail_size - n, ", last seen on ",
+				           pv->device, NULL, NULL);
 			}
 			return VERITY_E_LVM_MISSING_PV;
 		}
@@ -732,7 +732,8 @@ static int lv_read(void *user_data, uint64_t offset, void *buf, size_t len)
 		chunk = seg_end - offset;
 		if (chunk > len)
 			chunk = len;
-		pv_off = pv->pe_start * LVM_SECTOR + s->pe * extent + (offset - s->start_extent * extent);
+		pv_off = pv->pe_start * LVM_SECTOR + s->pe * extent +
+		         (offset - s->start_extent * extent);
 		err = verity_bdev_read(&lv->owner->bdevs[pv->bdev], pv_off, out, (size_t)chunk);
 		if (err)
 			return err;
@@ -743,8 +744,7 @@ static int lv_read(void *user_data, uint64_t offset, void *buf, size_t len)
 	return 0;
 }
 
-int verity_lvm_lv_bdev(const struct verity_lvm *lvm, size_t vg, size_t lv,
-                       struct verity_bdev *bdev)
+int verity_lvm_lv_bdev(const struct verity_lvm *lvm, size_t vg, size_t lv, struct verity_bdev *bdev)
 {
 	const struct lvm_lv *l = get_lv(lvm, vg, lv);
 

@@ -23,9 +23,9 @@ void lvm_arena_free(struct lvm_arena *arena);
 
 /* ---- disk/lvm_label.c: label, pv_header, metadata areas ---- */
 
-#define LVM_SECTOR       512
-#define LVM_UUID_LEN     32
-#define LVM_MAX_MDAS     2 /* lvm2 writes at most two per PV */
+#define LVM_SECTOR         512
+#define LVM_UUID_LEN       32
+#define LVM_MAX_MDAS       2 /* lvm2 writes at most two per PV */
 #define LVM_MAX_DATA_AREAS 8
 
 /* LVM2's CRC-32: reflected 0xEDB88320, seed 0xF597A6CF, no final XOR. */
@@ -37,7 +37,7 @@ struct lvm_area {
 };
 
 struct lvm_label {
-	uint64_t sector;     /* where the label was found */
+	uint64_t sector; /* where the label was found */
 	char uuid[LVM_UUID_LEN + 1];
 	uint64_t device_size;
 	struct lvm_area data[LVM_MAX_DATA_AREAS];
@@ -54,8 +54,8 @@ int lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label);
 
 /* Where slot 0 says the committed text is. */
 struct lvm_mda_locn {
-	uint64_t offset;   /* relative to the area start */
-	uint64_t size;     /* with the trailing NUL; 0: no metadata */
+	uint64_t offset; /* relative to the area start */
+	uint64_t size;   /* with the trailing NUL; 0: no metadata */
 	uint32_t checksum;
 	bool ignored;
 };

@@ -15,8 +15,7 @@ struct lvm_chunk {
 	uint64_t align[2];
 };
 
-void lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator,
-                    size_t limit)
+void lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator, size_t limit)
 {
 	arena->allocator = allocator;
 	arena->head = NULL;

@@ -154,7 +154,7 @@ int lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *
 	locn->ignored = le32(rl + 20) & 1;
 	if (locn->size == 0)
 		return locn->offset == 0 || locn->offset == MDA_HEADER_SIZE ? 0
-		                                                             : VERITY_E_LVM_BAD_LOCN;
+		                                                            : VERITY_E_LVM_BAD_LOCN;
 	/* The text lies in the ring after the header and is never longer than it. */
 	if (locn->offset < MDA_HEADER_SIZE || locn->offset >= area->size ||
 	    locn->size > area->size - MDA_HEADER_SIZE)

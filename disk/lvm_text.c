@@ -202,8 +202,7 @@ static int parse_list(struct parser *ps, struct lvm_cfg_node *list)
 	}
 }
 
-int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena,
-                  struct lvm_cfg_node **root)
+int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena, struct lvm_cfg_node **root)
 {
 	struct lvm_cfg_node **tails[VERITY_LVM_MAX_DEPTH + 1];
 	struct parser ps = {.p = text, .end = text + len, .arena = arena};

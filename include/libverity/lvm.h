@@ -224,8 +224,8 @@ struct verity_lvm_segment {
 };
 
 /** verity_lvm_segment() - segment @seg of LV @lv. Return: 0 or VERITY_E_INVAL. */
-VERITY_PUBLIC int verity_lvm_segment(const struct verity_lvm *lvm, size_t vg, size_t lv,
-                                     size_t seg, struct verity_lvm_segment *out);
+VERITY_PUBLIC int verity_lvm_segment(const struct verity_lvm *lvm, size_t vg, size_t lv, size_t seg,
+                                     struct verity_lvm_segment *out);
 
 /**
  * verity_lvm_find() - look a visible LV up by names
