@@ -13,16 +13,16 @@
 #include "disk/lvm.h"
 
 /* A small PV: mda at 4 KiB (28 KiB), extents of 4 KiB from 32 KiB. */
-#define MDA_OFF   4096u
-#define MDA_SIZE  28672u
-#define PE_START  32768u
-#define EXTENT    4096u
-#define PE_COUNT  16u
-#define DEV_SIZE  (PE_START + PE_COUNT * EXTENT)
-#define UUID_A    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-#define UUID_B    "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
-#define DASHED_A  "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"
-#define DASHED_B  "BBBBBB-BBBB-BBBB-BBBB-BBBB-BBBB-BBBBBB"
+#define MDA_OFF  4096u
+#define MDA_SIZE 28672u
+#define PE_START 32768u
+#define EXTENT   4096u
+#define PE_COUNT 16u
+#define DEV_SIZE (PE_START + PE_COUNT * EXTENT)
+#define UUID_A   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define UUID_B   "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+#define DASHED_A "AAAAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAAAA"
+#define DASHED_B "BBBBBB-BBBB-BBBB-BBBB-BBBB-BBBB-BBBBBB"
 
 struct pv {
 	uint8_t buf[DEV_SIZE];
@@ -115,12 +115,12 @@ static char *vg_text(unsigned seqno, bool two, const char *lvs)
 	return text;
 }
 
-#define LV(name, status, segs, body)                                                  \
-	"\t\t" name " {\n\t\t\tid = \"lvid00-0000-0000-0000-0000-0000-000000\"\n"     \
+#define LV(name, status, segs, body)                                              \
+	"\t\t" name " {\n\t\t\tid = \"lvid00-0000-0000-0000-0000-0000-000000\"\n" \
 	"\t\t\tstatus = [" status "]\n\t\t\tsegment_count = " #segs "\n" body "\t\t}\n"
-#define SEG(n, start, count, pv, pe)                                                      \
-	"\t\t\tsegment" #n " {\n\t\t\t\tstart_extent = " #start "\n\t\t\t\textent_count = " \
-	#count "\n\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"                   \
+#define SEG(n, start, count, pv, pe)                                                               \
+	"\t\t\tsegment" #n " {\n\t\t\t\tstart_extent = " #start "\n\t\t\t\textent_count = " #count \
+	"\n\t\t\t\ttype = \"striped\"\n\t\t\t\tstripe_count = 1\n"                                 \
 	"\t\t\t\tstripes = [\n\t\t\t\t\t\"" pv "\", " #pe "\n\t\t\t\t]\n\t\t\t}\n"
 #define VIS "\"READ\", \"WRITE\", \"VISIBLE\""
 
@@ -161,7 +161,8 @@ Test(lvm, reads_across_segments_and_pvs)
 	fill_pattern(&pv_b, 0x22);
 	cr_assert_eq(scan2(&lvm, 2, NULL), 0);
 	cr_assert_eq(verity_lvm_vg_count(lvm), 1);
-	cr_assert_eq(verity_lvm_find(lvm, "vg0", "hidden_rmeta", &vg, &idx), VERITY_E_LVM_NOT_FOUND);
+	cr_assert_eq(verity_lvm_find(lvm, "vg0", "hidden_rmeta", &vg, &idx),
+	             VERITY_E_LVM_NOT_FOUND);
 	cr_assert_eq(verity_lvm_find(lvm, NULL, "os", &vg, &idx), 0);
 	cr_assert_eq(verity_lvm_lv_info(lvm, vg, idx, &info), 0);
 	cr_assert_eq(info.size, 8 * EXTENT);
@@ -197,8 +198,8 @@ Test(lvm, label_in_each_sector)
 	struct verity_lvm *lvm;
 
 	for (unsigned s = 0; s < 4; s++) {
-		make_pv(&pv_a, UUID_A, s, vg_text(1, false, LV("a", VIS, 1, SEG(1, 0, 1, "pv0", 0))),
-		        512);
+		make_pv(&pv_a, UUID_A, s,
+		        vg_text(1, false, LV("a", VIS, 1, SEG(1, 0, 1, "pv0", 0))), 512);
 		cr_assert_eq(scan2(&lvm, 1, NULL), 0, "sector %u", s);
 		verity_lvm_free(lvm);
 		/* Recording another sector than its own is refused. */
@@ -334,8 +335,7 @@ Test(lvm, highest_seqno_wins)
 
 	strcpy(old, vg_text(3, true, LV("old", VIS, 1, SEG(1, 0, 1, "pv0", 0))));
 	make_pv(&pv_a, UUID_A, 1, old, 512);
-	make_pv(&pv_b, UUID_B, 1, vg_text(4, true, LV("new", VIS, 1, SEG(1, 0, 1, "pv0", 0))),
-	        512);
+	make_pv(&pv_b, UUID_B, 1, vg_text(4, true, LV("new", VIS, 1, SEG(1, 0, 1, "pv0", 0))), 512);
 	cr_assert_eq(scan2(&lvm, 2, NULL), 0);
 	cr_assert_eq(verity_lvm_vg_info(lvm, 0, &vi), 0);
 	cr_assert_eq(vi.seqno, 4);
@@ -439,7 +439,8 @@ Test(lvm_text, grammar)
 	struct lvm_arena arena;
 	struct lvm_cfg_node *root;
 	const struct lvm_cfg_node *n, *s;
-	const char *text = "a = 1 # comment \"x\n s { b = \"q\\\"u\\\\o\" l = [ \"x\", -2 ] e = [] }\n";
+	const char *text =
+	    "a = 1 # comment \"x\n s { b = \"q\\\"u\\\\o\" l = [ \"x\", -2 ] e = [] }\n";
 
 	lvm_arena_init(&arena, NULL, 1u << 20);
 	cr_assert_eq(lvm_cfg_parse(text, strlen(text), &arena, &root), 0);
