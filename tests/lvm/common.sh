@@ -11,6 +11,7 @@ export PATH
 	exit 99
 }
 
+# shellcheck disable=SC2034
 # verify-image exit codes (cli/commands.h; DESIGN.md's table once the CLI switches).
 E_USAGE=2
 E_CORRUPT=3

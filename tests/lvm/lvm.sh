@@ -4,6 +4,7 @@
 # PVs, hidden LVs, a thin pool (written with vgcfgrestore: lvm2 will not
 # create one without device-mapper), a wrapped metadata ring, and verity
 # images written through the extent map.
+# shellcheck source=tests/lvm/common.sh disable=SC2154
 . "$(dirname "$0")/common.sh"
 
 attach a.img 48M
@@ -121,9 +122,10 @@ expect_rc 0 "$VI" verify $pvs vg0/span vg4/x "$root2"
 # "./vg0/os-a" is a file; "vg0/os-a" the LV, even where such a file exists.
 mkdir "$tmp/vg0"
 cp "$tmp/os-a.img" "$tmp/vg0/os-a"
+# shellcheck disable=SC2046
 set -- $(lv_offset vg0/os-a $((7 << 20)))
 flip "$1" "$2"
-cd "$tmp"
+cd "$tmp" || exit 1
 # shellcheck disable=SC2086
 expect_rc "$E_CORRUPT" "$VI" verify $pvs --hash-offset=$((8 << 20)) vg0/os-a vg0/os-a "$root"
 grep -q 'position 7340032' "$tmp/err" || fail "corruption not found in the second segment"
@@ -135,6 +137,7 @@ expect_rc "$E_NOT_FOUND" "$VI" verify $pvs vg0/nope vg4/x "$root2"
 expect_rc "$E_USAGE" "$VI" verify $pvs vg0/pool vg4/x "$root2"
 grep -q 'thin-pool' "$tmp/err" || fail "thin pool refusal does not name the type"
 # Across the PV boundary: a flipped byte on the second PV's part of span.
+# shellcheck disable=SC2046
 set -- $(lv_offset vg0/span $((33 << 20)))
 [ "$1" = "$a" ] || fail "span: lvm2 put its first 31 MiB on b.img, the rest on a.img"
 flip "$1" "$2"
@@ -152,6 +155,7 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 	lvm_do lvchange --driverloaded n --addtag "tag-number-$i" vgw/w
 	# mda_header at 4096: size at +32, slot 0 offset at +40 and size at +48.
+	# shellcheck disable=SC2046
 	set -- $(od -An -tu8 -j $((4096 + 32)) -N 24 "$d")
 	if [ $(($2 + $3)) -gt "$1" ]; then
 		wrapped=yes
