@@ -163,6 +163,17 @@ int cli_lvm_exit_code(int err);
 int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const char *path,
                     struct verity_bdev *bdev, bool *is_lv);
 
+/* The device-mapper name lvm2 gives VG/LV ("vg0/os-a" -> "vg0-os--a"). Return: exit code. */
+int cli_lvm_dm_name(const char *vg_lv, char *out, size_t size);
+
+/*
+ * The linear table of LV @path, one "<start> <len> linear <pv file> <sector>"
+ * per segment, separated by @sep. Return: EXIT_OK, EXIT_NOT_FOUND, or
+ * EXIT_USAGE (a PV name a table cannot hold, or @size too small).
+ */
+int cli_lvm_linear_table(const struct cli_lvm *pvs, const char *path, char sep, char *out,
+                         size_t size);
+
 /* ---- cli/image.c ---- */
 
 /* An open data/hash pair with the tree parameters, as verify and dump see it. */

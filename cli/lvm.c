@@ -141,3 +141,78 @@ int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const c
 	*is_lv = true;
 	return EXIT_OK;
 }
+
+int cli_lvm_dm_name(const char *vg_lv, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = vg_lv; *p; p++) {
+		const char *put = *p == '-' ? "--" : *p == '/' ? "-" : NULL;
+		char one[2] = {*p, '\0'};
+
+		for (const char *q = put ? put : one; *q; q++) {
+			if (n + 1 >= size)
+				return EXIT_USAGE;
+			out[n++] = *q;
+		}
+	}
+	out[n] = '\0';
+	return EXIT_OK;
+}
+
+/* Whether dmsetup and dm-init can take @s as one word. */
+static bool table_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s <= ' ' || *s == ',' || *s == ';' || *s == '"' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+int cli_lvm_linear_table(const struct cli_lvm *pvs, const char *path, char sep, char *out,
+                         size_t size)
+{
+	char vg_name[VERITY_LVM_NAME_MAX + 1];
+	struct verity_lvm_lv_info info;
+	struct verity_lvm_vg_info vgi;
+	char sep_str[2] = {sep, '\0'};
+	size_t slash, vg, lv, n = 0;
+
+	if (!pvs->lvm || !lv_shaped(path, &slash) || slash > VERITY_LVM_NAME_MAX)
+		return EXIT_NOT_FOUND;
+	memcpy(vg_name, path, slash);
+	vg_name[slash] = '\0';
+	if (verity_lvm_find(pvs->lvm, vg_name, path + slash + 1, &vg, &lv) ||
+	    verity_lvm_vg_info(pvs->lvm, vg, &vgi) || verity_lvm_lv_info(pvs->lvm, vg, lv, &info))
+		return EXIT_NOT_FOUND;
+	out[0] = '\0';
+	for (size_t s = 0; s < info.segment_count; s++) {
+		struct verity_lvm_segment seg;
+		struct verity_lvm_pv_info pv;
+		const char *file;
+		int len;
+
+		verity_lvm_segment(pvs->lvm, vg, lv, s, &seg);
+		verity_lvm_pv_info(pvs->lvm, vg, seg.pv, &pv);
+		file = pvs->paths[pv.device_index];
+		if (!table_word(file)) {
+			cli_error("Physical volume name %s cannot be written into a table line.",
+			          file);
+			return EXIT_USAGE;
+		}
+		/* Sizes in 512-byte sectors; all multiples of the extent size. */
+		len =
+		    snprintf(out + n, size - n, "%s%llu %llu linear %s %llu", s ? sep_str : "",
+		             (unsigned long long)(seg.start_extent * vgi.extent_size / 512),
+		             (unsigned long long)(seg.extent_count * vgi.extent_size / 512), file,
+		             (unsigned long long)((pv.pe_start + seg.pe * vgi.extent_size) / 512));
+		if (len < 0 || (size_t)len >= size - n) {
+			cli_error("Linear table of %s too long.", path);
+			return EXIT_USAGE;
+		}
+		n += (size_t)len;
+	}
+	return EXIT_OK;
+}

@@ -39,8 +39,8 @@ static void check_vg(const struct lvm_vg *vg)
 			FUZZ_CHECK(seg->start_extent == next && seg->extent_count > 0);
 			next += seg->extent_count;
 			if (seg->linear)
-				FUZZ_CHECK(seg->pv < vg->pv_count &&
-				           seg->pe + seg->extent_count <= vg->pvs[seg->pv].pe_count);
+				FUZZ_CHECK(seg->pv < vg->pv_count && seg->pe + seg->extent_count <=
+				                                         vg->pvs[seg->pv].pe_count);
 		}
 		FUZZ_CHECK(next == lv->extents);
 	}

@@ -111,6 +111,16 @@ expect_rc 0 "$VI" read $pvs --hash-offset=$((8 << 20)) --offset $((6 << 20)) --l
 dd if="$tmp/os-a.img" bs=4096 skip=1536 count=1 2>/dev/null | cmp -s - "$tmp/out" ||
 	fail "read across the segment boundary"
 
+# table: a linear table per LV (sectors; pe_start is 1 MiB), then the verity line.
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" table $pvs --hash-offset=$((8 << 20)) vg0/os-a vg0/os-a "$root"
+grep -qx "0 12288 linear $a 2048" "$tmp/out" || fail "table: first segment"
+grep -qx "12288 12288 linear $a 24576" "$tmp/out" || fail "table: second segment"
+grep -q "^0 16384 verity 1 /dev/mapper/vg0-os--a /dev/mapper/vg0-os--a 4096 4096 2048 " "$tmp/out" ||
+	fail "table: verity line"
+grep -q "^dm-mod.create=\"vg0-os--a,,0,ro,0 12288 linear $a 2048,12288 12288 linear $a 24576;vroot,,,ro,0 16384 verity 1 /dev/dm-0 /dev/dm-0 4096 4096 2048 " "$tmp/out" ||
+	fail "table: dm-mod.create"
+
 # Data on an LV spanning both PVs, its tree on a 4 MiB-extent LV of another VG.
 gen span $((36 << 20)) >"$tmp/span.data"
 root2=$(veritysetup format "$tmp/span.data" "$tmp/span.hash" | awk '/^Root hash:/ { print $3 }')
@@ -118,6 +128,12 @@ lv_write vg0/span "$tmp/span.data"
 lv_write vg4/x "$tmp/span.hash"
 # shellcheck disable=SC2086
 expect_rc 0 "$VI" verify $pvs vg0/span vg4/x "$root2"
+
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" table --json $pvs vg0/span vg4/x "$root2"
+grep -q 'verity 1 /dev/dm-0 /dev/dm-1 4096 4096 9216 1 sha256' "$tmp/out" || fail "table: two LVs"
+grep -q '"linear":\[{"name":"vg0-span","logical_volume":"vg0/span","table":\["0 63488 linear [^"]*b.img 2048","63488 18432 linear [^"]*a.img 36864"\]},{"name":"vg4-x"' "$tmp/out" ||
+	fail "table: JSON linear tables"
 
 # "./vg0/os-a" is a file; "vg0/os-a" the LV, even where such a file exists.
 mkdir "$tmp/vg0"
