@@ -6,6 +6,7 @@
  * logical volumes (--pv) get their linear tables, and dm-mod.create= sets
  * them up first.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -104,6 +105,38 @@ static const char *device_name(const struct lv_devices *lvs, const char *path, b
 	return path;
 }
 
+/* "linear": [{"name", "logical_volume", "table": [one string per segment]}]. */
+static void json_linear(struct lv_devices *lvs)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	fputc('[', f);
+	for (unsigned i = 0; i < lvs->count; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		cli_json_string(f, lvs->dm_name[i]);
+		fputs(",\"logical_volume\":", f);
+		cli_json_string(f, lvs->path[i]);
+		fputs(",\"table\":[", f);
+		for (char *l = lvs->linear[i], *nl; l; l = nl ? nl + 1 : NULL) {
+			nl = strchr(l, '\n');
+			if (nl)
+				*nl = '\0';
+			cli_json_string(f, l);
+			if (nl)
+				fputc(',', f);
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
+	if (fclose(f) == 0)
+		cli_json_field_raw("linear", buf);
+	free(buf);
+}
+
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
 	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300], dm_line[LINE_MAX_BYTES];
@@ -164,32 +197,10 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		snprintf(full + n, sizeof(full) - n, "%s", arg + strlen(prefix));
 	}
 	if (opts->json) {
-		fputs("{\"table\":", stdout);
-		cli_json_string(stdout, line);
-		fputs(",\"dm_mod_create\":", stdout);
-		cli_json_string(stdout, lvs.count ? full : arg);
-		if (lvs.count) {
-			fputs(",\"linear\":[", stdout);
-			for (unsigned i = 0; i < lvs.count; i++) {
-				fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-				cli_json_string(stdout, lvs.dm_name[i]);
-				fputs(",\"logical_volume\":", stdout);
-				cli_json_string(stdout, lvs.path[i]);
-				fputs(",\"table\":[", stdout);
-				/* One string per segment line. */
-				for (char *l = lvs.linear[i], *nl; l; l = nl ? nl + 1 : NULL) {
-					nl = strchr(l, '\n');
-					if (nl)
-						*nl = '\0';
-					cli_json_string(stdout, l);
-					if (nl)
-						putchar(',');
-				}
-				fputs("]}", stdout);
-			}
-			putchar(']');
-		}
-		fputs("}\n", stdout);
+		cli_json_field_string("table", line);
+		cli_json_field_string("dm_mod_create", lvs.count ? full : arg);
+		if (lvs.count)
+			json_linear(&lvs);
 	} else {
 		/* dmsetup skips '#' lines: each LV's linear table under its name. */
 		for (unsigned i = 0; i < lvs.count; i++)

@@ -21,20 +21,11 @@
 #ifndef LIBVERITY_LVM_H
 #define LIBVERITY_LVM_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#ifndef VERITY_PUBLIC
-#define VERITY_PUBLIC __attribute__((visibility("default")))
-#endif
+#include <libverity/common.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct verity_bdev;
-struct verity_allocator;
 
 /* LVM2 errors (verity_strerror() describes each). */
 enum verity_lvm_error {

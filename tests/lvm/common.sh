@@ -12,9 +12,9 @@ export PATH
 }
 
 # shellcheck disable=SC2034
-# verify-image exit codes (cli/commands.h; DESIGN.md's table once the CLI switches).
-E_USAGE=2
-E_CORRUPT=3
+# verify-image exit codes (DESIGN.md).
+E_USAGE=1
+E_CORRUPT=2
 E_IO=4
 E_NOT_FOUND=7
 

@@ -10,7 +10,7 @@ for tool in mkfs.ext4 debugfs openssl; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 
-E_BAD_SIGNATURE=5 # DESIGN.md: 6 once cli/commands.h switches
+E_BAD_SIGNATURE=6
 
 attach disk.img 64M
 DISK=$dev
@@ -22,7 +22,7 @@ vg_create vgcreate -q -s 4M os "$DISK"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/vendor.key" \
 	-out "$tmp/vendor.pem" -subj "/CN=os-vendor" -days 3650 2>/dev/null
 
-# make_os N: an ext4 image of version N with its tree at 12 MiB, in LV os/os-vN.
+# make_os N SIZE: an ext4 image of version N with its tree at 12 MiB, and LV os/os-vN.
 make_os() {
 	mkdir -p "$tmp/root$1/etc" "$tmp/root$1/usr"
 	printf 'NAME=Seed\nVERSION_ID=%s\n' "$1" >"$tmp/root$1/etc/os-release"
@@ -34,13 +34,14 @@ make_os() {
 	printf '%s' "$root" >"$tmp/os$1.root"
 	openssl smime -sign -binary -noattr -in "$tmp/os$1.root" -signer "$tmp/vendor.pem" \
 		-inkey "$tmp/vendor.key" -outform DER -out "$tmp/os$1.p7s"
-	lvm_do lvcreate --driverloaded n -an -Zn -L 16M -n "os-v$1" \
+	lvm_do lvcreate --driverloaded n -an -Zn -L "$2" -n "os-v$1" \
 		--addtag "version=$1" --addtag "roothash=$root" os
 }
-make_os 1
-make_os 2
-# Version 1 grows after version 2 was made: its second segment follows os-v2.
-lvm_do lvextend --driverloaded n -L 20M os/os-v1
+make_os 1 8M
+make_os 2 16M
+# Version 1 grows after version 2 was made: its second segment (from 8 MiB)
+# follows os-v2.
+lvm_do lvextend --driverloaded n -L 16M os/os-v1
 lv_write os/os-v1 "$tmp/os1.img"
 lv_write os/os-v2 "$tmp/os2.img"
 
@@ -71,12 +72,12 @@ cmp -s "$tmp/out" "$tmp/root2/etc/os-release" || fail "os-release read through t
 grep -q '^VERSION_ID=2$' "$tmp/out" || fail "not version 2"
 
 # The older version, whose image spans two segments, verifies too; a changed
-# byte in its second segment does not.
+# data byte in its second segment does not.
 root1=$(cat "$tmp/os1.root")
 # shellcheck disable=SC2086
 expect_rc 0 "$VI" verify --pv "$disk" --hash-offset=$((12 << 20)) os/os-v1 os/os-v1 "$root1"
 # shellcheck disable=SC2046
-set -- $(lv_offset os/os-v1 $((12 << 20)))
+set -- $(lv_offset os/os-v1 $((10 << 20)))
 flip "$1" "$2"
 expect_rc "$E_CORRUPT" "$VI" verify --pv "$disk" --hash-offset=$((12 << 20)) os/os-v1 os/os-v1 \
 	"$root1"
