@@ -25,7 +25,7 @@ have_veritysetup || {
 
 s=$top_srcdir
 core="$s/sha/sha256.c $s/sha/sha256_generic.c $s/sha/dispatch.c $s/sha/cpu.c"
-for f in "$s"/verity/*.c "$s"/superblock/*.c; do
+for f in "$s"/verity/*.c "$s"/superblock/*.c "$s"/disk/*.c; do
 	[ -f "$f" ] || continue
 	case $f in
 	*_fd.c | *thread*) continue ;; # hosted-only: file adapters, threads
