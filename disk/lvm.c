@@ -106,9 +106,11 @@ static int parse_pvs(const struct lvm_cfg_node *sec, struct lvm_arena *arena, st
 		pv->name = c->key;
 		pv->id = get_string(c, "id");
 		pv->device = get_string(c, "device");
+		/* pe_start is in sectors: its byte offset must fit 64 bits. */
 		if (!pv->id || !undash_uuid(pv->id, pv->uuid) ||
 		    !get_u64(c, "pe_start", &pv->pe_start) ||
-		    !get_u64(c, "pe_count", &pv->pe_count)) {
+		    !get_u64(c, "pe_count", &pv->pe_count) ||
+		    pv->pe_start > UINT64_MAX / LVM_SECTOR) {
 			set_detail(detail, detail_size, "physical volume ", c->key, NULL, NULL);
 			return VERITY_E_LVM_BAD_METADATA;
 		}
