@@ -1,9 +1,9 @@
 #!/bin/sh
 # verify-image lvm and --pv against volumes made by the real lvm2: one and
-# two PVs, 1 MiB and 4 MiB extents, multi-segment LVs, an LV spanning two
-# PVs, hidden LVs, a thin pool (written with vgcfgrestore: lvm2 will not
-# create one without device-mapper), a wrapped metadata ring, and verity
-# images written through the extent map.
+# two PVs, 1 MiB and 4 MiB extents, two metadata areas on a PV, multi-segment
+# LVs, an LV spanning two PVs, hidden LVs, a thin pool (written with
+# vgcfgrestore: lvm2 will not create one without device-mapper), a wrapped
+# metadata ring, and verity images written through the extent map.
 # shellcheck source=tests/lvm/common.sh disable=SC2154
 . "$(dirname "$0")/common.sh"
 
@@ -18,7 +18,9 @@ D=$dev
 lvm_setup
 a=$tmp/a.img b=$tmp/b.img c=$tmp/c.img d=$tmp/d.img
 
-lvm_do pvcreate -q "$A" "$B" "$C"
+lvm_do pvcreate -q "$A" "$B"
+# Two metadata copies: one at the start, one at the end of the PV.
+lvm_do pvcreate -q --pvmetadatacopies 2 "$C"
 vg_create vgcreate -q -s 1M vg0 "$A"
 lvm_do lvcreate --driverloaded n -an -Zn -L 6M -n os-a vg0
 lvm_do lvcreate --driverloaded n -an -Zn -L 5M -n os-b vg0
