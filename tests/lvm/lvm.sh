@@ -183,4 +183,19 @@ done
 [ $wrapped = yes ] || fail "metadata ring did not wrap"
 expect_rc 0 "$VI" lvm --json "$d"
 grep -q "\"tag-number-$i\"\\]" "$tmp/out" || fail "wrapped metadata: last tag missing"
+
+# Damaged copies of a PV, through the CLI: each refused with its own message.
+cp "$c" "$tmp/bad.img"
+flip "$tmp/bad.img" $((512 + 100)) # in the label sector, under its CRC
+expect_rc "$E_CORRUPT" "$VI" lvm "$tmp/bad.img"
+grep -q 'label checksum' "$tmp/err" || fail "label CRC message"
+cp "$c" "$tmp/bad.img"
+flip "$tmp/bad.img" $((4096 + 200)) # in the metadata area header
+expect_rc "$E_CORRUPT" "$VI" lvm "$tmp/bad.img"
+grep -q 'metadata area header checksum' "$tmp/err" || fail "mda CRC message"
+head -c 8192 "$c" >"$tmp/bad.img"
+expect_rc "$E_IO" "$VI" lvm "$tmp/bad.img"
+grep -q 'truncated' "$tmp/err" || fail "truncated PV message"
+expect_rc "$E_USAGE" "$VI" lvm "$tmp/os-a.img"
+grep -q 'No LVM2 label' "$tmp/err" || fail "not a PV message"
 echo "lvm: all passed (ring wrapped after $i commits)"
