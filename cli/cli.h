@@ -51,6 +51,7 @@ struct cli_options {
 	uint32_t threads;                    /* --threads, -j (0: every CPU) */
 	bool json;                           /* --json */
 	bool no_progress;                    /* --no-progress */
+	struct cli_string_list pv;           /* --pv FILE (repeatable): LVM2 PVs */
 	/* read / table (verified block device) */
 	uint64_t offset;            /* --offset, bytes */
 	uint64_t length;            /* --length, bytes (not given: to the end) */
@@ -178,6 +179,8 @@ void cli_json_field_string(const char *name, const char *value); /* NULL: null *
 void cli_json_field_u64(const char *name, uint64_t value);
 void cli_json_field_int(const char *name, int value);
 void cli_json_field_bool(const char *name, bool value);
+/* @json: an already-formed JSON value (an object or an array). */
+void cli_json_field_raw(const char *name, const char *json);
 /* Print the object for exit status @code (main only). */
 void cli_json_finish(int code);
 /*
@@ -185,6 +188,49 @@ void cli_json_finish(int code);
  * Write whole fields, each starting with a comma: ,"name":value
  */
 FILE *cli_json_stream(void);
+
+/* ---- cli/lvm.c ---- */
+
+/* LVM2 physical volumes opened read-only, and what their metadata describes. */
+struct cli_lvm {
+	const char *const *paths;
+	size_t count;
+	int fds[VERITY_LVM_MAX_DEVICES];
+	struct verity_fd_bdev ctx[VERITY_LVM_MAX_DEVICES];
+	struct verity_bdev bdevs[VERITY_LVM_MAX_DEVICES];
+	struct verity_lvm *lvm;
+};
+
+/*
+ * Open and scan @count PV files. Prints a message on error.
+ * Return: EXIT_OK or an exit code (EXIT_IO, EXIT_CORRUPT, EXIT_USAGE...); on
+ * error *@err (if not NULL) gets the library code and @detail what it names.
+ */
+int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
+                 char *detail, size_t detail_size);
+void cli_lvm_close(struct cli_lvm *pvs);
+
+/* Exit status for a library error, with the LVM2 codes mapped. */
+int cli_lvm_exit_code(int err);
+
+/*
+ * With --pv: whether @path names a logical volume ("VG/LV", not "./VG/LV"
+ * nor an absolute path); if so, open the PVs once into @pvs and fill
+ * @bdev. Return: EXIT_OK with *@is_lv set or clear, or an exit code.
+ */
+int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const char *path,
+                    struct verity_bdev *bdev, bool *is_lv);
+
+/* The device-mapper name lvm2 gives VG/LV ("vg0/os-a" -> "vg0-os--a"). Return: exit code. */
+int cli_lvm_dm_name(const char *vg_lv, char *out, size_t size);
+
+/*
+ * The linear table of LV @path, one "<start> <len> linear <pv file> <sector>"
+ * per segment, separated by @sep. Return: EXIT_OK, EXIT_NOT_FOUND, or
+ * EXIT_USAGE (a PV name a table cannot hold, or @size too small).
+ */
+int cli_lvm_linear_table(const struct cli_lvm *pvs, const char *path, char sep, char *out,
+                         size_t size);
 
 /* ---- cli/image.c ---- */
 
@@ -204,6 +250,7 @@ struct cli_image {
 	uint64_t hash_offset;
 	bool same_file;            /* data and hash are one file or device */
 	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
+	struct cli_lvm pvs;          /* with --pv */
 };
 
 /*
@@ -230,7 +277,7 @@ bool cli_same_file(int fd1, int fd2);
 #define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
-	    "hash-block-size", "data-blocks", "salt"
+	    "hash-block-size", "data-blocks", "salt", "pv"
 
 /*
  * The <data_device> <hash_device> [<root_hash>] arguments of verify, read

@@ -83,12 +83,19 @@ bool cli_same_file(int fd1, int fd2)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Open @path read-only as a bdev. Return: exit code. */
-static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
-                       struct verity_bdev *bdev)
+/*
+ * Open @path read-only as a bdev: a logical volume when --pv is given and
+ * @path names one, else a file. Return: exit code.
+ */
+static int open_device(struct cli_image *img, const struct cli_options *opts, const char *path,
+                       int *fd, struct verity_fd_bdev *ctx, struct verity_bdev *bdev)
 {
+	bool is_lv;
 	int ret;
 
+	ret = cli_lvm_resolve(&img->pvs, opts, path, bdev, &is_lv);
+	if (ret || is_lv)
+		return ret;
 	*fd = cli_open_path(path, O_RDONLY, NULL);
 	if (*fd < 0)
 		return EXIT_IO;
@@ -283,13 +290,18 @@ static int image_open(struct cli_image *img, const struct cli_options *opts, con
 	img->hash_path = hash_path;
 	img->hash_offset = opts->hash_offset;
 
-	ret = open_device(hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
+	ret = open_device(img, opts, hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
 	if (ret || !data_path)
 		return ret;
-	ret = open_device(data_path, &img->data_fd, &img->data_ctx, &img->data);
+	ret = open_device(img, opts, data_path, &img->data_fd, &img->data_ctx, &img->data);
 	if (ret)
 		return ret;
-	img->same_file = cli_same_file(img->data_fd, img->hash_fd);
+	/* Two LVs are the same device when they resolve to the same one. */
+	if (img->data_fd < 0 || img->hash_fd < 0)
+		img->same_file =
+		    img->data.user_data == img->hash.user_data && img->data.read == img->hash.read;
+	else
+		img->same_file = cli_same_file(img->data_fd, img->hash_fd);
 	return EXIT_OK;
 }
 
@@ -309,6 +321,7 @@ void cli_image_close(struct cli_image *img)
 	if (img->hash_fd >= 0)
 		close(img->hash_fd);
 	img->data_fd = img->hash_fd = -1;
+	cli_lvm_close(&img->pvs);
 }
 
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,

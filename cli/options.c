@@ -85,6 +85,8 @@ static const struct option_def option_table[] = {
      "Trusted root hash of a disk image (instead of its signature)"},
     {"sector-size", 0, OPT_U32, FIELD(sector_size), "bytes",
      "Sector size of a disk image: 512 or 4096 (default: found)"},
+    {"pv", 0, OPT_LIST, FIELD(pv), "FILE",
+     "LVM2 physical volume: VG/LV names then mean logical volumes on these (repeatable)"},
     {"json", 0, OPT_FLAG, FIELD(json), NULL, "Machine-readable output on stdout"},
     {"no-progress", 0, OPT_FLAG, FIELD(no_progress), NULL, "No progress bar on a terminal"},
     {"verbose", 'v', OPT_FLAG, FIELD(verbose), NULL, "Shows more detailed error messages"},

@@ -260,6 +260,14 @@ void cli_json_field_bool(const char *name, bool value)
 		fprintf(f, ",\"%s\":%s", name, value ? "true" : "false");
 }
 
+void cli_json_field_raw(const char *name, const char *json)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%s", name, json);
+}
+
 /* One name per exit status, so that every subcommand names a failure alike. */
 static const char *error_name(int code)
 {

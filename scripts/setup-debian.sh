@@ -9,6 +9,7 @@ apt-get install -y --no-install-recommends \
 	autoconf-archive pkg-config libmbedtls-dev libfdt-dev \
 	device-tree-compiler libcriterion-dev cryptsetup-bin openssl \
 	libssl-dev valgrind clang-format \
+	lvm2 \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
 	afl++ clang time \
