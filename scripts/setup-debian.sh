@@ -11,4 +11,6 @@ apt-get install -y --no-install-recommends \
 	libssl-dev valgrind clang-format \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
-	afl++ clang time
+	afl++ clang time \
+	libsquashfs-dev libext2fs-dev squashfs-tools e2fsprogs \
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
