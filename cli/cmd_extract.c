@@ -24,11 +24,11 @@
 #define READ_BUDGET (16u << 20)
 #define MAX_ENTRIES (1u << 20) /* ls: entries of one directory */
 
-#define SIGNATURE_OPTIONS                                                                      \
+#define SIGNATURE_OPTIONS \
 	"root-hash-signature", "trusted-cert", "trusted-certs", "trusted-dtb", "allow-sha1"
 
-static const char *const extract_options[] = {
-    "output", "force", CLI_IMAGE_OPTIONS, SIGNATURE_OPTIONS, NULL};
+static const char *const extract_options[] = {"output", "force", CLI_IMAGE_OPTIONS,
+                                              SIGNATURE_OPTIONS, NULL};
 static const char *const ls_options[] = {CLI_IMAGE_OPTIONS, SIGNATURE_OPTIONS, NULL};
 
 /* One verified filesystem, opened from the command line. */
@@ -38,8 +38,8 @@ struct session {
 	struct verity_device *dev;
 	struct fs *fs;
 	struct cli_failure failure;
-	int error;           /* library or fs error behind a failure, 0 if none */
-	char message[512];   /* for --json */
+	int error;         /* library or fs error behind a failure, 0 if none */
+	char message[512]; /* for --json */
 };
 
 /* Exit status for an fs/ or device error. */

@@ -78,7 +78,7 @@ static errcode_t io_read_blk64(io_channel io, unsigned long long block, int coun
 
 	/* A negative count is a byte count. */
 	if (count < 0)
-		size = (uint64_t)-(int64_t)count;
+		size = (uint64_t) - (int64_t)count;
 	else if (__builtin_mul_overflow((uint64_t)count, (uint64_t)io->block_size, &size))
 		return EXT2_ET_SHORT_READ;
 	if (__builtin_mul_overflow((uint64_t)block, (uint64_t)io->block_size, &offset) ||

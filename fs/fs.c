@@ -15,10 +15,10 @@
 /* Verified bytes read ahead for the libraries that read a block at a time. */
 #define WINDOW_BYTES (256u << 10)
 
-#define SQUASHFS_MAGIC     "hsqs"
-#define EXT_MAGIC_OFFSET   1080 /* superblock at 1024, s_magic at 56 */
-#define EXT_MAGIC_LE0      0x53
-#define EXT_MAGIC_LE1      0xef
+#define SQUASHFS_MAGIC   "hsqs"
+#define EXT_MAGIC_OFFSET 1080 /* superblock at 1024, s_magic at 56 */
+#define EXT_MAGIC_LE0    0x53
+#define EXT_MAGIC_LE1    0xef
 
 struct fs {
 	struct fs_source src;
@@ -43,8 +43,8 @@ int fs_source_read(struct fs_source *src, uint64_t offset, void *buf, size_t len
 		end = src->size - start < WINDOW_BYTES ? src->size : start + WINDOW_BYTES;
 		if (end - start >= offset - start + len) {
 			src->window_len = 0;
-			if (verity_device_read(src->dev, start, (size_t)(end - start), src->window) ==
-			    0) {
+			if (verity_device_read(src->dev, start, (size_t)(end - start),
+			                       src->window) == 0) {
 				src->window_offset = start;
 				src->window_len = (size_t)(end - start);
 				memcpy(buf, src->window + (offset - start), len);

@@ -259,7 +259,8 @@ static int sqfs_list(void *p, struct fs_node *dir, fs_list_fn fn, void *arg)
 		len = (size_t)ent->size + 1;
 		if (len >= sizeof(name)) {
 			sqfs_free(ent);
-			return error(be, "reading a directory (name too long)", SQFS_ERROR_CORRUPTED);
+			return error(be, "reading a directory (name too long)",
+			             SQFS_ERROR_CORRUPTED);
 		}
 		memcpy(name, ent->name, len);
 		name[len] = '\0';
