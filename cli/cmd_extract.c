@@ -499,7 +499,8 @@ static int run_ls(const struct cli_options *opts, int argc, char **argv)
 		ret = fail(&s, path, err);
 		goto out;
 	}
-	qsort(l.e, l.count, sizeof(*l.e), by_name);
+	if (l.count)
+		qsort(l.e, l.count, sizeof(*l.e), by_name);
 	if (!opts->json)
 		for (size_t i = 0; i < l.count; i++)
 			print_entry(&l.e[i]);
