@@ -28,10 +28,10 @@
 
 #include "libverity.h"
 
-#define MAX_CERTS      16
-#define MAX_READERS    16
-#define DEVICE_BUDGET  (8u << 20)
-#define MAX_SIG_BYTES  VERITY_SIG_MAX_SIZE
+#define MAX_CERTS     16
+#define MAX_READERS   16
+#define DEVICE_BUDGET (8u << 20)
+#define MAX_SIG_BYTES VERITY_SIG_MAX_SIZE
 
 /* Configuration, shared by every connection. */
 static char *hash_path;
@@ -171,7 +171,8 @@ static int read_signature(uint8_t **sig, size_t *len)
 	n = pread(fd, *sig, MAX_SIG_BYTES + 1, 0);
 	close(fd);
 	if (n < 0 || n > (ssize_t)MAX_SIG_BYTES) {
-		nbdkit_error("%s: %s", sig_path, n < 0 ? strerror(errno) : "too large for a signature");
+		nbdkit_error("%s: %s", sig_path,
+		             n < 0 ? strerror(errno) : "too large for a signature");
 		return -1;
 	}
 	*len = (size_t)n;
@@ -259,13 +260,13 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 	return next(nxdata);
 }
 
-#define verity_config_help                                                                     \
-	"verity-hash=<FILE>        (required) The hash device (veritysetup superblock).\n"     \
-	"verity-root=<HEX>         (required) The trusted root hash.\n"                        \
-	"verity-hash-offset=<N>    Superblock offset in the hash file (default 0).\n"          \
-	"verity-signature=<FILE>   PKCS#7 signature of the root hash (DER).\n"                 \
-	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"           \
-	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                      \
+#define verity_config_help                                                                 \
+	"verity-hash=<FILE>        (required) The hash device (veritysetup superblock).\n" \
+	"verity-root=<HEX>         (required) The trusted root hash.\n"                    \
+	"verity-hash-offset=<N>    Superblock offset in the hash file (default 0).\n"      \
+	"verity-signature=<FILE>   PKCS#7 signature of the root hash (DER).\n"             \
+	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"       \
+	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                  \
 	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false)."
 
 static int verity_thread_model(void)
@@ -401,8 +402,7 @@ static int verity_can_cache(nbdkit_next *next, void *handle)
 	return NBDKIT_CACHE_EMULATE;
 }
 
-static void log_failure(const struct request_events *r, int ret, uint32_t count,
-                        uint64_t offset)
+static void log_failure(const struct request_events *r, int ret, uint32_t count, uint64_t offset)
 {
 	const struct verity_device_event *ev = &r->first;
 
@@ -418,8 +418,8 @@ static void log_failure(const struct request_events *r, int ret, uint32_t count,
 	             ev->block, ev->block_type == VERITY_BLOCK_DATA ? "" : " (hash device)");
 }
 
-static int verity_pread(nbdkit_next *next, void *handle, void *buf, uint32_t count,
-                        uint64_t offset, uint32_t flags, int *err)
+static int verity_pread(nbdkit_next *next, void *handle, void *buf, uint32_t count, uint64_t offset,
+                        uint32_t flags, int *err)
 {
 	struct request_events r = {0};
 	struct handle *h = handle;
