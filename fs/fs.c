@@ -266,6 +266,8 @@ static int walk(struct walk *w, const char *path, bool follow_last)
 			}
 			err = b->readlink(w->fs->be, node, target);
 			fs_release(w->fs, node);
+			if (!err && !target[0])
+				err = FS_E_NOT_FOUND; /* as Linux: an empty target names nothing */
 			if (err)
 				goto out;
 			err = splice(buf[cur ^ 1], target, p);
