@@ -11,12 +11,10 @@ set -eu
 PATH="$PATH:/usr/sbin:/sbin"
 vi=$top_builddir/verify-image
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/common.sh"
 # Exit statuses: the symbolic names of cli/commands.h (DESIGN.md's table).
-exit_of() {
-	v=$(sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\([0-9]*\).*/\1/p" \
-		"$top_srcdir/cli/commands.h" | head -n 1)
-	echo "${v:-$2}"
-}
 E_USAGE=$(exit_of EXIT_USAGE 1)
 E_CORRUPT=$(exit_of EXIT_CORRUPT 2)
 E_BAD_SIG=$(exit_of EXIT_BAD_SIGNATURE 6)
@@ -33,24 +31,6 @@ done
 	exit 77
 }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-expect_rc() {
-	want_rc=$1
-	shift
-	set +e
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	set -e
-	[ "$rc" = "$want_rc" ] || {
-		cat "$tmp/err" >&2
-		fail "exit $rc, want $want_rc: $*"
-	}
-}
 # no_output DIR: the failed extraction left nothing there
 no_output() {
 	[ -z "$(ls -A "$1")" ] || fail "left behind: $(ls -A "$1")"
@@ -163,17 +143,13 @@ for fs in squashfs ext4; do
 	expect_rc "$E_USAGE" "$vi" extract "$img" "$hash" "$root" etc/hostname -o "$out/x" \
 		--trusted-cert "$tmp/none.pem"
 	if command -v openssl >/dev/null 2>&1; then
-		printf '%s' "$root" >"$tmp/root.raw"
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-			-keyout "$tmp/k.key" -out "$tmp/k.pem" -subj /CN=extract -days 30 2>/dev/null
-		openssl smime -sign -binary -noattr -in "$tmp/root.raw" -signer "$tmp/k.pem" \
-			-inkey "$tmp/k.key" -outform DER -out "$tmp/root.p7s"
+		sign_root "$root"
 		"$vi" extract "$img" "$hash" "$root" etc/hostname -o - \
-			--root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/k.pem" |
+			--root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/signer.pem" |
 			cmp - "$tree/etc/hostname" || fail "$fs: signed extract"
 		head -c 100 /dev/urandom >"$tmp/bad.p7s"
 		expect_rc "$E_BAD_SIG" "$vi" extract "$img" "$hash" "$root" etc/hostname \
-			-o "$out/x" --root-hash-signature "$tmp/bad.p7s" --trusted-cert "$tmp/k.pem"
+			-o "$out/x" --root-hash-signature "$tmp/bad.p7s" --trusted-cert "$tmp/signer.pem"
 		no_output "$out"
 	fi
 

@@ -28,12 +28,10 @@ if ldd "$filter" | grep -q 'libasan\|libubsan'; then
 fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fail() {
-	echo "FAIL: $*" >&2
-	[ -f "$tmp/log" ] && cat "$tmp/log" >&2
-	exit 1
-}
+. "$top_srcdir/tests/common.sh"
+# nbdkit's messages say more than the failed command.
+trap '[ $? = 0 ] || { [ -f "$tmp/log" ] && cat "$tmp/log" >&2; }; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 # serve DATA CMD [filter args...]: run CMD against the export ($uri), nbdkit's log in $tmp/log
 serve() {
 	data=$1
@@ -110,19 +108,15 @@ fi
 
 # --- signatures, checked before serving ---
 if command -v openssl >/dev/null 2>&1; then
-	printf '%s' "$root" >"$tmp/root.txt"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$tmp/k.key" -out "$tmp/k.pem" -subj /CN=nbdkit -days 30 2>/dev/null
-	openssl smime -sign -binary -noattr -in "$tmp/root.txt" -signer "$tmp/k.pem" \
-		-inkey "$tmp/k.key" -outform DER -out "$tmp/root.p7s"
+	sign_root "$root"
 	serve "$tmp/data.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" \
-		verity-signature="$tmp/root.p7s" verity-trusted-cert="$tmp/k.pem" || fail "signed"
+		verity-signature="$tmp/root.p7s" verity-trusted-cert="$tmp/signer.pem" || fail "signed"
 	cmp "$tmp/copy.img" "$tmp/data.img" || fail "signed copy differs"
 	if serve "$tmp/data.img" 'true' verity-root="$other" verity-signature="$tmp/root.p7s" \
-		verity-trusted-cert="$tmp/k.pem"; then
+		verity-trusted-cert="$tmp/signer.pem"; then
 		fail "signature of another root hash accepted"
 	fi
-	if serve "$tmp/data.img" 'true' verity-root="$root" verity-trusted-cert="$tmp/k.pem"; then
+	if serve "$tmp/data.img" 'true' verity-root="$root" verity-trusted-cert="$tmp/signer.pem"; then
 		fail "a trusted certificate without a signature accepted"
 	fi
 fi
