@@ -38,7 +38,8 @@ int fs_source_read(struct fs_source *src, uint64_t offset, void *buf, size_t len
 		memcpy(buf, src->window + (offset - src->window_offset), len);
 		return 0;
 	}
-	if (src->window && len < WINDOW_BYTES) {
+	/* Large reads (squashfs data blocks) are batches already: read them as they are. */
+	if (src->window && len < WINDOW_BYTES / 4) {
 		start = offset - offset % 4096;
 		end = src->size - start < WINDOW_BYTES ? src->size : start + WINDOW_BYTES;
 		if (end - start >= offset - start + len) {
