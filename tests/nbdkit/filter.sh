@@ -47,7 +47,9 @@ root=$("$vi" format "$tmp/data.img" "$tmp/hash.img" --no-progress | awk '/^Root 
 [ -n "$root" ] || fail "format"
 
 # --- whole-image copies equal the data ---
-serve "$tmp/data.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" || fail "nbdcopy"
+# Four connections, sixteen requests in flight each: parallel readers of each device.
+serve "$tmp/data.img" 'nbdcopy --connections=4 --requests=16 "$uri" '"$tmp/copy.img" \
+	verity-root="$root" || fail "nbdcopy"
 cmp "$tmp/copy.img" "$tmp/data.img" || fail "nbdcopy copy differs"
 serve "$tmp/data.img" 'qemu-img compare -q -f raw -F raw '"$tmp/data.img"' "$uri"' \
 	verity-root="$root" || fail "qemu-img compare"
