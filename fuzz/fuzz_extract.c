@@ -168,8 +168,8 @@ static int write_hash(void *user_data, uint64_t offset, const void *buf, size_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *in_data, size_t in_size)
 {
-	struct verity_params params = {.hash_type = 1, .data_block_size = BLOCK,
-	                               .hash_block_size = BLOCK};
+	struct verity_params params = {
+	    .hash_type = 1, .data_block_size = BLOCK, .hash_block_size = BLOCK};
 	struct transcript good = {0}, bad = {0};
 	struct verity_geometry geo;
 	struct verity_memory_bdev mem;

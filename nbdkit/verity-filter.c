@@ -5,7 +5,7 @@
  *
  *   nbdkit --filter=verity file data.img verity-hash=hash.img verity-root=HEX
  *          [verity-hash-offset=N] [verity-signature=FILE
- *          verity-trusted-cert=FILE... | verity-trusted-certs=DIR]
+ *          verity-trusted-cert=FILE... verity-trusted-certs=DIR verity-trusted-dtb=FILE]
  *          [verity-allow-sha1=true]
  *
  * The plugin below is the data device; the hash device is the verity-hash
@@ -32,6 +32,7 @@
 #define MAX_READERS   16
 #define DEVICE_BUDGET (8u << 20)
 #define MAX_SIG_BYTES VERITY_SIG_MAX_SIZE
+#define MAX_DTB_BYTES (4u << 20)
 
 /* Configuration, shared by every connection. */
 static char *hash_path;
@@ -41,6 +42,7 @@ static char *sig_path;
 static char *cert_paths[MAX_CERTS];
 static unsigned cert_count;
 static char *certs_dir;
+static char *dtb_path;
 static bool allow_sha1;
 
 /* Set up by config_complete. */
@@ -69,6 +71,7 @@ static void verity_unload(void)
 	for (unsigned i = 0; i < cert_count; i++)
 		free(cert_paths[i]);
 	free(certs_dir);
+	free(dtb_path);
 	if (hash_fd >= 0)
 		close(hash_fd);
 }
@@ -94,6 +97,8 @@ static int verity_config(nbdkit_next_config *next, nbdkit_backend *nxdata, const
 		return set_path(&sig_path, key, value);
 	if (strcmp(key, "verity-trusted-certs") == 0)
 		return set_path(&certs_dir, key, value);
+	if (strcmp(key, "verity-trusted-dtb") == 0)
+		return set_path(&dtb_path, key, value);
 	if (strcmp(key, "verity-trusted-cert") == 0) {
 		if (cert_count == MAX_CERTS) {
 			nbdkit_error("at most %d verity-trusted-cert", MAX_CERTS);
@@ -151,31 +156,33 @@ static int parse_root(void)
 	return 0;
 }
 
-static int read_signature(uint8_t **sig, size_t *len)
+/* A whole file of at most @max bytes into *@buf (freed by the caller). */
+static int read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-	int fd = open(sig_path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
 	ssize_t n;
 
-	*sig = NULL;
+	*buf = NULL;
 	if (fd < 0) {
-		nbdkit_error("%s: %m", sig_path);
+		nbdkit_error("%s: %m", path);
 		return -1;
 	}
-	*sig = malloc(MAX_SIG_BYTES + 1);
-	if (!*sig) {
+	*buf = malloc(max + 1);
+	if (!*buf) {
 		close(fd);
 		nbdkit_error("out of memory");
 		return -1;
 	}
 	/* One byte more than allowed tells an oversized file. */
-	n = pread(fd, *sig, MAX_SIG_BYTES + 1, 0);
+	while (got <= max && (n = pread(fd, *buf + got, max + 1 - got, (off_t)got)) > 0)
+		got += (size_t)n;
 	close(fd);
-	if (n < 0 || n > (ssize_t)MAX_SIG_BYTES) {
-		nbdkit_error("%s: %s", sig_path,
-		             n < 0 ? strerror(errno) : "too large for a signature");
+	if (n < 0 || got > max) {
+		nbdkit_error("%s: %s", path, n < 0 ? strerror(errno) : "too large");
 		return -1;
 	}
-	*len = (size_t)n;
+	*len = got;
 	return 0;
 }
 
@@ -184,19 +191,19 @@ static int check_signature(void)
 	struct verity_sig_options opts = {0};
 	struct verity_sig_result result;
 	struct verity_keyring *kr = NULL;
-	uint8_t *sig = NULL;
-	size_t sig_len = 0;
+	uint8_t *sig = NULL, *dtb = NULL;
+	size_t sig_len = 0, dtb_len = 0;
 	int err;
 
 	if (!sig_path) {
-		if (cert_count || certs_dir) {
+		if (cert_count || certs_dir || dtb_path) {
 			nbdkit_error("trusted certificates given without verity-signature");
 			return -1;
 		}
 		return 0;
 	}
-	if (!cert_count && !certs_dir) {
-		nbdkit_error("verity-signature needs verity-trusted-cert or verity-trusted-certs");
+	if (!cert_count && !certs_dir && !dtb_path) {
+		nbdkit_error("verity-signature needs verity-trusted-cert, -certs or -dtb");
 		return -1;
 	}
 	err = verity_keyring_new(&kr);
@@ -212,7 +219,14 @@ static int check_signature(void)
 			nbdkit_error("%s: %s (%s)", certs_dir, verity_strerror(err),
 			             verity_keyring_error(kr));
 	}
-	if (!err && read_signature(&sig, &sig_len) != 0)
+	if (!err && dtb_path) {
+		if (read_file(dtb_path, MAX_DTB_BYTES, &dtb, &dtb_len) != 0)
+			err = VERITY_E_IO;
+		else if ((err = verity_keyring_add_dtb(kr, dtb, dtb_len, NULL)) != 0)
+			nbdkit_error("%s: %s (%s)", dtb_path, verity_strerror(err),
+			             verity_keyring_error(kr));
+	}
+	if (!err && read_file(sig_path, MAX_SIG_BYTES, &sig, &sig_len) != 0)
 		err = VERITY_E_IO;
 	if (!err) {
 		if (allow_sha1)
@@ -227,6 +241,7 @@ static int check_signature(void)
 			             result.trusted_name);
 	}
 	free(sig);
+	free(dtb);
 	verity_keyring_free(kr);
 	return err ? -1 : 0;
 }
@@ -267,6 +282,7 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 	"verity-signature=<FILE>   PKCS#7 signature of the root hash (DER).\n"             \
 	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"       \
 	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                  \
+	"verity-trusted-dtb=<FILE> Device tree blob of trusted certificates.\n"            \
 	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false)."
 
 static int verity_thread_model(void)

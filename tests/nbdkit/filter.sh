@@ -114,6 +114,20 @@ if command -v openssl >/dev/null 2>&1; then
 	serve "$tmp/data.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" \
 		verity-signature="$tmp/root.p7s" verity-trusted-cert="$tmp/signer.pem" || fail "signed"
 	cmp "$tmp/copy.img" "$tmp/data.img" || fail "signed copy differs"
+	mkdir "$tmp/certs"
+	cp "$tmp/signer.pem" "$tmp/certs/signer.crt"
+	serve "$tmp/data.img" 'nbdinfo --size "$uri"' verity-root="$root" \
+		verity-signature="$tmp/root.p7s" verity-trusted-certs="$tmp/certs" >/dev/null ||
+		fail "signed, trusted-certs"
+	if command -v dtc >/dev/null 2>&1; then
+		openssl x509 -in "$tmp/signer.pem" -outform DER -out "$tmp/signer.der"
+		printf '/dts-v1/;\n/ { keys { compatible = "libverity,dm-verity-keys";\n%s\n' \
+			'signer { x509-certificate = /incbin/("signer.der"); }; }; };' >"$tmp/keys.dts"
+		dtc -q -I dts -O dtb -i "$tmp" -o "$tmp/keys.dtb" "$tmp/keys.dts"
+		serve "$tmp/data.img" 'nbdinfo --size "$uri"' verity-root="$root" \
+			verity-signature="$tmp/root.p7s" verity-trusted-dtb="$tmp/keys.dtb" >/dev/null ||
+			fail "signed, trusted-dtb"
+	fi
 	if serve "$tmp/data.img" 'true' verity-root="$other" verity-signature="$tmp/root.p7s" \
 		verity-trusted-cert="$tmp/signer.pem"; then
 		fail "signature of another root hash accepted"
