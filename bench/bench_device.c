@@ -454,8 +454,9 @@ int main(int argc, char **argv)
 	}
 	printf("\n%-46s %9.0f MB/s\n", "sequential pread", m[M_SEQ_PREAD]);
 	printf("%-46s %9.0f MB/s\n", "hash_many over the data (in memory)", m[M_HASH_MANY]);
-	printf("%-46s %9.0f MB/s  %.0f%% of hash_many\n", "full verify, verity_verify() 1 thread (fd)",
-	       m[M_FULL_VERIFY], 100 * m[M_FULL_VERIFY] / m[M_HASH_MANY]);
+	printf("%-46s %9.0f MB/s  %.0f%% of hash_many\n",
+	       "full verify, verity_verify() 1 thread (fd)", m[M_FULL_VERIFY],
+	       100 * m[M_FULL_VERIFY] / m[M_HASH_MANY]);
 	if (csv)
 		write_csv(csv, m);
 	for (int i = 0; i < 2; i++) {

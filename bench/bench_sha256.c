@@ -535,8 +535,7 @@ int main(int argc, char **argv)
 
 	printf("SHA-256: medians of %u repetitions of ~%.0f ms %s time; c/B in TSC cycles "
 	       "(%.3f GHz); x = median per-repetition ratio to the first row (%s)\n",
-	       reps, min_ms, wall_clock ? "wall" : "thread CPU", tsc_per_ns,
-	       reference_version());
+	       reps, min_ms, wall_clock ? "wall" : "thread CPU", tsc_per_ns, reference_version());
 	printf("%-18s", "");
 	for (size_t w = 0; w < NWORK; w++)
 		printf(" | %-23s", workloads[w].label);
