@@ -151,6 +151,30 @@ for k in 1 2 3 4 5; do
 done
 echo "4 KiB image, whole process (best of 5 loops): verify-image verify $best_vi ms," \
 	"veritysetup verify $best_vs ms; /bin/true $best_true ms (process start-up on this machine)"
+# The targets for this CPU's class, each a ratio from this run (CPU time, which
+# a loaded machine does not distort; wall time shows in the table above).
+case "$bench_cpu_class" in
+"with AVX-512") t1=3.5 tn=6 ;;
+"SHA extensions, no AVX-512") t1=2.5 tn=4.5 ;;
+*) t1=2 tn=3.5 ;;
+esac
+target() { # label value target [max]
+	awk -v l="$1" -v v="$2" -v t="$3" -v max="${4:-}" 'BEGIN {
+		ok = (max != "") ? (v <= t) : (v >= t)
+		printf "%-52s %6.2f  target %s %s  %s\n", l, v, (max != "") ? "<=" : ">=", t,
+			ok ? "met" : "MISSED" }'
+}
+cpu_x() { awk -v a="$(col 3 "$1")" -v b="$(col 3 "$2")" 'BEGIN { print (b > 0 ? a / b : 0) }'; }
+echo
+echo "targets ($bench_cpu_class):"
+for op in verify format; do
+	target "$op -j1 vs veritysetup (CPU time)" "$(cpu_x vs_$op vi_${op}_1)" "$t1"
+	target "$op -j$cores vs veritysetup (wall time)" \
+		"$(awk -v a="$(col 1 vs_$op)" -v b="$(col 1 vi_${op}_$cores)" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$tn"
+done
+target "peak RSS of verify -j$cores (MiB)" "$(col 2 vi_verify_$cores | awk '{ print $1 / 1024 }')" 4 max
+target "4 KiB verify / /bin/true (whole process)" \
+	"$(awk -v a="$best_vi" -v b="$best_true" 'BEGIN { print (b > 0 ? a / b : 0) }')" 1.2 max
 bench_plot tree "
 set datafile separator ',';
 set title 'verify-image against veritysetup, $size_mib MiB image';
