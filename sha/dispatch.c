@@ -67,7 +67,7 @@ static _Atomic(const struct verity_sha256_impl *) chosen_many;
 /* Why the current choice was made (static strings, or why_measured). */
 static _Atomic(const char *) reason_single;
 static _Atomic(const char *) reason_many;
-static int env_error; /* from the first choose(), see verity_sha256_check_env() */
+static _Atomic int env_error; /* from the first choose(), see verity_sha256_check_env() */
 
 enum { CAL_IDLE = 0, CAL_RUNNING, CAL_DONE }; /* claim_calibration() needs IDLE == 0 */
 static _Atomic int calibration;               /* CAL_*; CAL_DONE too when forced */
