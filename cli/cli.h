@@ -257,6 +257,7 @@ struct cli_ddi {
 	struct verity_keyring *keyring;
 	bool dissected;
 	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
+	int error;                  /* the library error that stopped cli_ddi_open(), or 0 */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
 };

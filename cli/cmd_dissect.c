@@ -89,6 +89,13 @@ static void print_json(const struct cli_ddi *d, uint32_t role, int ret, int err)
 	if (err) {
 		printf(",\"error\":%d,\"message\":", err);
 		cli_json_string(stdout, verity_strerror(err));
+	} else if (ret) {
+		/* Refused before the library ran (options, files): stderr says more. */
+		printf(",\"error\":0,\"message\":\"%s\"", ret == EXIT_IO      ? "Cannot read a file"
+		                                          : ret == EXIT_USAGE ? "Wrong parameters"
+		                                          : ret == EXIT_BAD_SIGNATURE
+		                                              ? "Root hash not trusted"
+		                                              : "Failed");
 	}
 	printf(",\"image\":");
 	cli_json_string(stdout, d->path);
@@ -98,6 +105,10 @@ static void print_json(const struct cli_ddi *d, uint32_t role, int ret, int err)
 	}
 	printf(",\"sector_size\":%u,\"backup_header_used\":%s", ddi->gpt.sector_size,
 	       ddi->gpt.used_backup ? "true" : "false");
+	if (ddi->gpt.used_backup) {
+		printf(",\"primary_header_error\":");
+		cli_json_string(stdout, verity_strerror(ddi->gpt.primary_error));
+	}
 	printf(",\"partitions\":[");
 	for (uint32_t i = 0; i < ddi->gpt.count; i++) {
 		const struct verity_gpt_partition *p = &ddi->gpt.parts[i];
@@ -210,6 +221,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 		if (!opts->json)
 			print_text(&d, role);
 	}
+	if (!err)
+		err = d.error;
 	if (opts->json)
 		print_json(&d, role, ret, err);
 	cli_ddi_close(&d);

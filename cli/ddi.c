@@ -228,6 +228,7 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 	o.sig_options = &sig_opts;
 	err = verity_ddi_dissect(&d->ddi, &d->disk, &o);
 	if (err) {
+		d->error = err;
 		if (err == VERITY_E_DDI_BAD_ARCH)
 			cli_error("Unknown architecture %s.", opts->architecture);
 		else
