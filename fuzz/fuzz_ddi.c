@@ -42,8 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_ddi_dissect(&ddi, &disk, &o);
 	FUZZ_LOG("ddi: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret) {
-		FUZZ_CHECK((ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
-		           ret == VERITY_E_NOMEM);
+		FUZZ_CHECK(
+		    (ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
+		    ret == VERITY_E_NOMEM);
 		FUZZ_CHECK(live == 0);
 		return 0;
 	}
@@ -66,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t byte;
 
 			FUZZ_CHECK(p->data >= 0 && p->hash >= 0);
-			FUZZ_CHECK(ddi.role[p->data] == p->role && ddi.role[p->hash] == p->role + 2);
+			FUZZ_CHECK(ddi.role[p->data] == p->role &&
+			           ddi.role[p->hash] == p->role + 2);
 			FUZZ_CHECK(memcmp(ddi.gpt.parts[p->data].uuid, p->root_digest, 16) == 0);
 			FUZZ_CHECK(memcmp(ddi.gpt.parts[p->hash].uuid,
 			                  p->root_digest + p->root_digest_size - 16, 16) == 0);
