@@ -289,6 +289,9 @@ int cli_ddi_exit_code(int err);
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path);
 void cli_image_close_ddi(struct cli_image *img);
 
+/* The sidecar files behind @img when it is an unpartitioned image, else NULL. */
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img);
+
 /* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
 const char *cli_image_ddi_hash_arg(const struct cli_image *img);
 

@@ -5,6 +5,7 @@
  * signature status and the certificate that matched. Exit 0 only when every
  * pair (of --partition, if given) is consistent and trusted.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -167,6 +168,59 @@ static void print_json(const struct cli_ddi *d, uint32_t role, int ret, int err)
 	printf("]}\n");
 }
 
+/*
+ * An unpartitioned image with sidecar files: the root hash was checked by
+ * cli_ddi_open(); here the superblock and the path from the first data block
+ * to the root, as for a pair.
+ */
+static int dissect_plain(const struct cli_options *opts, const char *path)
+{
+	struct verity_device *dev = NULL;
+	struct cli_image img;
+	uint8_t *block = NULL;
+	int ret, err = 0;
+
+	ret = cli_image_open_ddi(&img, opts, path);
+	if (ret == EXIT_OK) {
+		err = verity_device_open(&dev, &img.params, &img.data, &img.hash, NULL);
+		block = err ? NULL : malloc(img.params.data_block_size);
+		if (!err && !block)
+			err = VERITY_E_NOMEM;
+		if (!err)
+			err = verity_device_read(dev, 0, img.params.data_block_size, block);
+		free(block);
+		verity_device_close(dev);
+		if (err)
+			cli_error("%s: %s.", path, verity_strerror(err));
+		ret = cli_ddi_exit_code(err);
+	}
+	if (opts->json) {
+		printf("{\"status\":\"%s\",\"exit_code\":%d", ret ? "error" : "ok", ret);
+		if (err) {
+			printf(",\"error\":%d,\"message\":", err);
+			cli_json_string(stdout, verity_strerror(err));
+		}
+		printf(",\"image\":");
+		cli_json_string(stdout, path);
+		printf(",\"sidecar\":true");
+		if (ret == EXIT_OK)
+			printf(",\"role\":\"%s\",\"root_hash\":\"%s\",\"signed\":%s",
+			       verity_dps_role_name(cli_image_sidecar(&img)->role),
+			       cli_image_sidecar(&img)->root_hex,
+			       opts->root_hash ? "false" : "true");
+		printf("}\n");
+	} else if (ret == EXIT_OK) {
+		const struct cli_sidecar *sc = cli_image_sidecar(&img);
+
+		printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
+		       "Verity file:  %s\nTrusted by:   %s\nStatus:       ok\n",
+		       path, verity_dps_role_name(sc->role), sc->root_hex, sc->verity_path,
+		       opts->root_hash ? "--root-hash" : "its .p7s signature");
+	}
+	cli_image_close(&img);
+	return ret;
+}
+
 static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_ddi d;
@@ -180,23 +234,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 	else
 		memset(&d, 0, sizeof(d)), d.fd = -1, d.path = argv[0];
 	if (ret == EXIT_OK && d.sidecar.verity_path[0]) {
-		/* Unpartitioned, with sidecar files: cli_ddi_open() checked the root hash. */
-		if (opts->json) {
-			printf("{\"status\":\"ok\",\"exit_code\":0,\"image\":");
-			cli_json_string(stdout, d.path);
-			printf(",\"sidecar\":true,\"role\":\"%s\",\"root_hash\":\"%s\","
-			       "\"signed\":%s}\n",
-			       verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
-			       d.sidecar.sig && !opts->root_hash ? "true" : "false");
-		} else {
-			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
-			       "Verity file:  %s\nTrusted by:   %s\n",
-			       d.path, verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
-			       d.sidecar.verity_path,
-			       opts->root_hash ? "--root-hash" : "its .p7s signature");
-		}
 		cli_ddi_close(&d);
-		return EXIT_OK;
+		return dissect_plain(opts, argv[0]);
 	}
 	if (ret == EXIT_OK) {
 		/* Success needs at least one pair, and every (selected) pair sound. */

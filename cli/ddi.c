@@ -293,6 +293,11 @@ void cli_image_close_ddi(struct cli_image *img)
 	img->ddi = NULL;
 }
 
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img)
+{
+	return img->ddi && img->ddi->plain ? &img->ddi->d.sidecar : NULL;
+}
+
 const char *cli_image_ddi_hash_arg(const struct cli_image *img)
 {
 	if (!img->ddi)
