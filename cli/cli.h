@@ -176,7 +176,7 @@ int cli_parameter_error(int err);
 bool cli_same_file(int fd1, int fd2);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
-#define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>] | <image>"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
 	    "hash-block-size", "data-blocks", "salt"
