@@ -54,7 +54,10 @@ int verity_guid_parse(const char *text, uint8_t guid[16])
 
 	if (!text || !guid)
 		return VERITY_E_INVAL;
-	if (strnlen(text, 37) != 36)
+	for (unsigned i = 0; i < 36; i++)
+		if (text[i] == '\0')
+			return VERITY_E_BAD_HEX;
+	if (text[36] != '\0')
 		return VERITY_E_BAD_HEX;
 	for (unsigned g = 0; g < 5; g++) {
 		if (g && text[at[g] - 1] != '-')
