@@ -51,6 +51,7 @@ struct cli_options {
 	uint32_t threads;                    /* --threads, -j (0: every CPU) */
 	bool json;                           /* --json */
 	bool no_progress;                    /* --no-progress */
+	struct cli_string_list pv;           /* --pv FILE (repeatable): LVM2 PVs */
 	/* read / table (verified block device) */
 	uint64_t offset;            /* --offset, bytes */
 	uint64_t length;            /* --length, bytes (not given: to the end) */
@@ -67,6 +68,9 @@ struct cli_options {
 	const char *partition;    /* --partition root|usr */
 	const char *root_hash;    /* --root-hash HEX (trusted without signature) */
 	uint32_t sector_size;     /* --sector-size 512|4096 (0: find it) */
+	/* extract */
+	const char *output; /* --output, -o: file, or - for stdout */
+	bool force;         /* --force: replace an existing output file */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -84,8 +88,18 @@ int cli_parse_options(int argc, char **argv, struct cli_options *opts, int *npos
 /* Whether the long option @name was given. */
 bool cli_option_given(const struct cli_options *opts, const char *name);
 
+struct cli_command;
+
+/*
+ * Refuse an option @cmd does not take (see struct cli_command). Prints the
+ * message. Return: EXIT_OK or EXIT_USAGE.
+ */
+int cli_check_options(const struct cli_options *opts, const struct cli_command *cmd);
+
 /* Print the help lines of the options named in @names (NULL-terminated). */
 void cli_print_option_help(FILE *out, const char *const *names);
+/* Print the help lines of the options every subcommand takes (@json: --json too). */
+void cli_print_common_option_help(FILE *out, bool json);
 
 /**
  * struct cli_command - one subcommand
@@ -93,7 +107,15 @@ void cli_print_option_help(FILE *out, const char *const *names);
  * @args: positional arguments, for usage lines ("<data_device> <hash_device>")
  * @summary: one line
  * @min_args, @max_args: positional argument count range
- * @options: long names of the options it uses (for --help), NULL-terminated
+ * @options: long names of the options it takes, NULL-terminated: its --help
+ *           and its allow-list (any other option is refused with veritysetup's
+ *           "Option --x is not allowed with y action."; --verbose, --debug,
+ *           --batch-mode, --json, --help, --usage and --version are always
+ *           allowed)
+ * @veritysetup: a veritysetup action: also accepts, and ignores where it does
+ *           not use them, the options veritysetup 2.6.1 accepts with every
+ *           action (OPT_VERITYSETUP_GLOBAL in cli/options.c)
+ * @raw_stdout: writes data to standard output, so --json is refused
  * @run: returns an exit code; @argv holds the positional arguments only
  */
 struct cli_command {
@@ -103,6 +125,8 @@ struct cli_command {
 	int min_args;
 	int max_args;
 	const char *const *options;
+	bool veritysetup;
+	bool raw_stdout;
 	int (*run)(const struct cli_options *opts, int argc, char **argv);
 };
 
@@ -113,6 +137,14 @@ extern const char *cli_program;
 
 /* Messages go to stderr; verbose and debug only with -v / --debug. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Open a path argument (@flags as open(2)) as every path is opened: never
+ * blocking on a FIFO, refusing what is not a regular file or block device.
+ * @what names it in messages ("signature file"); NULL: a device, with
+ * veritysetup's wording. Return: a file descriptor, or -1 (message printed;
+ * exit status EXIT_IO).
+ */
+int cli_open_path(const char *path, int flags, const char *what);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_debug(const struct cli_options *opts, const char *fmt, ...)
@@ -132,8 +164,76 @@ void cli_uuid_format(char out[37], const uint8_t uuid[VERITY_UUID_SIZE]);
 /* Random bytes from the kernel. Return: 0 or -1 (errno set). */
 int cli_random_bytes(void *buf, size_t len);
 
-/* JSON string literal (quotes included) of @s to @out. */
+/*
+ * JSON string literal (quotes included) of @s to @out. Bytes that are not
+ * UTF-8 are written as \udcXX (Python's surrogateescape).
+ */
 void cli_json_string(FILE *out, const char *s);
+
+/*
+ * --json output. main() prints exactly one object per run, failures and
+ * usage errors included: "status" ("ok" or "error"), "exit_code", on
+ * failure "error" (one name per exit status) and "message" (the first
+ * cli_error() line), then the fields the subcommand added, in order, with
+ * the calls below. Subcommands never print JSON themselves; they may add
+ * fields whether or not --json was given (they are dropped without it).
+ */
+void cli_json_field_string(const char *name, const char *value); /* NULL: null */
+void cli_json_field_u64(const char *name, uint64_t value);
+void cli_json_field_int(const char *name, int value);
+void cli_json_field_bool(const char *name, bool value);
+/* @json: an already-formed JSON value (an object or an array). */
+void cli_json_field_raw(const char *name, const char *json);
+/* Print the object for exit status @code (main only). */
+void cli_json_finish(int code);
+/*
+ * For nested values: the stream the fields go to (NULL when out of memory).
+ * Write whole fields, each starting with a comma: ,"name":value
+ */
+FILE *cli_json_stream(void);
+
+/* ---- cli/lvm.c ---- */
+
+/* LVM2 physical volumes opened read-only, and what their metadata describes. */
+struct cli_lvm {
+	const char *const *paths;
+	size_t count;
+	int fds[VERITY_LVM_MAX_DEVICES];
+	struct verity_fd_bdev ctx[VERITY_LVM_MAX_DEVICES];
+	struct verity_bdev bdevs[VERITY_LVM_MAX_DEVICES];
+	struct verity_lvm *lvm;
+};
+
+/*
+ * Open and scan @count PV files. Prints a message on error.
+ * Return: EXIT_OK or an exit code (EXIT_IO, EXIT_CORRUPT, EXIT_USAGE...); on
+ * error *@err (if not NULL) gets the library code and @detail what it names.
+ */
+int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
+                 char *detail, size_t detail_size);
+void cli_lvm_close(struct cli_lvm *pvs);
+
+/* Exit status for a library error, with the LVM2 codes mapped. */
+int cli_lvm_exit_code(int err);
+
+/*
+ * With --pv: whether @path names a logical volume ("VG/LV", not "./VG/LV"
+ * nor an absolute path); if so, open the PVs once into @pvs and fill
+ * @bdev. Return: EXIT_OK with *@is_lv set or clear, or an exit code.
+ */
+int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const char *path,
+                    struct verity_bdev *bdev, bool *is_lv);
+
+/* The device-mapper name lvm2 gives VG/LV ("vg0/os-a" -> "vg0-os--a"). Return: exit code. */
+int cli_lvm_dm_name(const char *vg_lv, char *out, size_t size);
+
+/*
+ * The linear table of LV @path, one "<start> <len> linear <pv file> <sector>"
+ * per segment, separated by @sep. Return: EXIT_OK, EXIT_NOT_FOUND, or
+ * EXIT_USAGE (a PV name a table cannot hold, or @size too small).
+ */
+int cli_lvm_linear_table(const struct cli_lvm *pvs, const char *path, char sep, char *out,
+                         size_t size);
 
 /* ---- cli/image.c ---- */
 
@@ -153,6 +253,7 @@ struct cli_image {
 	uint64_t hash_offset;
 	bool same_file;            /* data and hash are one file or device */
 	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
+	struct cli_lvm pvs;        /* with --pv */
 };
 
 /*
@@ -179,7 +280,7 @@ bool cli_same_file(int fd1, int fd2);
 #define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>] | <image>"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
-	    "hash-block-size", "data-blocks", "salt"
+	    "hash-block-size", "data-blocks", "salt", "pv"
 
 /*
  * The <data_device> <hash_device> [<root_hash>] arguments of verify, read
@@ -191,11 +292,24 @@ bool cli_same_file(int fd1, int fd2);
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature);
 
+/* The first event a verified device reports: which block failed. */
+struct cli_failure {
+	bool seen;
+	struct verity_device_event event;
+};
+
+/* A verity_device_options.report keeping the first event in a struct cli_failure. */
+void cli_failure_remember(void *user_data, const struct verity_device_event *event);
+
+/* Say which block of which file failed (@err's message when no event was seen). */
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err);
+
 /* Print the veritysetup "VERITY header information" block (format, dump). */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root);
-void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root);
+/* The same as --json fields. */
+void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
+                            const uint8_t *uuid, uint64_t hash_offset, bool root);
 
 /* ---- cli/sig.c ---- */
 
@@ -257,7 +371,6 @@ struct cli_ddi {
 	struct verity_keyring *keyring;
 	bool dissected;
 	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
-	int error;                  /* the library error that stopped cli_ddi_open(), or 0 */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
 };

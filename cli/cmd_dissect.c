@@ -80,92 +80,83 @@ static void print_text(const struct cli_ddi *d, uint32_t role)
 	}
 }
 
-static void print_json(const struct cli_ddi *d, uint32_t role, int ret, int err)
+/* The dissect fields of the one JSON object main.c prints (cli_json_finish). */
+static void print_json(const struct cli_ddi *d, uint32_t role)
 {
+	FILE *o = cli_json_stream();
 	const struct verity_ddi *ddi = &d->ddi;
 	char uuid[37], hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
 	const char *sep = "";
 
-	printf("{\"status\":\"%s\",\"exit_code\":%d", ret ? "error" : "ok", ret);
-	if (err) {
-		printf(",\"error\":%d,\"message\":", err);
-		cli_json_string(stdout, verity_strerror(err));
-	} else if (ret) {
-		/* Refused before the library ran (options, files): stderr says more. */
-		printf(",\"error\":0,\"message\":\"%s\"", ret == EXIT_IO      ? "Cannot read a file"
-		                                          : ret == EXIT_USAGE ? "Wrong parameters"
-		                                          : ret == EXIT_BAD_SIGNATURE
-		                                              ? "Root hash not trusted"
-		                                              : "Failed");
-	}
-	printf(",\"image\":");
-	cli_json_string(stdout, d->path);
+	if (!o)
+		return;
+	fprintf(o, ",\"image\":");
+	cli_json_string(o, d->path);
 	if (!d->dissected) {
-		printf("}\n");
 		return;
 	}
-	printf(",\"sector_size\":%u,\"backup_header_used\":%s", ddi->gpt.sector_size,
-	       ddi->gpt.used_backup ? "true" : "false");
+	fprintf(o, ",\"sector_size\":%u,\"backup_header_used\":%s", ddi->gpt.sector_size,
+	        ddi->gpt.used_backup ? "true" : "false");
 	if (ddi->gpt.used_backup) {
-		printf(",\"primary_header_error\":");
-		cli_json_string(stdout, verity_strerror(ddi->gpt.primary_error));
+		fprintf(o, ",\"primary_header_error\":");
+		cli_json_string(o, verity_strerror(ddi->gpt.primary_error));
 	}
-	printf(",\"partitions\":[");
+	fprintf(o, ",\"partitions\":[");
 	for (uint32_t i = 0; i < ddi->gpt.count; i++) {
 		const struct verity_gpt_partition *p = &ddi->gpt.parts[i];
 		const char *arch = part_arch(p);
 
-		printf("%s{\"index\":%u,\"role\":\"%s\",\"architecture\":", sep, p->index,
-		       verity_dps_role_name(ddi->role[i]));
-		arch ? cli_json_string(stdout, arch) : (void)printf("null");
+		fprintf(o, "%s{\"index\":%u,\"role\":\"%s\",\"architecture\":", sep, p->index,
+		        verity_dps_role_name(ddi->role[i]));
+		arch ? cli_json_string(o, arch) : (void)fprintf(o, "null");
 		verity_guid_format(p->type, uuid);
-		printf(",\"type\":\"%s\"", uuid);
+		fprintf(o, ",\"type\":\"%s\"", uuid);
 		verity_guid_format(p->uuid, uuid);
-		printf(",\"uuid\":\"%s\",\"label\":", uuid);
-		cli_json_string(stdout, p->label);
-		printf(",\"offset\":%llu,\"size\":%llu,\"attributes\":%llu,\"ignored\":",
-		       (unsigned long long)p->offset, (unsigned long long)p->size,
-		       (unsigned long long)p->attributes);
-		ddi->ignored[i] ? cli_json_string(stdout, ignore_name(ddi->ignored[i]))
-		                : (void)printf("null");
-		printf("}");
+		fprintf(o, ",\"uuid\":\"%s\",\"label\":", uuid);
+		cli_json_string(o, p->label);
+		fprintf(o, ",\"offset\":%llu,\"size\":%llu,\"attributes\":%llu,\"ignored\":",
+		        (unsigned long long)p->offset, (unsigned long long)p->size,
+		        (unsigned long long)p->attributes);
+		ddi->ignored[i] ? cli_json_string(o, ignore_name(ddi->ignored[i]))
+		                : (void)fprintf(o, "null");
+		fprintf(o, "}");
 		sep = ",";
 	}
-	printf("],\"pairs\":[");
+	fprintf(o, "],\"pairs\":[");
 	sep = "";
 	for (uint32_t i = 0; i < ddi->pair_count; i++) {
 		const struct verity_ddi_pair *p = &ddi->pairs[i];
 
 		if (role && p->role != role)
 			continue;
-		printf("%s{\"role\":\"%s\"", sep, verity_dps_role_name(p->role));
-		printf(",\"data\":");
-		p->data >= 0 ? printf("%u", ddi->gpt.parts[p->data].index) : printf("null");
-		printf(",\"verity\":");
-		p->hash >= 0 ? printf("%u", ddi->gpt.parts[p->hash].index) : printf("null");
-		printf(",\"signature\":");
-		p->sig >= 0 ? printf("%u", ddi->gpt.parts[p->sig].index) : printf("null");
-		printf(",\"root_hash\":");
+		fprintf(o, "%s{\"role\":\"%s\"", sep, verity_dps_role_name(p->role));
+		fprintf(o, ",\"data\":");
+		p->data >= 0 ? fprintf(o, "%u", ddi->gpt.parts[p->data].index) : fprintf(o, "null");
+		fprintf(o, ",\"verity\":");
+		p->hash >= 0 ? fprintf(o, "%u", ddi->gpt.parts[p->hash].index) : fprintf(o, "null");
+		fprintf(o, ",\"signature\":");
+		p->sig >= 0 ? fprintf(o, "%u", ddi->gpt.parts[p->sig].index) : fprintf(o, "null");
+		fprintf(o, ",\"root_hash\":");
 		if (p->root_digest_size) {
 			cli_hex(hex, p->root_digest, p->root_digest_size);
-			printf("\"%s\"", hex);
+			fprintf(o, "\"%s\"", hex);
 		} else {
-			printf("null");
+			fprintf(o, "null");
 		}
-		printf(",\"signed\":%s,\"certificate\":", p->signed_ok ? "true" : "false");
-		p->signed_ok ? cli_json_string(stdout, p->signer) : (void)printf("null");
-		printf(",\"signature_error\":");
-		p->sig_error ? cli_json_string(stdout, verity_strerror(p->sig_error))
-		             : (void)printf("null");
-		printf(",\"status\":\"%s\"", p->status ? "error" : "ok");
+		fprintf(o, ",\"signed\":%s,\"certificate\":", p->signed_ok ? "true" : "false");
+		p->signed_ok ? cli_json_string(o, p->signer) : (void)fprintf(o, "null");
+		fprintf(o, ",\"signature_error\":");
+		p->sig_error ? cli_json_string(o, verity_strerror(p->sig_error))
+		             : (void)fprintf(o, "null");
+		fprintf(o, ",\"status\":\"%s\"", p->status ? "error" : "ok");
 		if (p->status) {
-			printf(",\"error\":%d,\"message\":", p->status);
-			cli_json_string(stdout, verity_strerror(p->status));
+			fprintf(o, ",\"error\":%d,\"message\":", p->status);
+			cli_json_string(o, verity_strerror(p->status));
 		}
-		printf("}");
+		fprintf(o, "}");
 		sep = ",";
 	}
-	printf("]}\n");
+	fprintf(o, "]");
 }
 
 /*
@@ -176,10 +167,13 @@ static void print_json(const struct cli_ddi *d, uint32_t role, int ret, int err)
 static int dissect_plain(const struct cli_options *opts, const char *path)
 {
 	struct verity_device *dev = NULL;
+	const struct cli_sidecar *sc;
 	struct cli_image img;
 	uint8_t *block = NULL;
 	int ret, err = 0;
 
+	cli_json_field_string("image", path);
+	cli_json_field_bool("sidecar", true);
 	ret = cli_image_open_ddi(&img, opts, path);
 	if (ret == EXIT_OK) {
 		err = verity_device_open(&dev, &img.params, &img.data, &img.hash, NULL);
@@ -194,28 +188,16 @@ static int dissect_plain(const struct cli_options *opts, const char *path)
 			cli_error("%s: %s.", path, verity_strerror(err));
 		ret = cli_ddi_exit_code(err);
 	}
-	if (opts->json) {
-		printf("{\"status\":\"%s\",\"exit_code\":%d", ret ? "error" : "ok", ret);
-		if (err) {
-			printf(",\"error\":%d,\"message\":", err);
-			cli_json_string(stdout, verity_strerror(err));
-		}
-		printf(",\"image\":");
-		cli_json_string(stdout, path);
-		printf(",\"sidecar\":true");
-		if (ret == EXIT_OK)
-			printf(",\"role\":\"%s\",\"root_hash\":\"%s\",\"signed\":%s",
-			       verity_dps_role_name(cli_image_sidecar(&img)->role),
-			       cli_image_sidecar(&img)->root_hex,
-			       opts->root_hash ? "false" : "true");
-		printf("}\n");
-	} else if (ret == EXIT_OK) {
-		const struct cli_sidecar *sc = cli_image_sidecar(&img);
-
-		printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
-		       "Verity file:  %s\nTrusted by:   %s\nStatus:       ok\n",
-		       path, verity_dps_role_name(sc->role), sc->root_hex, sc->verity_path,
-		       opts->root_hash ? "--root-hash" : "its .p7s signature");
+	sc = ret == EXIT_OK ? cli_image_sidecar(&img) : NULL;
+	if (sc) {
+		cli_json_field_string("role", verity_dps_role_name(sc->role));
+		cli_json_field_string("root_hash", sc->root_hex);
+		cli_json_field_bool("signed", !opts->root_hash);
+		if (!opts->json)
+			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
+			       "Verity file:  %s\nTrusted by:   %s\nStatus:       ok\n",
+			       path, verity_dps_role_name(sc->role), sc->root_hex, sc->verity_path,
+			       opts->root_hash ? "--root-hash" : "its .p7s signature");
 	}
 	cli_image_close(&img);
 	return ret;
@@ -260,10 +242,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 		if (!opts->json)
 			print_text(&d, role);
 	}
-	if (!err)
-		err = d.error;
 	if (opts->json)
-		print_json(&d, role, ret, err);
+		print_json(&d, role);
 	cli_ddi_close(&d);
 	return ret;
 }

@@ -228,7 +228,6 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 	o.sig_options = &sig_opts;
 	err = verity_ddi_dissect(&d->ddi, &d->disk, &o);
 	if (err) {
-		d->error = err;
 		if (err == VERITY_E_DDI_BAD_ARCH)
 			cli_error("Unknown architecture %s.", opts->architecture);
 		else
@@ -444,20 +443,23 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 
 	if (opts->partition || !has_root_and_usr(opts, path))
 		return fn(opts, 1, argv);
-	if (opts->json)
-		printf("{\"pairs\":[");
+	if (opts->json && cli_json_stream())
+		fputs(",\"pairs\":[", cli_json_stream());
 	for (unsigned i = 0; i < 2; i++) {
 		int r;
 
 		one.partition = roles[i];
-		if (opts->json && i)
-			putchar(',');
-		fflush(stdout);
+		/* Each run's fields (each starting with a comma) go into its own object. */
+		if (opts->json && cli_json_stream())
+			fprintf(cli_json_stream(), "%s{\"partition\":\"%s\"", i ? "," : "",
+			        roles[i]);
 		r = fn(&one, 1, argv);
+		if (opts->json && cli_json_stream())
+			fputc('}', cli_json_stream());
 		if (r && !ret)
 			ret = r;
 	}
-	if (opts->json)
-		printf("],\"status\":\"%s\",\"exit_code\":%d}\n", ret ? "error" : "ok", ret);
+	if (opts->json && cli_json_stream())
+		fputc(']', cli_json_stream());
 	return ret;
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Trust options and root-hash signature checks shared by verify and sig. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -19,12 +21,16 @@ bool cli_has_trust_options(const struct cli_options *opts)
 static int read_small_file(const char *path, const char *what, size_t max, uint8_t **data,
                            size_t *len)
 {
-	FILE *f = fopen(path, "rbe");
+	int fd = cli_open_path(path, O_RDONLY, what);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct stat st;
 	uint8_t *buf;
 
 	if (!f) {
-		cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
@@ -38,7 +44,7 @@ static int read_small_file(const char *path, const char *what, size_t max, uint8
 	buf = malloc((size_t)st.st_size);
 	if (!buf) {
 		fclose(f);
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	}
 	*len = fread(buf, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len == 0) {
@@ -59,7 +65,7 @@ static int keyring_failed(struct verity_keyring *keyring, int err, const char *w
 	if (err == VERITY_E_IO)
 		return EXIT_IO;
 	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	return EXIT_USAGE;
 }
 
@@ -74,7 +80,7 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 		return EXIT_USAGE;
 	}
 	if (verity_keyring_new(&kr) != 0)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	for (unsigned i = 0; i < opts->trusted_cert.count; i++) {
 		err = verity_keyring_add_file(kr, opts->trusted_cert.items[i]);
 		if (err) {
@@ -124,7 +130,7 @@ int cli_signature_result(const struct cli_options *opts, const char *sig_path, i
                          const struct verity_sig_result *result)
 {
 	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	if (err) {
 		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
 		cli_error("%s: %s.", sig_path, result->detail);

@@ -12,11 +12,12 @@ VI="$top_builddir/verify-image"
 GPTIMG="python3 $top_srcdir/tests/disk/gptimg.py"
 
 # verify-image exit status (DESIGN.md table; set once here).
-E_OK=0
-E_USAGE=2
-E_CORRUPT=3
-E_SIG=5
-E_NOTFOUND=7
+. "$top_srcdir/tests/exit-status.sh"
+E_OK=$EX_OK
+E_USAGE=$EX_USAGE
+E_CORRUPT=$EX_CORRUPT
+E_SIG=$EX_SIG
+E_NOTFOUND=$EX_NOT_FOUND
 
 ddi_test_start() {
 	sig_test_start "$@"
