@@ -37,7 +37,8 @@ pair_b="--part type=root-x86-64,uuid=$b_data,label=os_1.10,file=$T/b.data \
 }
 
 expect "512-byte sectors" $E_OK "" "$VI" dissect "$T/s512.img" $trust
-expect "verify 512" $E_OK "" "$VI" verify "$T/s512.img" $trust
+expect "verify 512" $E_OK "" "$VI" verify "$T/s512.img" $trust --json
+ok "verify --json names the partitions" grep -q "\"data_device\":\"/dev/disk/by-partuuid/$a_data\",\"hash_device\":\"/dev/disk/by-partuuid/$a_hash\"" "$T/out"
 expect "4096-byte sectors" $E_OK "" "$VI" dissect "$T/s4k.img" $trust --json
 ok "4096 reported" grep -q '"sector_size":4096' "$T/out"
 expect "verify 4096" $E_OK "" "$VI" verify "$T/s4k.img" $trust
