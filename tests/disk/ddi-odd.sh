@@ -52,6 +52,8 @@ expect "A/B dissect" $E_OK "" "$VI" dissect "$T/ab.img" $trust --json
 ok "A/B two pairs" [ "$(grep -o '"role":"root","data"' "$T/out" | wc -l)" -eq 2 ]
 expect "A/B table" $E_OK "" "$VI" table "$T/ab.img" $trust
 ok "A/B picks 1.10" grep -q "roothash=$root_b" "$T/out"
+expect "A/B, --root-hash names A" $E_OK "" "$VI" table "$T/ab.img" $trust --root-hash "$root_a"
+ok "A/B picks the named one" grep -q "roothash=$root_a" "$T/out"
 
 # Trust: no certificate, another certificate, a fingerprint naming another one.
 # (The JSON names cert.pem's fingerprint, so only cert.pem could vouch.)
