@@ -8,9 +8,9 @@
 #include "disk/lvm.h"
 #include "verity/util.h"
 
-/* Everything a scan allocates: texts, trees and maps. Bounds memory too. */
-#define ARENA_LIMIT_FACTOR 8
-#define LABEL_BYTES        2048
+/* Tree nodes and maps a device's metadata may need besides its text. */
+#define ARENA_PER_DEVICE ((size_t)LVM_MAX_NODES * 2 * sizeof(struct lvm_cfg_node) + (4u << 20))
+#define LABEL_BYTES      2048
 
 struct verity_lvm {
 	struct lvm_arena arena;
@@ -543,10 +543,10 @@ int verity_lvm_scan(struct verity_lvm **out, const struct verity_bdev *pvs, size
 	for (size_t i = 0; i < count; i++)
 		if (!pvs[i].read)
 			return VERITY_E_INVAL;
-	if (max_text > SIZE_MAX / ARENA_LIMIT_FACTOR / VERITY_LVM_MAX_DEVICES / 2)
+	/* Per device: its texts (two areas), their string pools, trees and maps. */
+	if (max_text > (SIZE_MAX / 2 - ARENA_PER_DEVICE) / VERITY_LVM_MAX_DEVICES / 4)
 		return VERITY_E_INVAL;
-	/* Each text, its tree and pool, and the maps stay well under this. */
-	limit = max_text * ARENA_LIMIT_FACTOR * 2 * count + (1u << 20);
+	limit = (4 * max_text + ARENA_PER_DEVICE) * count + (1u << 20);
 
 	lvm = verity_alloc(allocator, sizeof(*lvm));
 	if (!lvm)

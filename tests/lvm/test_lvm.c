@@ -489,6 +489,19 @@ Test(lvm_text, refusals)
 	cr_assert_eq(parse(deep), VERITY_E_LVM_SYNTAX); /* unclosed, but not too deep */
 	strcat(deep, "s{");
 	cr_assert_eq(parse(deep), VERITY_E_LVM_TOO_DEEP);
+	/* More nodes than any VG the limits allow: refused before memory grows. */
+	{
+		size_t n = 2 * (size_t)LVM_MAX_NODES + 16;
+		char *many = malloc(n);
+
+		cr_assert_not_null(many);
+		memcpy(many, "a = [", 5);
+		for (size_t i = 5; i < n - 2; i += 2)
+			memcpy(many + i, "1,", 2);
+		memcpy(many + n - 3, "1]", 3);
+		cr_assert_eq(parse(many), VERITY_E_LVM_LIMIT);
+		free(many);
+	}
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	cr_assert_eq(parse(name), VERITY_E_LVM_LIMIT);
