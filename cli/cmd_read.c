@@ -15,15 +15,9 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {"offset",
-                                           "length",
-                                           CLI_IMAGE_OPTIONS,
-                                           "root-hash-signature",
-                                           "trusted-cert",
-                                           "trusted-certs",
-                                           "trusted-dtb",
-                                           "allow-sha1",
-                                           NULL};
+static const char *const read_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, "offset",        "length",      CLI_IMAGE_OPTIONS, "root-hash-signature",
+    "trusted-cert",        "trusted-certs", "trusted-dtb", "allow-sha1",      NULL};
 
 /* The first event a read reports: which block failed. */
 struct failure {
@@ -172,7 +166,7 @@ const struct cli_command cli_cmd_read = {
     .name = "read",
     .args = CLI_IMAGE_ARGS,
     .summary = "Write verified bytes of <data_device> to standard output",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
     .raw_stdout = true,
@@ -183,7 +177,7 @@ const struct cli_command cli_cmd_cat = {
     .name = "cat",
     .args = CLI_IMAGE_ARGS,
     .summary = "Same as read",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
     .raw_stdout = true,

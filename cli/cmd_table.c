@@ -13,7 +13,8 @@
 
 #define LINE_MAX_BYTES 4096
 
-static const char *const table_options[] = {CLI_IMAGE_OPTIONS,
+static const char *const table_options[] = {CLI_DDI_OPTIONS,
+                                            CLI_IMAGE_OPTIONS,
                                             "ignore-corruption",
                                             "restart-on-corruption",
                                             "panic-on-corruption",
@@ -56,6 +57,14 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
+static void print_root(const struct cli_image *img)
+{
+	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+
+	cli_hex(hex, img->params.root_digest, img->params.root_digest_size);
+	fputs(hex, stdout);
+}
+
 /* The logical volumes among the two devices (with --pv), in table order. */
 struct lv_devices {
 	const char *path[2];
@@ -72,6 +81,8 @@ static int find_lvs(struct lv_devices *lvs, const struct cli_image *img)
 	int ret;
 
 	lvs->count = 0;
+	if (img->ddi) /* partitions of a disk image, not logical volumes */
+		return EXIT_OK;
 	for (int i = 0; i < 2; i++) {
 		unsigned n = lvs->count;
 
@@ -147,7 +158,17 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	struct cli_image img;
 	int ret, err;
 
-	/* A table line trusts nothing itself: the kernel checks any signature. */
+	/*
+	 * A table line trusts nothing itself: the kernel checks any signature.
+	 * Only a disk image (one argument) has a signature to check here.
+	 */
+	if (argc != 1 && cli_has_trust_options(opts)) {
+		cli_error("Option --%s is not allowed with table action.",
+		          cli_option_given(opts, "trusted-cert")    ? "trusted-cert"
+		          : cli_option_given(opts, "trusted-certs") ? "trusted-certs"
+		                                                    : "trusted-dtb");
+		return EXIT_USAGE;
+	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (!ret)
 		ret = find_lvs(&lvs, &img);
@@ -201,6 +222,12 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		cli_json_field_string("dm_mod_create", lvs.count ? full : arg);
 		if (lvs.count)
 			json_linear(&lvs);
+		if (cli_image_ddi_hash_arg(&img)) {
+			char root_hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+
+			cli_hex(root_hex, img.params.root_digest, img.params.root_digest_size);
+			cli_json_field_string(cli_image_ddi_hash_arg(&img), root_hex);
+		}
 	} else {
 		/* dmsetup skips '#' lines: each LV's linear table under its name. */
 		for (unsigned i = 0; i < lvs.count; i++)
@@ -208,6 +235,12 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		if (lvs.count)
 			printf("# %s\n", opts->dm_name ? opts->dm_name : "vroot");
 		printf("%s\n%s\n", line, lvs.count ? full : arg);
+		/* What systemd-veritysetup-generator takes on the kernel command line. */
+		if (cli_image_ddi_hash_arg(&img)) {
+			printf("%s=", cli_image_ddi_hash_arg(&img));
+			print_root(&img);
+			putchar('\n');
+		}
 	}
 out:
 	cli_image_close(&img);
@@ -218,7 +251,7 @@ const struct cli_command cli_cmd_table = {
     .name = "table",
     .args = CLI_IMAGE_ARGS,
     .summary = "Print the dm-verity table line and a dm-mod.create= kernel argument",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = table_options,
     .run = run_table,

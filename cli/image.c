@@ -96,11 +96,9 @@ static int open_device(struct cli_image *img, const struct cli_options *opts, co
 	ret = cli_lvm_resolve(&img->pvs, opts, path, bdev, &is_lv);
 	if (ret || is_lv)
 		return ret;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	*fd = cli_open_path(path, O_RDONLY, NULL);
+	if (*fd < 0)
 		return EXIT_IO;
-	}
 	ret = verity_bdev_from_fd(bdev, ctx, *fd, UINT64_MAX);
 	if (ret == VERITY_E_INVAL) {
 		cli_error("Device %s is not a regular file or block device.", path);
@@ -122,6 +120,7 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 {
 	size_t len;
 	FILE *f;
+	int fd;
 
 	if (arg && opts->root_hash_file) {
 		cli_error("Give the root hash either as an argument or with --root-hash-file.");
@@ -139,10 +138,14 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 		strcpy(text, arg);
 		return EXIT_OK;
 	}
-	f = fopen(opts->root_hash_file, "re");
+	fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-		          strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+			          strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
@@ -312,6 +315,7 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 
 void cli_image_close(struct cli_image *img)
 {
+	cli_image_close_ddi(img);
 	if (img->data_fd >= 0)
 		close(img->data_fd);
 	if (img->hash_fd >= 0)
@@ -323,8 +327,12 @@ void cli_image_close(struct cli_image *img)
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = image_open(img, opts, argv[0], argv[1]);
+	int ret;
 
+	/* One argument: a discoverable disk image. */
+	if (argc == 1)
+		return cli_image_open_ddi(img, opts, argv[0]);
+	ret = image_open(img, opts, argv[0], argv[1]);
 	return ret ? ret
 	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
 }
