@@ -10,8 +10,6 @@ for tool in mkfs.ext4 debugfs openssl; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 
-E_BAD_SIGNATURE=6
-
 attach disk.img 64M
 DISK=$dev
 lvm_setup
