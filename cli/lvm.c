@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* LVM2 physical volumes for the CLI: open the files, scan, resolve VG/LV names. */
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,10 +47,9 @@ int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, in
 	}
 	pvs->paths = paths;
 	for (size_t i = 0; i < count; i++) {
-		pvs->fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
+		/* Never blocks on a FIFO; refuses what is not a file or block device. */
+		pvs->fds[i] = cli_open_path(paths[i], O_RDONLY, NULL);
 		if (pvs->fds[i] < 0) {
-			cli_error("Device %s does not exist or access denied (%s).", paths[i],
-			          strerror(errno));
 			if (err)
 				*err = VERITY_E_IO;
 			return EXIT_IO;
