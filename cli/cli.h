@@ -68,6 +68,9 @@ struct cli_options {
 	const char *partition;    /* --partition root|usr */
 	const char *root_hash;    /* --root-hash HEX (trusted without signature) */
 	uint32_t sector_size;     /* --sector-size 512|4096 (0: find it) */
+	/* extract */
+	const char *output; /* --output, -o: file, or - for stdout */
+	bool force;         /* --force: replace an existing output file */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -288,6 +291,18 @@ bool cli_same_file(int fd1, int fd2);
  */
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature);
+
+/* The first event a verified device reports: which block failed. */
+struct cli_failure {
+	bool seen;
+	struct verity_device_event event;
+};
+
+/* A verity_device_options.report keeping the first event in a struct cli_failure. */
+void cli_failure_remember(void *user_data, const struct verity_device_event *event);
+
+/* Say which block of which file failed (@err's message when no event was seen). */
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err);
 
 /* Print the veritysetup "VERITY header information" block (format, dump). */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,

@@ -250,6 +250,11 @@ static int image_resolve(struct cli_image *img, const struct cli_options *opts,
 		p.root_hex = root_text;
 	}
 	if (check_signature && (opts->root_hash_signature || cli_has_trust_options(opts))) {
+		/* A usage error, found before any certificate file is read. */
+		if (!opts->root_hash_signature) {
+			cli_error("Trusted certificates given without --root-hash-signature.");
+			return EXIT_USAGE;
+		}
 		ret = cli_load_keyring(opts, &keyring);
 		if (!ret && opts->root_hash_signature)
 			ret = cli_read_signature(opts->root_hash_signature, &sig, &sig_len);
@@ -335,6 +340,42 @@ int cli_image_open_with_root(struct cli_image *img, const struct cli_options *op
 	ret = image_open(img, opts, argv[0], argv[1]);
 	return ret ? ret
 	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
+}
+
+void cli_failure_remember(void *user_data, const struct verity_device_event *event)
+{
+	struct cli_failure *f = user_data;
+
+	if (!f->seen) {
+		f->seen = true;
+		f->event = *event;
+	}
+}
+
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err)
+{
+	const struct verity_device_event *ev = &f->event;
+	uint64_t dbs = img->params.data_block_size, hbs = img->params.hash_block_size;
+
+	if (!f->seen) {
+		cli_error("Read failed: %s.", verity_strerror(err));
+		return;
+	}
+	if (ev->kind == VERITY_EVENT_CORRUPTION && ev->block_type == VERITY_BLOCK_DATA)
+		cli_error("Verification failed: data block %llu (bytes %llu..%llu of %s) is "
+		          "corrupted.",
+		          (unsigned long long)ev->block, (unsigned long long)(ev->block * dbs),
+		          (unsigned long long)((ev->block + 1) * dbs - 1), img->data_path);
+	else if (ev->kind == VERITY_EVENT_CORRUPTION)
+		cli_error(
+		    "Verification failed: hash block %llu (position %llu of %s) is corrupted.",
+		    (unsigned long long)ev->block, (unsigned long long)(ev->block * hbs),
+		    img->hash_path);
+	else
+		cli_error("Input/output error reading %s %s block %llu: %s.",
+		          ev->block_type == VERITY_BLOCK_DATA ? "data" : "hash",
+		          ev->block_type == VERITY_BLOCK_DATA ? img->data_path : img->hash_path,
+		          (unsigned long long)ev->block, verity_strerror(ev->error));
 }
 
 /* Tree blocks, and the hash device size veritysetup shows (0 if unknown). */

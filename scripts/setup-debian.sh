@@ -14,6 +14,8 @@ apt-get install -y --no-install-recommends \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
 	afl++ clang time \
 	qemu-system-x86 dmsetup \
-	systemd e2fsprogs mount python3
+	systemd e2fsprogs mount python3 \
+	libsquashfs-dev libext2fs-dev squashfs-tools \
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
 # Debian's kernel, unpacked, for the tests where the kernel judges table lines.
 sh "$(dirname "$0")/fetch-kernel.sh"
