@@ -344,6 +344,60 @@ Test(lvm, highest_seqno_wins)
 	verity_lvm_free(lvm);
 }
 
+/* Replace every @from in @text by @to (the same length). */
+static void rename_in(char *text, const char *from, const char *to)
+{
+	for (char *p = strstr(text, from); p; p = strstr(p + 1, from))
+		memcpy(p, to, strlen(to));
+}
+
+Test(lvm, two_groups_and_ambiguous_names)
+{
+	struct verity_lvm *lvm;
+	size_t vg, lv;
+	char a[8192], b[8192];
+
+	strcpy(a, vg_text(1, false, LV("os", VIS, 1, SEG(1, 0, 2, "pv0", 0))));
+	strcpy(b, vg_text(1, false, LV("os", VIS, 1, SEG(1, 0, 3, "pv0", 1))));
+	rename_in(b, "vg0 {", "vg1 {");
+	rename_in(b, "vgid00", "vgid11");
+	rename_in(b, DASHED_A, DASHED_B);
+	make_pv(&pv_a, UUID_A, 1, a, 512);
+	make_pv(&pv_b, UUID_B, 1, b, 512);
+	cr_assert_eq(scan2(&lvm, 2, NULL), 0);
+	cr_assert_eq(verity_lvm_vg_count(lvm), 2);
+	cr_assert_eq(verity_lvm_find(lvm, NULL, "os", &vg, &lv), VERITY_E_LVM_NOT_FOUND);
+	cr_assert_eq(verity_lvm_find(lvm, "vg1", "os", &vg, &lv), 0);
+	{
+		struct verity_lvm_lv_info info;
+		struct verity_lvm_pv_info pv;
+		struct verity_lvm_segment seg;
+
+		cr_assert_eq(verity_lvm_lv_info(lvm, vg, lv, &info), 0);
+		cr_assert_eq(info.size, 3 * EXTENT);
+		cr_assert_eq(verity_lvm_segment(lvm, vg, lv, 0, &seg), 0);
+		cr_assert_eq(verity_lvm_pv_info(lvm, vg, seg.pv, &pv), 0);
+		cr_assert_eq(pv.device_index, 1);
+		cr_assert_eq(pv.pe_start, PE_START);
+	}
+	verity_lvm_free(lvm);
+}
+
+/* The committed text split by the ring's end at every few bytes. */
+Test(lvm, ring_split_anywhere)
+{
+	const char *text = vg_text(2, false, LV("a", VIS, 1, SEG(1, 0, 1, "pv0", 0)));
+	size_t len = strlen(text) + 1;
+
+	for (size_t tail = 1; tail < len; tail += 97) {
+		struct verity_lvm *lvm;
+
+		make_pv(&pv_a, UUID_A, 1, text, MDA_SIZE - tail);
+		cr_assert_eq(scan2(&lvm, 1, NULL), 0, "split %zu bytes before the end", tail);
+		verity_lvm_free(lvm);
+	}
+}
+
 static int scan_lvs(const char *lvs, char *detail)
 {
 	struct verity_lvm *lvm = NULL;
