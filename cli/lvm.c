@@ -33,7 +33,9 @@ int cli_lvm_exit_code(int err)
 int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
                  char *detail, size_t detail_size)
 {
-	struct verity_lvm_options o = {.detail = detail, .detail_size = detail_size};
+	size_t bad = SIZE_MAX;
+	struct verity_lvm_options o = {
+	    .detail = detail, .detail_size = detail_size, .device = &bad};
 	int ret;
 
 	memset(pvs, 0, sizeof(*pvs));
@@ -65,10 +67,14 @@ int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, in
 	}
 	ret = verity_lvm_scan(&pvs->lvm, pvs->bdevs, count, &o);
 	if (ret) {
+		const char *where = bad < count ? paths[bad] : "";
+
 		if (detail_size && detail[0])
-			cli_error("LVM2 metadata refused: %s: %s.", verity_strerror(ret), detail);
+			cli_error("LVM2 metadata refused: %s%s%s: %s.", where, *where ? ": " : "",
+			          verity_strerror(ret), detail);
 		else
-			cli_error("LVM2 metadata refused: %s.", verity_strerror(ret));
+			cli_error("LVM2 metadata refused: %s%s%s.", where, *where ? ": " : "",
+			          verity_strerror(ret));
 		if (err)
 			*err = ret;
 		return cli_lvm_exit_code(ret);

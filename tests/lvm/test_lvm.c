@@ -326,6 +326,24 @@ Test(lvm, missing_pv_named)
 	cr_assert_eq(scan2(&lvm, 2, detail), VERITY_E_LVM_DUPLICATE_PV);
 }
 
+Test(lvm, failing_device_named)
+{
+	struct verity_bdev bdevs[2];
+	struct verity_lvm *lvm;
+	size_t device = 0;
+	struct verity_lvm_options o = {.device = &device};
+
+	make_pv(&pv_a, UUID_A, 1, vg_text(1, true, good_lvs), 512);
+	make_pv(&pv_b, UUID_B, 1, NULL, 0);
+	pv_b.buf[512 + 100] ^= 1;
+	bdevs[0] = pv_a.bdev;
+	bdevs[1] = pv_b.bdev;
+	cr_assert_eq(verity_lvm_scan(&lvm, bdevs, 2, &o), VERITY_E_LVM_LABEL_CRC);
+	cr_assert_eq(device, 1);
+	cr_assert_eq(verity_lvm_scan(&lvm, bdevs, 1, &o), VERITY_E_LVM_MISSING_PV);
+	cr_assert_eq(device, SIZE_MAX);
+}
+
 Test(lvm, highest_seqno_wins)
 {
 	struct verity_lvm *lvm;
