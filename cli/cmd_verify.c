@@ -143,7 +143,7 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	int ret;
 
 	cli_json_field_string("data_device", argv[0]);
-	cli_json_field_string("hash_device", argv[1]);
+	cli_json_field_string("hash_device", argc > 1 ? argv[1] : NULL);
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (ret)
 		goto out;

@@ -439,7 +439,7 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 {
 	static const char *const roles[] = {"root", "usr"};
 	struct cli_options one = *opts;
-	char *argv[1] = {(char *)path};
+	char *argv[2] = {(char *)path, NULL}; /* NULL-terminated, as main()'s */
 	int ret = EXIT_OK;
 
 	if (opts->partition || !has_root_and_usr(opts, path))
