@@ -142,8 +142,12 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	struct cli_progress progress;
 	int ret;
 
-	cli_json_field_string("data_device", argv[0]);
-	cli_json_field_string("hash_device", argc > 1 ? argv[1] : NULL);
+	if (argc == 1) { /* a disk image */
+		cli_json_field_string("image", argv[0]);
+	} else {
+		cli_json_field_string("data_device", argv[0]);
+		cli_json_field_string("hash_device", argv[1]);
+	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (ret)
 		goto out;
