@@ -373,7 +373,8 @@ struct cli_ddi {
 	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
-	int root_given; /* bytes of --root-hash in @root, 0 without */
+	int root_given;     /* bytes of --root-hash in @root, 0 without */
+	struct cli_lvm pvs; /* with --pv, the image may be a logical volume */
 };
 
 /* The options dissect, verify, read and table take for an image. */

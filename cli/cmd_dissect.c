@@ -10,7 +10,7 @@
 
 #include "cli/commands.h"
 
-static const char *const dissect_options[] = {CLI_DDI_OPTIONS, NULL};
+static const char *const dissect_options[] = {CLI_DDI_OPTIONS, "pv", NULL};
 
 static const char *ignore_name(uint8_t ignored)
 {

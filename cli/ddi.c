@@ -171,12 +171,14 @@ void cli_ddi_close(struct cli_ddi *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	cli_lvm_close(&d->pvs);
 }
 
 int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path)
 {
 	struct verity_ddi_options o = {0};
 	struct verity_sig_options sig_opts = {0};
+	bool is_lv;
 	int ret, err;
 
 	memset(d, 0, sizeof(*d));
@@ -210,12 +212,16 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		o.root_digest = d->sidecar.root;
 		o.root_digest_size = (uint32_t)d->sidecar.root_size;
 	}
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
+	ret = cli_lvm_resolve(&d->pvs, opts, path, &d->disk, &is_lv);
+	if (ret)
+		return ret;
+	if (!is_lv)
+		d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!is_lv && d->fd < 0) {
 		cli_error("Cannot open image %s (%s).", path, strerror(errno));
 		return EXIT_IO;
 	}
-	if (verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
+	if (!is_lv && verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
 		cli_error("Cannot find the size of %s.", path);
 		return EXIT_IO;
 	}
@@ -460,7 +466,7 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 {
 	static const char *const roles[] = {"root", "usr"};
 	struct cli_options one = *opts;
-	char *argv[1] = {(char *)path};
+	char *argv[2] = {(char *)path, NULL}; /* NULL-terminated, as main()'s */
 	int ret = EXIT_OK;
 
 	if (opts->partition || !has_root_and_usr(opts, path))
