@@ -15,15 +15,9 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {"offset",
-                                           "length",
-                                           CLI_IMAGE_OPTIONS,
-                                           "root-hash-signature",
-                                           "trusted-cert",
-                                           "trusted-certs",
-                                           "trusted-dtb",
-                                           "allow-sha1",
-                                           NULL};
+static const char *const read_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, "offset",        "length",      CLI_IMAGE_OPTIONS, "root-hash-signature",
+    "trusted-cert",        "trusted-certs", "trusted-dtb", "allow-sha1",      NULL};
 
 static int write_out(const uint8_t *buf, size_t len)
 {
@@ -92,7 +86,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	buf = malloc(CHUNK_BYTES);
 	if (!buf) {
 		cli_error("Out of memory.");
-		ret = EXIT_FAILURE_GENERIC;
+		ret = EXIT_NOMEM;
 		goto out;
 	}
 	cli_debug(opts, "reading bytes %llu..%llu, SHA-256 %s", (unsigned long long)offset,
@@ -130,9 +124,10 @@ const struct cli_command cli_cmd_read = {
     .name = "read",
     .args = CLI_IMAGE_ARGS,
     .summary = "Write verified bytes of <data_device> to standard output",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };
 
@@ -140,8 +135,9 @@ const struct cli_command cli_cmd_cat = {
     .name = "cat",
     .args = CLI_IMAGE_ARGS,
     .summary = "Same as read",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };

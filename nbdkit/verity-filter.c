@@ -290,7 +290,7 @@ static int verity_thread_model(void)
 	return NBDKIT_THREAD_MODEL_PARALLEL;
 }
 
-static void *verity_open(nbdkit_next_open *next, nbdkit_context *context, int readonly,
+static void *filter_open(nbdkit_next_open *next, nbdkit_context *context, int readonly,
                          const char *exportname, int is_tls)
 {
 	struct handle *h;
@@ -462,7 +462,7 @@ static struct nbdkit_filter filter = {
     .config_complete = verity_config_complete,
     .config_help = verity_config_help,
     .thread_model = verity_thread_model,
-    .open = verity_open,
+    .open = filter_open,
     .close = verity_close,
     .prepare = verity_prepare,
     .get_size = verity_get_size,
