@@ -253,7 +253,7 @@ struct cli_image {
 	uint64_t hash_offset;
 	bool same_file;            /* data and hash are one file or device */
 	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
-	struct cli_lvm pvs;          /* with --pv */
+	struct cli_lvm pvs;        /* with --pv */
 };
 
 /*

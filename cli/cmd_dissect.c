@@ -95,14 +95,14 @@ static void print_json(const struct cli_ddi *d, uint32_t role)
 		return;
 	}
 	fprintf(o, ",\"sector_size\":%u,\"backup_header_used\":%s", ddi->gpt.sector_size,
-	       ddi->gpt.used_backup ? "true" : "false");
+	        ddi->gpt.used_backup ? "true" : "false");
 	fprintf(o, ",\"partitions\":[");
 	for (uint32_t i = 0; i < ddi->gpt.count; i++) {
 		const struct verity_gpt_partition *p = &ddi->gpt.parts[i];
 		const char *arch = part_arch(p);
 
 		fprintf(o, "%s{\"index\":%u,\"role\":\"%s\",\"architecture\":", sep, p->index,
-		       verity_dps_role_name(ddi->role[i]));
+		        verity_dps_role_name(ddi->role[i]));
 		arch ? cli_json_string(o, arch) : (void)fprintf(o, "null");
 		verity_guid_format(p->type, uuid);
 		fprintf(o, ",\"type\":\"%s\"", uuid);
@@ -110,8 +110,8 @@ static void print_json(const struct cli_ddi *d, uint32_t role)
 		fprintf(o, ",\"uuid\":\"%s\",\"label\":", uuid);
 		cli_json_string(o, p->label);
 		fprintf(o, ",\"offset\":%llu,\"size\":%llu,\"attributes\":%llu,\"ignored\":",
-		       (unsigned long long)p->offset, (unsigned long long)p->size,
-		       (unsigned long long)p->attributes);
+		        (unsigned long long)p->offset, (unsigned long long)p->size,
+		        (unsigned long long)p->attributes);
 		ddi->ignored[i] ? cli_json_string(o, ignore_name(ddi->ignored[i]))
 		                : (void)fprintf(o, "null");
 		fprintf(o, "}");
@@ -174,8 +174,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 			if (cli_json_stream())
 				fprintf(cli_json_stream(),
 				        ",\"role\":\"%s\",\"root_hash\":\"%s\",\"signed\":%s",
-			       verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
-			       d.sidecar.sig && !opts->root_hash ? "true" : "false");
+				        verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
+				        d.sidecar.sig && !opts->root_hash ? "true" : "false");
 		} else {
 			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
 			       "Verity file:  %s\nTrusted by:   %s\n",

@@ -446,7 +446,8 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 		one.partition = roles[i];
 		/* Each run's fields (each starting with a comma) go into its own object. */
 		if (opts->json && cli_json_stream())
-			fprintf(cli_json_stream(), "%s{\"partition\":\"%s\"", i ? "," : "", roles[i]);
+			fprintf(cli_json_stream(), "%s{\"partition\":\"%s\"", i ? "," : "",
+			        roles[i]);
 		r = fn(&one, 1, argv);
 		if (opts->json && cli_json_stream())
 			fputc('}', cli_json_stream());
