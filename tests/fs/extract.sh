@@ -2,7 +2,8 @@
 # verify-image extract and ls on squashfs (mksquashfs) and ext4 (mkfs.ext4 -d)
 # images made at test time: a kernel-sized random file and a nested DTB come
 # out byte for byte; a flipped byte in the file's blocks, in the filesystem
-# metadata or in the tree is refused and leaves no output file; symlinks
+# metadata (squashfs inode table, ext4 superblock and inode) or in the tree is
+# refused and leaves no output file; symlinks
 # never leave the image; special files, directories and existing outputs are
 # refused; the signature is checked before any data is read.
 set -eu
@@ -186,6 +187,16 @@ for fs in squashfs ext4; do
 	no_output "$out"
 	expect_rc "$E_CORRUPT" "$vi" ls "$img" "$hash" "$root" /boot
 	cp "$tmp/pristine.img" "$img"
+	if [ $fs = ext4 ] && command -v debugfs >/dev/null 2>&1; then
+		# The kernel's own inode, in the inode table.
+		set -- $(debugfs -R 'imap /boot/Image' "$img" 2>/dev/null |
+			sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
+		[ $# = 2 ] || fail "ext4: debugfs imap"
+		flip "$img" $(($1 * 4096 + $2 + 40))
+		expect_rc "$E_CORRUPT" "$vi" extract "$img" "$hash" "$root" boot/Image -o "$out/Image"
+		no_output "$out"
+		cp "$tmp/pristine.img" "$img"
+	fi
 
 	flip "$hash" $((4096 + 17)) # the top tree block, after the superblock
 	expect_rc "$E_CORRUPT" "$vi" extract "$img" "$hash" "$root" boot/Image -o "$out/Image"
