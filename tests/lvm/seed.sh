@@ -77,6 +77,13 @@ expect_rc 0 "$VI" read --pv "$disk" --hash-offset=$((12 << 20)) $sig \
 	--offset $((block * 4096)) --length "$size" "$lv" "$lv" "$root"
 cmp -s "$tmp/out" "$tmp/root2/etc/os-release" || fail "os-release read through the LV"
 grep -q '^VERSION_ID=2$' "$tmp/out" || fail "not version 2"
+# The same file by name, out of the filesystem on the LV.
+if "$VI" --help | grep -q '	extract '; then
+	# shellcheck disable=SC2086
+	expect_rc 0 "$VI" extract --pv "$disk" --hash-offset=$((12 << 20)) $sig "$lv" "$lv" "$root" \
+		/etc/os-release -o -
+	cmp -s "$tmp/out" "$tmp/root2/etc/os-release" || fail "os-release extracted from the LV"
+fi
 
 # The older version, whose image spans two segments, verifies too; a changed
 # data byte in its second segment does not.
