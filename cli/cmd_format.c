@@ -81,6 +81,18 @@ static int write_root_hash_file(const char *path, const struct verity_params *pa
 	return EXIT_OK;
 }
 
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+static int check_block_sizes(const struct verity_params *params)
+{
+	struct verity_params probe = *params;
+	int err;
+
+	if (probe.data_blocks == 0)
+		probe.data_blocks = 1;
+	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
+	return err ? cli_parameter_error(err) : EXIT_OK;
+}
+
 static int run_format(const struct cli_options *opts, int argc, char **argv)
 {
 	const char *data_path = argv[0], *hash_path = argv[1];
@@ -120,7 +132,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ret = cli_check_block_sizes(&params);
+	ret = check_block_sizes(&params);
 	if (ret)
 		goto out;
 	if (params.data_blocks == 0)
@@ -138,13 +150,14 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	if (data.size / params.data_block_size < params.data_blocks) {
 		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
 		          (unsigned long long)params.data_blocks, params.data_block_size);
-		ret = EXIT_IO;
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
-		cli_error("WARNING: Kernel cannot activate device if data block size exceeds page "
-		          "size (%ld).",
-		          sysconf(_SC_PAGESIZE));
+		fprintf(stderr,
+		        "WARNING: Kernel cannot activate device if data block size exceeds page "
+		        "size (%ld).\n",
+		        sysconf(_SC_PAGESIZE));
 
 	hash_fd = cli_open_path(hash_path, O_RDWR | O_CREAT, "hash device");
 	if (hash_fd < 0) {
@@ -216,8 +229,8 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 			goto out;
 	}
 	if (opts->json)
-		cli_print_header_json(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
-		                      opts->hash_offset, true);
+		cli_json_header_fields(hash_path, &params, opts->no_superblock ? NULL : uuid,
+		                       opts->hash_offset, true);
 	else
 		cli_print_header_info(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
 		                      opts->hash_offset, true);
@@ -240,5 +253,6 @@ const struct cli_command cli_cmd_format = {
     .min_args = 2,
     .max_args = 2,
     .options = format_options,
+    .veritysetup = true,
     .run = run_format,
 };

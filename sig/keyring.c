@@ -27,7 +27,7 @@
 
 #include "sha/sha256.h"
 #include "sig/sig.h"
-#include "verity/open_path.h"
+#include "verity/open_fd.h"
 
 #define KEYRING_MAX_FILE_SIZE (1024 * 1024)
 
