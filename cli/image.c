@@ -132,13 +132,13 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 		return EXIT_OK;
 	}
 	fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
-	if (fd < 0)
-		return EXIT_IO;
-	f = fdopen(fd, "r");
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-		          strerror(errno));
-		close(fd);
+		if (fd >= 0) {
+			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+			          strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
