@@ -7,7 +7,7 @@
 #include <libfdt.h>
 
 #include "libverity.h"
-#include "sig/sig.h"
+#include "sig/fdt.h"
 #include "verity/util.h"
 
 /* A u32 (or, for block counts, u64) big-endian property. */

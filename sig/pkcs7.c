@@ -12,8 +12,6 @@
 #include "config.h"
 
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/asn1.h>
@@ -23,6 +21,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "sig/sig.h"
+#include "verity/util.h"
 
 #define SIG_MAX_SIGNERS 16
 #define SIG_MAX_CERTS   16
@@ -131,15 +130,16 @@ static int fail(struct ctx *c, int err, const uint8_t *at, const char *fmt, ...)
 	c->res->offset = at ? (long)(at - c->base) : -1;
 	c->res->signer = c->signer;
 	if (c->signer >= 0)
-		n = snprintf(c->res->detail, sizeof(c->res->detail), "SignerInfo[%d].", c->signer);
+		n = verity_snprintf(c->res->detail, sizeof(c->res->detail), "SignerInfo[%d].",
+		                    c->signer);
 	va_start(ap, fmt);
-	vsnprintf(c->res->detail + n, sizeof(c->res->detail) - (size_t)n, fmt, ap);
+	verity_vsnprintf(c->res->detail + n, sizeof(c->res->detail) - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (at) {
 		size_t used = strlen(c->res->detail);
 
-		snprintf(c->res->detail + used, sizeof(c->res->detail) - used, " (at offset %ld)",
-		         c->res->offset);
+		verity_snprintf(c->res->detail + used, sizeof(c->res->detail) - used,
+		                " (at offset %ld)", c->res->offset);
 	}
 	return err;
 }
@@ -1267,7 +1267,8 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 	}
 	c->signer = -1;
 	if (trusted) {
-		snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s", trusted->name);
+		verity_snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s",
+		                trusted->name);
 		return 0;
 	}
 	if (any_unsupported)
@@ -1340,9 +1341,11 @@ int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_
 		            max_size);
 
 	verity_sig_crypto_init();
-	msg = calloc(1, sizeof(*msg));
+	/* The message lives in memory from the keyring's allocator hooks. */
+	msg = verity_alloc(keyring->allocator, sizeof(*msg));
 	if (!msg)
 		return fail(&c, VERITY_E_NOMEM, NULL, "out of memory");
+	memset(msg, 0, sizeof(*msg));
 	for (size_t i = 0; i < SIG_MAX_CERTS; i++)
 		mbedtls_x509_crt_init(&msg->certs[i]);
 	ret = parse_message(&c, msg, sig, sig_len);
@@ -1350,13 +1353,13 @@ int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_
 		ret = verify_message(&c, msg, keyring, root_hex);
 	for (size_t i = 0; i < SIG_MAX_CERTS; i++)
 		mbedtls_x509_crt_free(&msg->certs[i]);
-	free(msg);
+	verity_free(keyring->allocator, msg);
 	if (checks)
 		*checks = c.checks;
 	if (!ret) {
 		result->error = 0;
-		snprintf(result->detail, sizeof(result->detail), "signer %d trusted via %s",
-		         result->trusted_signer, result->trusted_name);
+		verity_snprintf(result->detail, sizeof(result->detail), "signer %d trusted via %s",
+		                result->trusted_signer, result->trusted_name);
 	}
 	return ret;
 }
@@ -1391,7 +1394,8 @@ int verity_sig_verify_digest(const struct verity_keyring *keyring, const uint8_t
 			result->offset = -1;
 			result->signer = -1;
 			result->trusted_signer = -1;
-			snprintf(result->detail, sizeof(result->detail), "bad root digest size");
+			verity_snprintf(result->detail, sizeof(result->detail),
+			                "bad root digest size");
 		}
 		return ret;
 	}

@@ -8,10 +8,10 @@ set -eu
 
 . "$(dirname "$0")/common.sh"
 VI="$top_builddir/verify-image"
-E_IO=4
+. "$(dirname "$0")/../exit-status.sh"
 sig_test_start openssl mkfifo timeout
 
-# expect_io DESCRIPTION command...: exit E_IO with the message, within the net.
+# expect_io DESCRIPTION command...: exit EX_IO with the message, within the net.
 expect_io() {
 	desc=$1
 	shift
@@ -19,12 +19,12 @@ expect_io() {
 	timeout 20 "$@" >"$T/out" 2>&1
 	got=$?
 	set -e
-	if [ "$got" -eq "$E_IO" ] && grep -q "not a regular file" "$T/out"; then
+	if [ "$got" -eq "$EX_IO" ] && grep -q "not a regular file" "$T/out"; then
 		pass=$((pass + 1))
 		printf 'ok    %-55s exit %s\n' "$desc" "$got"
 	else
 		failed=$((failed + 1))
-		printf 'FAIL  %-55s expected exit %s and a message, got %s:\n' "$desc" "$E_IO" "$got"
+		printf 'FAIL  %-55s expected exit %s and a message, got %s:\n' "$desc" "$EX_IO" "$got"
 		sed 's/^/      /' "$T/out"
 	fi
 }

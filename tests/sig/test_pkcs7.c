@@ -1143,3 +1143,95 @@ Test(dtb, many_disabled_nodes_linear)
 		free(fdt);
 	}
 }
+
+/* ---- allocation through the caller's hooks ---- */
+
+struct counting {
+	long allocs, frees, live;
+	long fail_at; /* the Nth allocation fails (1-based); 0: never */
+};
+
+static void *count_alloc(void *user_data, size_t size)
+{
+	struct counting *c = user_data;
+
+	if (c->fail_at && c->allocs + 1 == c->fail_at)
+		return NULL;
+	c->allocs++;
+	c->live++;
+	return malloc(size);
+}
+
+static void count_free(void *user_data, void *ptr)
+{
+	struct counting *c = user_data;
+
+	c->frees++;
+	c->live--;
+	free(ptr);
+}
+
+/* Keyring adds (DER, PEM, device tree) and a verification; return the last result. */
+static int keyring_session(struct counting *c, const struct buf *sig, const void *dtb,
+                           size_t dtb_size)
+{
+	struct verity_allocator hooks = {c, count_alloc, count_free};
+	static const char pem_head[] = "-----BEGIN CERTIFICATE-----\n";
+	struct verity_keyring *kr;
+	int ret;
+
+	ret = verity_keyring_new_with(&kr, &hooks);
+	if (ret)
+		return ret;
+	ret = verity_keyring_add_der(kr, bob.der.p, bob.der.len, "bob");
+	if (!ret) { /* PEM that does not parse: refused, through the hooks too */
+		ret = verity_keyring_add_buffer(kr, (const uint8_t *)pem_head, sizeof(pem_head) - 1,
+		                                "pem");
+		if (ret == VERITY_E_KEYRING_BAD_CERT)
+			ret = 0;
+	}
+	if (!ret)
+		ret = verity_keyring_add_dtb(kr, dtb, dtb_size, NULL);
+	if (!ret)
+		ret = verity_sig_verify(kr, sig->p, sig->len, root_hex, NULL, NULL);
+	verity_keyring_free(kr);
+	return ret;
+}
+
+Test(pkcs7, allocations_through_hooks_only)
+{
+	struct msg_spec m = {.n_certs = 1, .certs = {&alice}, .n_signers = 1, .signers = {ALICE()}};
+	struct buf sig = build(&m);
+	size_t size = 4096 + alice.der.len;
+	void *dtb = malloc(size);
+	struct counting c = {0};
+	long needed;
+
+	cr_assert_eq(fdt_create(dtb, (int)size), 0);
+	cr_assert_eq(fdt_finish_reservemap(dtb), 0);
+	cr_assert_eq(fdt_begin_node(dtb, ""), 0);
+	cr_assert_eq(fdt_begin_node(dtb, "keys"), 0);
+	cr_assert_eq(fdt_property_string(dtb, "compatible", "libverity,dm-verity-keys"), 0);
+	cr_assert_eq(fdt_begin_node(dtb, "alice"), 0);
+	cr_assert_eq(fdt_property(dtb, "x509-certificate", alice.der.p, (int)alice.der.len), 0);
+	cr_assert_eq(fdt_end_node(dtb), 0);
+	cr_assert_eq(fdt_end_node(dtb), 0);
+	cr_assert_eq(fdt_end_node(dtb), 0);
+	cr_assert_eq(fdt_finish(dtb), 0);
+
+	cr_assert_eq(keyring_session(&c, &sig, dtb, size), 0);
+	cr_assert_gt(c.allocs, 3, "keyring, entries and the message come from the hooks");
+	cr_assert_eq(c.live, 0, "%ld allocations not freed", c.live);
+	needed = c.allocs;
+
+	/* Every allocation failing in turn: a clean VERITY_E_NOMEM, nothing leaked. */
+	for (long n = 1; n <= needed; n++) {
+		struct counting f = {.fail_at = n};
+
+		cr_assert_eq(keyring_session(&f, &sig, dtb, size), VERITY_E_NOMEM,
+		             "allocation %ld failing", n);
+		cr_assert_eq(f.live, 0, "allocation %ld failing: %ld not freed", n, f.live);
+	}
+	free(dtb);
+	free(sig.p);
+}
