@@ -67,8 +67,8 @@ int verity_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			             : length == 'z' ? (intmax_t)va_arg(ap, size_t)
 			                             : va_arg(ap, int);
 
-			put_number(&o, v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v, v < 0, 10,
-			           width, pad);
+			put_number(&o, v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v, v < 0,
+			           10, width, pad);
 			break;
 		}
 		case 'u':

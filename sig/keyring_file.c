@@ -171,4 +171,3 @@ int verity_keyring_add_dir(struct verity_keyring *keyring, const char *dir)
 	}
 	return verity_keyring_commit(keyring, &staged, ret);
 }
-

@@ -1235,3 +1235,19 @@ Test(pkcs7, allocations_through_hooks_only)
 	free(dtb);
 	free(sig.p);
 }
+
+/* The printf subset the signature code formats its details with (sig/fmt.c). */
+Test(fmt, conversions)
+{
+	char buf[64];
+
+	cr_assert_eq(
+	    verity_snprintf(buf, sizeof(buf), "%s#%d %zu %ld %u", "a", -12, (size_t)34, -5L, 7u),
+	    13);
+	cr_assert_str_eq(buf, "a#-12 34 -5 7");
+	verity_snprintf(buf, sizeof(buf), "-0x%04x %04d-%02d %02x %c%%", 0x1fu, 2026, 3, 0xabu,
+	                'z');
+	cr_assert_str_eq(buf, "-0x001f 2026-03 ab z%");
+	cr_assert_eq(verity_snprintf(buf, 5, "%s", "truncated"), 9);
+	cr_assert_str_eq(buf, "trun");
+}
