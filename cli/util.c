@@ -239,6 +239,11 @@ void cli_json_field_u64(const char *name, uint64_t value)
 		fprintf(f, ",\"%s\":%llu", name, (unsigned long long)value);
 }
 
+FILE *cli_json_stream(void)
+{
+	return fields();
+}
+
 void cli_json_field_int(const char *name, int value)
 {
 	FILE *f = fields();
@@ -253,6 +258,14 @@ void cli_json_field_bool(const char *name, bool value)
 
 	if (f)
 		fprintf(f, ",\"%s\":%s", name, value ? "true" : "false");
+}
+
+void cli_json_field_raw(const char *name, const char *json)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%s", name, json);
 }
 
 /* One name per exit status, so that every subcommand names a failure alike. */
