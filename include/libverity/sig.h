@@ -197,9 +197,9 @@ VERITY_PUBLIC int verity_root_hex(const uint8_t *digest, size_t digest_len, char
  * WRONG_CONTENT_TYPE, NO_SIGNERS, LIMIT, UNSUPPORTED_DIGEST, SHA1_DISABLED,
  * UNSUPPORTED_SIG_ALG, RSA_PSS_DISABLED, ALG_DIGEST_MISMATCH,
  * INCONSISTENT_ATTRS, MISSING_ATTR, REPEATED_ATTR, FORBIDDEN_ATTR,
- * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (an embedded
- * signer certificate's key is refused, or no signer is trusted and a
- * matching keyring certificate's key was refused), BAD_SIGNATURE, UNTRUSTED.
+ * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (a check the
+ * kernel would make needs a key or certificate signature algorithm the
+ * policy refuses), BAD_SIGNATURE, UNTRUSTED.
  */
 VERITY_PUBLIC int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig,
                                     size_t sig_len, const char *root_hex,
