@@ -48,10 +48,8 @@ int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, in
 	}
 	pvs->paths = paths;
 	for (size_t i = 0; i < count; i++) {
-		pvs->fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
+		pvs->fds[i] = cli_open_path(paths[i], O_RDONLY, NULL);
 		if (pvs->fds[i] < 0) {
-			cli_error("Device %s does not exist or access denied (%s).", paths[i],
-			          strerror(errno));
 			if (err)
 				*err = VERITY_E_IO;
 			return EXIT_IO;
