@@ -5,14 +5,13 @@
 #
 #   sh bench/bench-ddi.sh [SIZE_MIB [REPS]]     (defaults: 256 20)
 #
-# BUILD_DIR (default build/) holds bench/bench_ddi. Not part of `make check`.
+# Writes $BENCH_OUT/ddi.csv and ddi.svg. Not part of `make check`.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-B=${BUILD_DIR:-$top/build}/bench/bench_ddi
-PATH="$PATH:/usr/sbin:/sbin"
-size_mib=${1:-256}
-reps=${2:-20}
-[ -x "$B" ] || { echo "build bench/bench_ddi first ($B)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_args 256 20 "$@"
+top=$bench_top
+B=$BUILD_DIR/bench/bench_ddi
+[ -x "$B" ] || { echo "build bench/bench_ddi first ($B)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-ddi.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -31,5 +30,13 @@ python3 "$top/tests/disk/gptimg.py" make "$tmp/ddi.img" \
 	--part "type=root-verity-sig-x86-64,uuid=$(u 0123456789abcdef0123456789abcdef),file=$tmp/sig.json"
 rm -f "$tmp/data" "$tmp/hash"
 sync
-echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-"$B" "$tmp/ddi.img" "$tmp/cert.pem" "$reps"
+bench_header
+"$B" "$tmp/ddi.img" "$tmp/cert.pem" "$reps" | tee "$tmp/out"
+sed -n 's/^image \([0-9]*\) bytes: dissect best of [0-9]*: \([0-9.]*\) ms, \([0-9]*\) reads, \([0-9]*\) bytes read.*/\1,\2,\3,\4/p' \
+	"$tmp/out" | { echo "image_bytes,dissect_ms,reads,bytes_read"; cat; } >"$BENCH_OUT/ddi.csv"
+bench_plot ddi "
+set datafile separator ',';
+set title 'dissect of a signed $size_mib MiB disk image';
+set style data histograms; set style fill solid 0.8 border -1; set grid ytics; set yrange [0:*];
+unset key; set ylabel 'milliseconds (best of $reps)';
+plot csv using 2:xtic('dissect') every ::1"

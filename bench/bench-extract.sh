@@ -4,17 +4,21 @@
 # and ext4 (vs debugfs -R dump); nbdcopy of a whole image through
 # nbdkit-verity-filter (vs the plain file plugin), with verify-image verify
 # of the same image as the full-verification reference. Prints the median of
-# RUNS runs of each and the ratios.
-#   bench/bench-extract.sh [BUILD_DIR] [RUNS] [EXPORT_MIB]
+# REPS runs of each and the ratios.
+#
+#   bench/bench-extract.sh [SIZE_MIB [REPS]]     (defaults: 256 7)
+#
+# SIZE_MIB: the image exported through nbdkit. Writes $BENCH_OUT/extract.csv
+# and extract.svg (time against the unverified tool, CPU and wall).
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
-runs=${2:-7}
-export_mib=${3:-256}
-PATH=$PATH:/usr/sbin:/sbin
-vi=$build/verify-image
-filter=$build/.libs/nbdkit-verity-filter.so
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
+bench_args 256 7 "$@"
+runs=$reps
+export_mib=$size_mib
+vi=$BUILD_DIR/verify-image
+filter=$BUILD_DIR/.libs/nbdkit-verity-filter.so
+[ -x "$vi" ] || { echo "build verify-image first ($vi)" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-extract.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # measure CMD...: "WALL CPU", the medians of $runs runs in milliseconds (CPU:
@@ -39,8 +43,10 @@ cpu() { echo "${1#* }"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 root_of() { "$vi" format --no-progress "$1" "$2" | awk '/^Root hash:/ {print $3}'; }
 
-echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1) ($(nproc) CPUs)"
-"$vi" --version
+bench_header
+"$vi" --version | head -n 1
+csv=$BENCH_OUT/extract.csv
+echo "test,ours_wall_ms,ours_cpu_ms,reference,ref_wall_ms,ref_cpu_ms,ratio_wall,ratio_cpu" >"$csv"
 echo "median of $runs runs, milliseconds: wall / CPU (user + system)"
 
 mkdir -p "$tmp/tree/boot"
@@ -51,10 +57,15 @@ sq_root=$(root_of "$tmp/sq.img" "$tmp/sq.hash")
 e4_root=$(root_of "$tmp/e4.img" "$tmp/e4.hash")
 cat "$tmp"/*.img "$tmp"/*.hash >/dev/null
 
-# line LABEL OURS REF REF_NAME
+# row LABEL OURS REF REF_NAME: one CSV row
+row() {
+	echo "$1,$(wall "$2"),$(cpu "$2"),$4,$(wall "$3"),$(cpu "$3"),$(ratio "$(wall "$2")" "$(wall "$3")"),$(ratio "$(cpu "$2")" "$(cpu "$3")")" >>"$csv"
+}
+# line LABEL OURS REF REF_NAME: prints it and adds its row
 line() {
 	echo "$1: verify-image $(wall "$2") / $(cpu "$2"), $4 $(wall "$3") / $(cpu "$3");" \
 		"ratio wall $(ratio "$(wall "$2")" "$(wall "$3")"), CPU $(ratio "$(cpu "$2")" "$(cpu "$3")")"
+	row "$@"
 }
 sq_ours=$(measure "$vi" extract --force "$tmp/sq.img" "$tmp/sq.hash" "$sq_root" /boot/Image \
 	-o "$tmp/out")
@@ -78,7 +89,14 @@ if command -v nbdkit >/dev/null && command -v nbdcopy >/dev/null && [ -f "$filte
 		"verity filter $(wall "$verified") / $(cpu "$verified") ($(mibs "$(wall "$verified")") MiB/s);" \
 		"ratio wall $(ratio "$(wall "$verified")" "$(wall "$plain")")," \
 		"CPU $(ratio "$(cpu "$verified")" "$(cpu "$plain")")"
+	row "nbdcopy $export_mib MiB through the verity filter" "$verified" "$plain" "file plugin"
 	echo "verify-image verify -j0 of the same image: $(wall "$full") / $(cpu "$full") ($(mibs "$(wall "$full")") MiB/s);" \
 		"filter / full verify: wall $(ratio "$(wall "$verified")" "$(wall "$full")")," \
 		"CPU $(ratio "$(cpu "$verified")" "$(cpu "$full")")"
 fi
+bench_plot extract "
+set datafile separator ',';
+set title 'verified against unverified tools (ratio of times; 1 = as fast)';
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1;
+set grid ytics; set yrange [0:*]; set xtics rotate by -20 font ',9'; set key top left;
+plot csv using 8:xtic(1) every ::1 title 'CPU time', '' using 7 every ::1 title 'wall time'"

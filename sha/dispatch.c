@@ -23,14 +23,17 @@ static bool always_supported(void)
 }
 
 /*
- * In order of preference for hashing many messages; ties go to fewer lanes.
- * The x86 order is measured (bench/run-sha256.sh, 4 KiB blocks with a
- * 32-byte salt, AMD EPYC Zen 5 with SHA-NI and AVX-512), as ratios to
- * OpenSSL's SHA-NI code: avx512-x16 2.5-2.7, shani-x4 1.7-1.8, shani-x2
- * 1.4-1.5, shani 1.0, avx2-x8 0.8-0.9. sha256rnds2 has a latency of four
- * cycles and issues every two, so four streams beat two. Without SHA-NI,
- * avx2-x8 is the best. The order is static: a CPU with slow 512-bit
- * execution may prefer shani-x4, which VERITY_SHA256_IMPL can force.
+ * The built-in order, used until the first large batch is timed (see
+ * verity_sha256_calibrate_list()) and where there is no cycle counter; ties
+ * go to fewer lanes. Measured with bench/run-sha256.sh (4 KiB blocks, 32-byte
+ * salt): on AMD Zen 5 avx512-x16 2.5-2.7x OpenSSL's SHA-NI code, shani-x4
+ * 1.7-1.8; on an Intel Rocket Lake server avx512-x16 1.9-2.0, shani-x2..x4
+ * 1.4 (all three at the sha256rnds2 bound); on an AMD EPYC without AVX-512
+ * shani-x2 beat shani-x4, which is why the choice is measured. A hybrid of
+ * SHA-NI streams and AVX-512 lanes in one instruction stream is not built:
+ * sha256rnds2 exists only in legacy SSE encoding, and mixing it with live
+ * 512-bit state costs the SSE/AVX transition penalty (hundreds of cycles per
+ * switch, measured on Rocket Lake).
  */
 static const struct verity_sha256_impl impls[] = {
 #ifdef HAVE_SHA256_AVX512
@@ -64,7 +67,7 @@ static _Atomic(const struct verity_sha256_impl *) chosen_many;
 /* Why the current choice was made (static strings, or why_measured). */
 static _Atomic(const char *) reason_single;
 static _Atomic(const char *) reason_many;
-static int env_error; /* from the first choose(), see verity_sha256_check_env() */
+static _Atomic int env_error; /* from the first choose(), see verity_sha256_check_env() */
 
 enum { CAL_IDLE = 0, CAL_RUNNING, CAL_DONE }; /* claim_calibration() needs IDLE == 0 */
 static _Atomic int calibration;               /* CAL_*; CAL_DONE too when forced */

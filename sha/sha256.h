@@ -142,8 +142,8 @@ const struct verity_sha256_impl *verity_sha256_impl_many(void);
 /*
  * Calibration (dispatch.c): the first hash_many()/hash_list() call with at
  * least VERITY_SHA256_CALIBRATION_MSGS messages of VERITY_SHA256_CALIBRATION_MIN
- * bytes or more, while nothing is forced, times the candidates on its first
- * messages and fixes the choice for many messages.
+ * bytes or more, while nothing is forced, times the candidates on the first
+ * 4 KiB of its first messages and fixes the choice for many messages.
  */
 #define VERITY_SHA256_CALIBRATION_MSGS 16
 #define VERITY_SHA256_CALIBRATION_MIN  1024
