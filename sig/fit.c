@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Image parameters from a U-Boot FIT "dm-verity" node (doc/usage/fit/dm-verity.rst). */
-#include "config.h"
-
 #include <string.h>
 
 #include <libfdt.h>

@@ -6,8 +6,6 @@
  * staged in a scratch keyring and moved over only when the whole source was
  * good. Core: memory only through the keyring's allocator hooks, no stdio.
  */
-#include "config.h"
-
 #include <stdarg.h>
 #include <string.h>
 
@@ -15,6 +13,7 @@
 #include <mbedtls/asn1.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/version.h>
 #if defined(MBEDTLS_USE_PSA_CRYPTO)
 #include <psa/crypto.h>
 #endif
@@ -43,7 +42,7 @@ bool verity_der_is_one_sequence(const uint8_t *der, size_t len)
 	return p + inner == der + len;
 }
 
-#if VERITY_MBEDTLS_MAJOR >= 3
+#if MBEDTLS_VERSION_MAJOR >= 3
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len)
 {
 	if (!crt->subject_key_id.p || crt->subject_key_id.len == 0)

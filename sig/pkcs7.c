@@ -9,8 +9,6 @@
  * message), then verify every signer whose certificate is embedded, then look
  * for at least one signer that reaches the keyring.
  */
-#include "config.h"
-
 #include <stdarg.h>
 #include <string.h>
 
