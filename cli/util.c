@@ -7,7 +7,7 @@
 #include <sys/random.h>
 
 #include "cli/commands.h"
-#include "verity/open_path.h"
+#include "verity/open_fd.h"
 
 /*
  * --json: main.c prints exactly one object per run (cli_json_finish); the
