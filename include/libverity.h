@@ -148,6 +148,16 @@ enum verity_error {
 	VERITY_E_KEYRING_DTB_PROPERTY = -430,    /* missing or malformed property */
 	VERITY_E_DT_BAD_PARAMS = -431,           /* FIT dm-verity node malformed */
 	VERITY_E_KEYRING_FINGERPRINT = -432,     /* sha256-fingerprint does not match */
+
+	/* Forward error correction (libverity/fec.h) */
+	VERITY_E_FEC_BAD_ROOTS = -700,        /* roots not in 2 .. 24 */
+	VERITY_E_FEC_BLOCK_SIZES = -701,      /* data and hash block sizes differ */
+	VERITY_E_FEC_BAD_BLOCKS = -702,       /* fec_blocks below data + tree */
+	VERITY_E_FEC_BAD_OFFSET = -703,       /* FEC offset not a multiple of 512 */
+	VERITY_E_FEC_AREA_OVERLAP = -704,     /* FEC area overlaps data or hash */
+	VERITY_E_FEC_DEVICE_TOO_SMALL = -705, /* parity area past the FEC device */
+	VERITY_E_FEC_UNCORRECTABLE = -706,    /* a codeword cannot be corrected */
+	VERITY_E_FEC_NOT_VERIFIED = -707,     /* a corrected block still fails its hash */
 };
 
 /**
@@ -1157,5 +1167,7 @@ int verity_params_from_fit(const void *blob, size_t size, const char *path,
 #ifdef __cplusplus
 }
 #endif
+
+#include "libverity/fec.h"
 
 #endif /* LIBVERITY_H */

@@ -120,6 +120,15 @@ static const struct {
     {VERITY_E_KEYRING_DTB_PROPERTY, "Device tree property missing or malformed"},
     {VERITY_E_DT_BAD_PARAMS, "Malformed dm-verity parameters in device tree"},
     {VERITY_E_KEYRING_FINGERPRINT, "Certificate does not match its sha256-fingerprint"},
+    /* Forward error correction */
+    {VERITY_E_FEC_BAD_ROOTS, "Invalid number of parity bytes (FEC roots must be 2 to 24)"},
+    {VERITY_E_FEC_BLOCK_SIZES, "Block sizes must match for FEC"},
+    {VERITY_E_FEC_BAD_BLOCKS, "FEC blocks do not cover the data and the hash tree"},
+    {VERITY_E_FEC_BAD_OFFSET, "FEC offset is not a multiple of 512"},
+    {VERITY_E_FEC_AREA_OVERLAP, "FEC area overlaps with data or hash area"},
+    {VERITY_E_FEC_DEVICE_TOO_SMALL, "FEC device is too small"},
+    {VERITY_E_FEC_UNCORRECTABLE, "Too many errors to correct with FEC"},
+    {VERITY_E_FEC_NOT_VERIFIED, "FEC-corrected block does not match its hash"},
 };
 
 const char *verity_strerror(int err)
