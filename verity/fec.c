@@ -211,9 +211,8 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 			for (size_t c = 0; c < vlen; c++)
 				outbuf[c * fec->roots + i] = v[c];
 		}
-		err = out->write(out->user_data,
-		                 (fec->fec_start + n0 * fec->roots) * ctx.bs, outbuf,
-		                 vlen * fec->roots);
+		err = out->write(out->user_data, (fec->fec_start + n0 * fec->roots) * ctx.bs,
+		                 outbuf, vlen * fec->roots);
 		if (err)
 			goto out;
 		if (opts && opts->progress)

@@ -84,9 +84,8 @@ VERITY_PUBLIC uint64_t verity_fec_rounds(const struct verity_fec_params *fec);
  * lies before the hash start (veritysetup refuses such offsets too).
  */
 VERITY_PUBLIC int verity_fec_blocks_veritysetup(const struct verity_params *params,
-                                                bool fec_on_hash_device,
-                                                uint64_t hash_device_size, uint64_t fec_offset,
-                                                uint64_t *fec_blocks);
+                                                bool fec_on_hash_device, uint64_t hash_device_size,
+                                                uint64_t fec_offset, uint64_t *fec_blocks);
 
 /**
  * verity_fec_encode() - compute and write the parity area

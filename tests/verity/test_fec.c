@@ -89,7 +89,8 @@ Test(fec_rs, corrects_within_capacity)
 			for (unsigned i = 0; i < eras + errs; i++)
 				cw[pos[i]] ^= (uint8_t)(1 + rnd() % 255);
 			ret = verity_rs_decode(&rs, cw, pos + errs, eras);
-			cr_assert_geq(ret, 0, "roots %u errs %u eras %u: %d", roots, errs, eras, ret);
+			cr_assert_geq(ret, 0, "roots %u errs %u eras %u: %d", roots, errs, eras,
+			              ret);
 			cr_assert_arr_eq(cw, orig, 255);
 		}
 	}
@@ -154,7 +155,8 @@ Test(fec_rs, agrees_with_libfec)
 
 			random_codeword(&rs, cw);
 			encode_rs_char(karn, cw, par);
-			cr_assert_arr_eq(par, cw + 255 - roots, roots, "parity differs, roots %u", roots);
+			cr_assert_arr_eq(par, cw + 255 - roots, roots, "parity differs, roots %u",
+			                 roots);
 			pick_positions(pos, errs + eras);
 			for (unsigned i = 0; i < errs; i++)
 				cw[pos[i]] ^= (uint8_t)(1 + rnd() % 255);
@@ -170,8 +172,10 @@ Test(fec_rs, agrees_with_libfec)
 			cr_assert_eq(a >= 0, b >= 0, "roots %u errs %u eras %u: ours %d libfec %d",
 			             roots, errs, eras, a, b);
 			if (a >= 0) {
-				cr_assert_eq(a, b, "roots %u errs %u eras %u on %u: count %d vs %d", roots, errs, eras, on_errors, a, b);
-				cr_assert_arr_eq(ours, theirs, 255, "roots %u: outputs differ", roots);
+				cr_assert_eq(a, b, "roots %u errs %u eras %u on %u: count %d vs %d",
+				             roots, errs, eras, on_errors, a, b);
+				cr_assert_arr_eq(ours, theirs, 255, "roots %u: outputs differ",
+				                 roots);
 				corrected++;
 			} else {
 				cr_assert_eq(a, VERITY_E_FEC_UNCORRECTABLE);
