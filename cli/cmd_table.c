@@ -4,6 +4,8 @@
  * veritysetup would load for this image and options, and the same as a
  * dm-mod.create= kernel argument. The device names are the paths given.
  */
+#include <string.h>
+
 #include "cli/commands.h"
 
 #define LINE_MAX_BYTES 4096
@@ -17,6 +19,9 @@ static const char *const table_options[] = {CLI_IMAGE_OPTIONS,
                                             "check-at-most-once",
                                             "use-tasklets",
                                             "dm-name",
+                                            "fec-device",
+                                            "fec-offset",
+                                            "fec-roots",
                                             NULL};
 
 /* veritysetup's flag rules for the error handling options. */
@@ -51,20 +56,49 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
+/* The four FEC arguments with the values veritysetup passes to the kernel. */
+static int set_fec(struct verity_table *t, const struct cli_fec *fec, uint32_t block_size)
+{
+	size_t len;
+
+	if (!fec->enabled)
+		return EXIT_OK;
+	len = strlen(fec->path);
+	if (len >= sizeof(t->fec_device)) {
+		cli_error("FEC device name too long.");
+		return EXIT_USAGE;
+	}
+	memcpy(t->fec_device, fec->path, len + 1);
+	t->has_fec = true;
+	t->fec_start = fec->offset / block_size;
+	t->fec_blocks = fec->params.fec_blocks;
+	t->fec_roots = fec->roots;
+	return EXIT_OK;
+}
+
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
 	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
 	struct verity_table table;
 	struct cli_image img;
+	struct cli_fec fec = {.fd = -1};
 	int ret, err;
 
 	/* A table line trusts nothing itself: the kernel checks any signature. */
 	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (ret)
 		goto out;
+	ret = cli_fec_open(&fec, opts, false);
+	if (!ret)
+		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
+	if (ret)
+		goto out;
 	err = verity_table_init(&table, &img.params, img.data_path, img.hash_path);
 	if (!err) {
 		ret = set_modes(&table, opts);
+		if (ret)
+			goto out;
+		ret = set_fec(&table, &fec, img.params.data_block_size);
 		if (ret)
 			goto out;
 		if (table.check_at_most_once && img.params.data_blocks > 0x7fffffffu)
@@ -90,6 +124,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		printf("%s\n%s\n", line, arg);
 	}
 out:
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 }
