@@ -6,7 +6,8 @@
 
 static const char *const verify_options[] = {CLI_IMAGE_OPTIONS,     "threads",      "no-progress",
                                              "root-hash-signature", "trusted-cert", "trusted-certs",
-                                             "trusted-dtb",         "allow-sha1",   NULL};
+                                             "trusted-dtb",         "allow-sha1",   "fec-device",
+                                             "fec-offset",          "fec-roots",    NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -25,13 +26,18 @@ static const char *status_name(int err)
 	}
 }
 
-static void print_json(const struct cli_image *img, const struct verity_verify_result *r)
+static void print_json(const struct cli_image *img, const struct verity_verify_result *r,
+                       const struct verity_fec_verify_result *fr)
 {
 	fprintf(stdout, "{\"status\":\"%s\",\"data_device\":", status_name(r->error));
 	cli_json_string(stdout, img->data_path);
 	fputs(",\"hash_device\":", stdout);
 	cli_json_string(stdout, img->hash_path);
 	fprintf(stdout, ",\"data_blocks\":%llu", (unsigned long long)img->params.data_blocks);
+	if (fr)
+		fprintf(stdout, ",\"fec_corrected_blocks\":%llu,\"fec_corrected_bytes\":%llu",
+		        (unsigned long long)fr->corrected_blocks,
+		        (unsigned long long)fr->corrected_bytes);
 	if (r->error) {
 		fprintf(stdout, ",\"error\":%d,\"message\":", r->error);
 		cli_json_string(stdout, verity_strerror(r->error));
@@ -103,15 +109,47 @@ static void print_failure(const struct cli_image *img, const struct verity_verif
 	}
 }
 
+/*
+ * After a failed verification: correct with FEC the kernel's way and verify
+ * everything again up to the root hash. @result then describes the outcome.
+ */
+static void verify_with_fec(const struct cli_options *opts, struct cli_image *img,
+                            const struct cli_fec *fec, struct verity_verify_result *result,
+                            struct verity_fec_verify_result *fr)
+{
+	verity_fec_verify(&img->params, &fec->params, &img->data, &img->hash, &fec->area, NULL,
+	                  NULL, NULL, fr);
+	memset(result, 0, sizeof(*result));
+	result->error = fr->error;
+	result->kind = fr->kind;
+	result->level = fr->level;
+	result->block = fr->block;
+	result->position = fr->position;
+	if (fr->corrected_blocks && !fr->error && !opts->json)
+		printf("Found %llu repairable errors with FEC device.\n",
+		       (unsigned long long)fr->corrected_bytes);
+	if (fr->corrected_blocks)
+		cli_verbose(opts, "%llu blocks corrected with FEC and verified.",
+		            (unsigned long long)fr->corrected_blocks);
+}
+
 static int run_verify(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
 	struct verity_verify_result result;
+	struct verity_fec_verify_result fec_result = {0};
 	struct verity_tree_options topts = {0};
 	struct cli_progress progress;
+	struct cli_fec fec = {.fd = -1};
 	int ret;
 
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
+	if (!ret)
+		ret = cli_fec_open(&fec, opts, false);
+	if (!ret)
+		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
+	if (!ret)
+		ret = cli_fec_check_size(&fec, img.params.data_block_size);
 	if (ret)
 		goto out;
 
@@ -125,13 +163,16 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	topts.progress_user_data = &progress;
 	verity_verify(&img.params, &img.data, &img.hash, &topts, &result);
 	cli_progress_end(&progress);
+	if (fec.enabled && cli_exit_code(result.error) == EXIT_CORRUPT)
+		verify_with_fec(opts, &img, &fec, &result, &fec_result);
 	if (result.error)
 		print_failure(&img, &result);
 	else
 		cli_verbose(opts, "Verification of data area succeeded.");
 	if (opts->json)
-		print_json(&img, &result);
+		print_json(&img, &result, fec.enabled ? &fec_result : NULL);
 	ret = cli_exit_code(result.error);
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 out:
@@ -139,6 +180,7 @@ out:
 	if (opts->json)
 		printf("{\"status\":\"%s\",\"exit_code\":%d}\n",
 		       ret == EXIT_CORRUPT ? "corrupt" : "error", ret);
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 }

@@ -121,6 +121,26 @@ int verity_fec_read_message(const struct verity_fec_ctx *ctx, uint64_t first, ui
 	return 0;
 }
 
+int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t block, uint32_t offset,
+                                 uint32_t len, uint8_t *buf)
+{
+	const struct verity_params *p = ctx->params;
+	const struct verity_bdev *dev = ctx->data;
+	uint64_t off;
+
+	if (block >= ctx->fec->fec_blocks) {
+		memset(buf, 0, len);
+		return 0;
+	}
+	if (block < p->data_blocks) {
+		off = block * ctx->bs;
+	} else {
+		dev = ctx->hash;
+		off = (p->hash_start_block + (block - p->data_blocks)) * ctx->bs;
+	}
+	return verity_bdev_read(dev, off + offset, buf, len);
+}
+
 int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *params,
                         const struct verity_fec_params *fec, const struct verity_bdev *data,
                         const struct verity_bdev *hash)

@@ -29,4 +29,8 @@ int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *
 int verity_fec_read_message(const struct verity_fec_ctx *ctx, uint64_t first, uint64_t count,
                             uint8_t *buf);
 
+/* Bytes [offset, offset + len) of message block @block (zeros past fec_blocks). */
+int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t block, uint32_t offset,
+                                 uint32_t len, uint8_t *buf);
+
 #endif /* VERITY_FEC_INTERNAL_H */

@@ -190,3 +190,197 @@ Test(fec_rs, agrees_with_libfec)
 	cr_assert_gt(corrected, 1000);
 }
 #endif
+
+/* ---- encoding and correction on whole images in memory ---- */
+
+struct image {
+	struct verity_params params;
+	struct verity_fec_params fec;
+	uint8_t *data, *hash, *parity;
+	size_t data_len, hash_len, parity_len;
+	struct verity_memory_bdev dctx, hctx, fctx;
+	struct verity_bdev d, h, f;
+};
+
+static int mem_write(void *user_data, uint64_t offset, const void *buf, size_t len)
+{
+	uint8_t **p = user_data;
+
+	memcpy(*p + offset, buf, len);
+	return 0;
+}
+
+/* @blocks data blocks of @bs bytes, tree after a superblock-sized gap, separate parity. */
+static void make_image(struct image *img, uint32_t bs, uint64_t blocks, uint32_t roots)
+{
+	struct verity_geometry geo;
+	struct verity_writer w = {.write = mem_write};
+
+	memset(img, 0, sizeof(*img));
+	img->params.hash_type = 1;
+	strcpy(img->params.algorithm, "sha256");
+	img->params.data_block_size = img->params.hash_block_size = bs;
+	img->params.data_blocks = blocks;
+	img->params.hash_start_block = 1;
+	img->params.salt_size = 4;
+	memcpy(img->params.salt, "salt", 4);
+	cr_assert_eq(verity_geometry_init(&geo, &img->params), 0);
+	img->data_len = (size_t)blocks * bs;
+	img->hash_len = (size_t)geo.hash_end_block * bs;
+	img->data = malloc(img->data_len);
+	img->hash = calloc(1, img->hash_len);
+	for (size_t i = 0; i < img->data_len; i++)
+		img->data[i] = (uint8_t)rnd();
+	verity_bdev_from_memory(&img->d, &img->dctx, img->data, img->data_len);
+	w.user_data = &img->hash;
+	cr_assert_eq(verity_format(&img->params, &img->d, &w, NULL), 0);
+	verity_bdev_from_memory(&img->h, &img->hctx, img->hash, img->hash_len);
+	img->fec.roots = roots;
+	cr_assert_eq(verity_fec_blocks_veritysetup(&img->params, false, img->hash_len, 0,
+	                                           &img->fec.fec_blocks),
+	             0);
+	img->parity_len = (size_t)(verity_fec_rounds(&img->fec) * roots * bs);
+	img->parity = calloc(1, img->parity_len);
+	w.user_data = &img->parity;
+	cr_assert_eq(verity_fec_encode(&img->params, &img->fec, &img->d, &img->h, &w, NULL), 0);
+	verity_bdev_from_memory(&img->f, &img->fctx, img->parity, img->parity_len);
+}
+
+static void free_image(struct image *img)
+{
+	free(img->data);
+	free(img->hash);
+	free(img->parity);
+}
+
+/* The block-wise encoder gives, codeword by codeword, what verity_rs_encode() gives. */
+Test(fec_image, encoder_matches_scalar_codewords)
+{
+	struct image img;
+	struct verity_fec_ctx fc;
+	struct verity_rs rs;
+
+	make_image(&img, 512, 600, 7); /* 3 rounds, parity straddling blocks */
+	cr_assert_eq(verity_fec_ctx_init(&fc, &img.params, &img.fec, &img.d, &img.h), 0);
+	cr_assert_eq(verity_rs_init(&rs, 7), 0);
+	cr_assert_eq(fc.rounds, 3);
+	for (uint64_t c = 0; c < fc.rounds * 512; c += 37) {
+		uint8_t msg[255], par[24], byte;
+
+		for (uint32_t j = 0; j < fc.k; j++) {
+			cr_assert_eq(verity_fec_read_message_part(&fc, c / 512 + j * fc.rounds,
+			                                          (uint32_t)(c % 512), 1, &byte),
+			             0);
+			msg[j] = byte;
+		}
+		verity_rs_encode(&rs, msg, par);
+		cr_assert_arr_eq(par, img.parity + c * 7, 7, "codeword %llu",
+		                 (unsigned long long)c);
+	}
+	free_image(&img);
+}
+
+static int count_calls(void *user_data, const struct verity_fec_block *blk)
+{
+	(*(unsigned *)user_data)++;
+	cr_assert_neq(blk->changed, 0);
+	return 0;
+}
+
+Test(fec_image, corrects_data_and_hash_blocks)
+{
+	struct image img;
+	struct verity_fec_verify_result r;
+	unsigned calls = 0, burst = 0;
+
+	make_image(&img, 512, 300, 4);
+	for (int i = 0; i < 40; i++)
+		burst += img.hash[3 * 512 + 10 + i] != 0xee;
+	cr_assert_eq(verity_verify(&img.params, &img.d, &img.h, NULL, NULL), 0);
+	/* two bytes in one data block, a burst in a leaf, one byte in the top block */
+	img.data[100 * 512 + 3] ^= 1;
+	img.data[100 * 512 + 400] ^= 0xff;
+	memset(img.hash + 3 * 512 + 10, 0xee, 40);
+	img.hash[1 * 512] ^= 0x80;
+	cr_assert_neq(verity_verify(&img.params, &img.d, &img.h, NULL, NULL), 0);
+	cr_assert_eq(verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL,
+	                               count_calls, &calls, &r),
+	             0, "error %d", r.error);
+	cr_assert_eq(r.corrected_blocks, 3);
+	cr_assert_eq(r.corrected_bytes, 2 + burst + 1);
+	cr_assert_eq(calls, 3);
+	free_image(&img);
+}
+
+/* Errors-only corrects roots/2 bad blocks per round; erasures reach roots. */
+Test(fec_image, erasures_extend_capacity)
+{
+	struct image img;
+	struct verity_fec_verify_result r;
+	uint64_t rounds;
+
+	make_image(&img, 512, 500, 4);
+	rounds = verity_fec_rounds(&img.fec);
+	/* a whole burst of 4 x rounds consecutive blocks: 4 per round */
+	for (uint64_t b = 10; b < 10 + 4 * rounds; b++)
+		memset(img.data + b * 512, (int)b, 512);
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0, "error %d at %llu", r.error, (unsigned long long)r.block);
+	cr_assert_eq(r.corrected_blocks, 4 * rounds);
+	/* one more bad block in a round is past capacity: refused, named */
+	for (uint64_t b = 10; b < 10 + 5 * rounds; b++)
+		memset(img.data + b * 512, (int)b, 512);
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    VERITY_E_CORRUPT_DATA);
+	cr_assert_eq(r.kind, VERITY_BLOCK_DATA);
+	cr_assert_eq(r.block, 10);
+	free_image(&img);
+}
+
+/* FEC that "repairs" something never makes a wrong root hash acceptable. */
+Test(fec_image, wrong_root_refused)
+{
+	struct image img;
+	struct verity_fec_verify_result r;
+
+	make_image(&img, 4096, 64, 2);
+	img.data[5] ^= 1;
+	img.params.root_digest[0] ^= 1;
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    VERITY_E_ROOT_MISMATCH);
+	img.params.root_digest[0] ^= 1;
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0);
+	cr_assert_eq(r.corrected_bytes, 1);
+	free_image(&img);
+}
+
+Test(fec_image, parameter_checks)
+{
+	struct image img;
+	struct verity_fec_params bad;
+
+	make_image(&img, 512, 64, 2);
+	bad = img.fec;
+	bad.roots = 25;
+	cr_assert_eq(verity_fec_check(&img.params, &bad), VERITY_E_FEC_BAD_ROOTS);
+	bad = img.fec;
+	bad.fec_blocks = 64;
+	cr_assert_eq(verity_fec_check(&img.params, &bad), VERITY_E_FEC_BAD_BLOCKS);
+	bad = img.fec;
+	bad.reserved[1] = 1;
+	cr_assert_eq(verity_fec_check(&img.params, &bad), VERITY_E_INVAL);
+	img.params.hash_block_size = 1024;
+	cr_assert_eq(verity_fec_check(&img.params, &img.fec), VERITY_E_FEC_BLOCK_SIZES);
+	img.params.hash_block_size = 512;
+	/* a parity area shorter than rounds x roots blocks */
+	img.f.size -= 1;
+	cr_assert_eq(verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL,
+	                               NULL, NULL),
+	             VERITY_E_FEC_DEVICE_TOO_SMALL);
+	free_image(&img);
+}
