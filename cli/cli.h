@@ -84,8 +84,18 @@ int cli_parse_options(int argc, char **argv, struct cli_options *opts, int *npos
 /* Whether the long option @name was given. */
 bool cli_option_given(const struct cli_options *opts, const char *name);
 
+struct cli_command;
+
+/*
+ * Refuse an option @cmd does not take (see struct cli_command). Prints the
+ * message. Return: EXIT_OK or EXIT_USAGE.
+ */
+int cli_check_options(const struct cli_options *opts, const struct cli_command *cmd);
+
 /* Print the help lines of the options named in @names (NULL-terminated). */
 void cli_print_option_help(FILE *out, const char *const *names);
+/* Print the help lines of the options every subcommand takes (@json: --json too). */
+void cli_print_common_option_help(FILE *out, bool json);
 
 /**
  * struct cli_command - one subcommand
@@ -93,7 +103,15 @@ void cli_print_option_help(FILE *out, const char *const *names);
  * @args: positional arguments, for usage lines ("<data_device> <hash_device>")
  * @summary: one line
  * @min_args, @max_args: positional argument count range
- * @options: long names of the options it uses (for --help), NULL-terminated
+ * @options: long names of the options it takes, NULL-terminated: its --help
+ *           and its allow-list (any other option is refused with veritysetup's
+ *           "Option --x is not allowed with y action."; --verbose, --debug,
+ *           --batch-mode, --json, --help, --usage and --version are always
+ *           allowed)
+ * @veritysetup: a veritysetup action: also accepts, and ignores where it does
+ *           not use them, the options veritysetup 2.6.1 accepts with every
+ *           action (OPT_VERITYSETUP_GLOBAL in cli/options.c)
+ * @raw_stdout: writes data to standard output, so --json is refused
  * @run: returns an exit code; @argv holds the positional arguments only
  */
 struct cli_command {
@@ -103,6 +121,8 @@ struct cli_command {
 	int min_args;
 	int max_args;
 	const char *const *options;
+	bool veritysetup;
+	bool raw_stdout;
 	int (*run)(const struct cli_options *opts, int argc, char **argv);
 };
 
@@ -132,8 +152,26 @@ void cli_uuid_format(char out[37], const uint8_t uuid[VERITY_UUID_SIZE]);
 /* Random bytes from the kernel. Return: 0 or -1 (errno set). */
 int cli_random_bytes(void *buf, size_t len);
 
-/* JSON string literal (quotes included) of @s to @out. */
+/*
+ * JSON string literal (quotes included) of @s to @out. Bytes that are not
+ * UTF-8 are written as \udcXX (Python's surrogateescape).
+ */
 void cli_json_string(FILE *out, const char *s);
+
+/*
+ * --json output. main() prints exactly one object per run, failures and
+ * usage errors included: "status" ("ok" or "error"), "exit_code", on
+ * failure "error" (one name per exit status) and "message" (the first
+ * cli_error() line), then the fields the subcommand added, in order, with
+ * the calls below. Subcommands never print JSON themselves; they may add
+ * fields whether or not --json was given (they are dropped without it).
+ */
+void cli_json_field_string(const char *name, const char *value); /* NULL: null */
+void cli_json_field_u64(const char *name, uint64_t value);
+void cli_json_field_int(const char *name, int value);
+void cli_json_field_bool(const char *name, bool value);
+/* Print the object for exit status @code (main only). */
+void cli_json_finish(int code);
 
 /* ---- cli/image.c ---- */
 
@@ -155,11 +193,11 @@ struct cli_image {
 };
 
 /*
- * Open @hash_path (and @data_path unless NULL) read-only and fill in the
- * parameters: from the superblock at --hash-offset, or from the options
- * with --no-superblock. Without a data path, data_blocks stays as stored.
- * Checks the geometry and, for one file, that the areas do not overlap.
- * Prints a message on error. Return: EXIT_OK or an exit code.
+ * Open @hash_path (and @data_path unless NULL) read-only and resolve the
+ * parameters with verity_open_resolve(): from the superblock at
+ * --hash-offset, or from the options with --no-superblock. Without a data
+ * path, data_blocks stays as stored. Prints a message on error.
+ * Return: EXIT_OK or an exit code.
  */
 int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
                    const char *hash_path);
@@ -171,15 +209,8 @@ int cli_params_from_options(struct verity_params *params, const struct cli_optio
 /* Print veritysetup's message for a parameter error and ours. Return: exit code. */
 int cli_parameter_error(int err);
 
-/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
-int cli_check_block_sizes(const struct verity_params *params);
-
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
-
-/* Root hash from the argument or --root-hash-file into params. Return: exit code. */
-int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
-                       const char *arg);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
 #define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>]"
@@ -203,9 +234,10 @@ struct cli_fec;
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root,
                            const struct cli_fec *fec);
-void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root,
-                           const struct cli_fec *fec);
+/* The same as --json fields. */
+void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
+                            const uint8_t *uuid, uint64_t hash_offset, bool root,
+                            const struct cli_fec *fec);
 
 /* ---- cli/fec.c ---- */
 
@@ -241,7 +273,7 @@ int cli_fec_check_size(const struct cli_fec *f, uint32_t block_size);
 /* veritysetup's lines ("FEC RS roots", "FEC blocks"; "FEC device size") and JSON fields. */
 void cli_fec_print_info(FILE *out, const struct cli_fec *f);
 void cli_fec_print_size(FILE *out, const struct cli_fec *f, uint32_t block_size);
-void cli_fec_print_json(FILE *out, const struct cli_fec *f, uint32_t block_size);
+void cli_fec_json_fields(const struct cli_fec *f, uint32_t block_size);
 
 /* ---- cli/sig.c ---- */
 
@@ -264,6 +296,16 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);
+
+/* Read the signature file @sig_path (at most VERITY_SIG_MAX_SIZE + 1 bytes). Return: exit code. */
+int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len);
+
+/* The policy options (--allow-sha1). */
+void cli_sig_options(const struct cli_options *opts, struct verity_sig_options *sig_opts);
+
+/* Print the outcome of a signature check of @sig_path. Return: exit code. */
+int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,
+                         const struct verity_sig_result *result);
 
 /* ---- cli/progress.c ---- */
 

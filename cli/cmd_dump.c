@@ -8,7 +8,7 @@ static const char *const dump_options[] = {"hash-offset", "fec-device", "fec-off
 static int run_dump(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
-	struct cli_fec fec;
+	struct cli_fec fec = {.fd = -1};
 	int ret;
 
 	(void)argc;
@@ -19,14 +19,12 @@ static int run_dump(const struct cli_options *opts, int argc, char **argv)
 	ret = cli_image_open(&img, opts, NULL, argv[0]);
 	if (!ret)
 		ret = cli_fec_open(&fec, opts, false);
-	else
-		fec.fd = -1;
 	if (!ret)
 		ret = cli_fec_derive(&fec, &img.params, -1, img.hash_fd);
 	if (!ret) {
 		if (opts->json)
-			cli_print_header_json(stdout, argv[0], &img.params, img.uuid,
-			                      img.hash_offset, false, &fec);
+			cli_json_header_fields(argv[0], &img.params, img.uuid, img.hash_offset,
+			                       false, &fec);
 		else
 			cli_print_header_info(stdout, argv[0], &img.params, img.uuid,
 			                      img.hash_offset, false, &fec);
@@ -43,5 +41,6 @@ const struct cli_command cli_cmd_dump = {
     .min_args = 1,
     .max_args = 1,
     .options = dump_options,
+    .veritysetup = true,
     .run = run_dump,
 };

@@ -88,6 +88,18 @@ static int write_root_hash_file(const char *path, const struct verity_params *pa
 	return EXIT_OK;
 }
 
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+static int check_block_sizes(const struct verity_params *params)
+{
+	struct verity_params probe = *params;
+	int err;
+
+	if (probe.data_blocks == 0)
+		probe.data_blocks = 1;
+	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
+	return err ? cli_parameter_error(err) : EXIT_OK;
+}
+
 /*
  * The parity of data and tree, after the tree is written: the message runs
  * over the hash device as it is now (veritysetup derives fec_blocks from
@@ -99,6 +111,7 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 {
 	struct verity_fd_bdev hctx;
 	struct verity_bdev hash;
+	struct verity_tree_options fopts = *topts;
 	int ret, err;
 
 	ret = cli_fec_derive(fec, params, data_fd, hash_fd);
@@ -108,7 +121,8 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 		cli_error("Cannot get the size of the hash device.");
 		return EXIT_IO;
 	}
-	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, topts);
+	fopts.progress = NULL;
+	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, &fopts);
 	if (err) {
 		if (err == VERITY_E_IO && fec->wctx.last_errno)
 			cli_error("Failed to write parity to %s (%s).", fec->path,
@@ -135,12 +149,10 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	struct verity_writer writer;
 	struct cli_progress progress;
 	struct verity_tree_options topts = {0};
-	struct cli_fec fec;
+	struct cli_fec fec = {.fd = -1};
 	int data_fd = -1, hash_fd = -1, ret, err;
 
 	(void)argc;
-	memset(&fec, 0, sizeof(fec));
-	fec.fd = -1;
 	ret = cli_params_from_options(&params, opts);
 	if (!ret)
 		ret = choose_salt_and_uuid(&params, uuid, opts, hash_path);
@@ -169,7 +181,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ret = cli_check_block_sizes(&params);
+	ret = check_block_sizes(&params);
 	if (ret)
 		goto out;
 	if (params.data_blocks == 0)
@@ -187,13 +199,14 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	if (data.size / params.data_block_size < params.data_blocks) {
 		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
 		          (unsigned long long)params.data_blocks, params.data_block_size);
-		ret = EXIT_IO;
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
-		cli_error("WARNING: Kernel cannot activate device if data block size exceeds page "
-		          "size (%ld).",
-		          sysconf(_SC_PAGESIZE));
+		fprintf(stderr,
+		        "WARNING: Kernel cannot activate device if data block size exceeds page "
+		        "size (%ld).\n",
+		        sysconf(_SC_PAGESIZE));
 
 	hash_fd = open(hash_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (hash_fd < 0) {
@@ -271,8 +284,8 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 			goto out;
 	}
 	if (opts->json)
-		cli_print_header_json(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
-		                      opts->hash_offset, true, &fec);
+		cli_json_header_fields(hash_path, &params, opts->no_superblock ? NULL : uuid,
+		                       opts->hash_offset, true, &fec);
 	else
 		cli_print_header_info(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
 		                      opts->hash_offset, true, &fec);
@@ -296,5 +309,6 @@ const struct cli_command cli_cmd_format = {
     .min_args = 2,
     .max_args = 2,
     .options = format_options,
+    .veritysetup = true,
     .run = run_format,
 };

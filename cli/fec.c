@@ -156,16 +156,14 @@ void cli_fec_print_size(FILE *out, const struct cli_fec *f, uint32_t block_size)
 	        (unsigned long long)(f->parity_blocks * block_size));
 }
 
-void cli_fec_print_json(FILE *out, const struct cli_fec *f, uint32_t block_size)
+void cli_fec_json_fields(const struct cli_fec *f, uint32_t block_size)
 {
 	if (!f || !f->enabled)
 		return;
-	fputs(",\"fec_device\":", out);
-	cli_json_string(out, f->path);
-	fprintf(out,
-	        ",\"fec_offset\":%llu,\"fec_roots\":%u,\"fec_parity_blocks\":%llu,"
-	        "\"fec_start\":%llu,\"fec_blocks\":%llu",
-	        (unsigned long long)f->offset, f->roots, (unsigned long long)f->parity_blocks,
-	        (unsigned long long)(f->offset / block_size),
-	        (unsigned long long)f->params.fec_blocks);
+	cli_json_field_string("fec_device", f->path);
+	cli_json_field_u64("fec_offset", f->offset);
+	cli_json_field_u64("fec_roots", f->roots);
+	cli_json_field_u64("fec_parity_blocks", f->parity_blocks);
+	cli_json_field_u64("fec_start", f->offset / block_size);
+	cli_json_field_u64("fec_blocks", f->params.fec_blocks);
 }

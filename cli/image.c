@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,17 +72,6 @@ int cli_parameter_error(int err)
 	return cli_exit_code(err);
 }
 
-int cli_check_block_sizes(const struct verity_params *params)
-{
-	struct verity_params probe = *params;
-	int err;
-
-	if (probe.data_blocks == 0)
-		probe.data_blocks = 1;
-	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
-	return err ? cli_parameter_error(err) : EXIT_OK;
-}
-
 bool cli_same_file(int fd1, int fd2)
 {
 	struct stat a, b;
@@ -119,41 +109,169 @@ static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
 	return EXIT_OK;
 }
 
-static int read_superblock(struct cli_image *img)
+/* Root hash text from the argument or --root-hash-file. Return: exit code. */
+static int read_root_text(const struct cli_options *opts, const char *arg,
+                          char text[ROOT_HASH_FILE_MAX + 1])
 {
-	uint8_t sb[VERITY_SUPERBLOCK_SIZE];
-	int ret;
+	size_t len;
+	FILE *f;
 
-	if (img->hash_offset % 512) {
-		cli_error("Unsupported VERITY hash offset.");
+	if (arg && opts->root_hash_file) {
+		cli_error("Give the root hash either as an argument or with --root-hash-file.");
 		return EXIT_USAGE;
 	}
-	if (img->hash.size < VERITY_SUPERBLOCK_SIZE ||
-	    img->hash_offset > img->hash.size - VERITY_SUPERBLOCK_SIZE) {
-		cli_error("Device %s is too small to hold a VERITY superblock at offset %llu.",
-		          img->hash_path, (unsigned long long)img->hash_offset);
+	if (!arg && !opts->root_hash_file) {
+		cli_error("Root hash not specified (argument or --root-hash-file).");
+		return EXIT_USAGE;
+	}
+	if (arg) {
+		if (strlen(arg) > ROOT_HASH_FILE_MAX) {
+			cli_error("Invalid root hash string specified.");
+			return EXIT_USAGE;
+		}
+		strcpy(text, arg);
+		return EXIT_OK;
+	}
+	f = fopen(opts->root_hash_file, "re");
+	if (!f) {
+		cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+		          strerror(errno));
 		return EXIT_IO;
 	}
-	ret = verity_bdev_read(&img->hash, img->hash_offset, sb, sizeof(sb));
-	if (ret) {
-		cli_error("Cannot read the VERITY superblock of %s: %s.", img->hash_path,
-		          verity_strerror(ret));
-		return cli_exit_code(ret);
+	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
+	fclose(f);
+	if (len > ROOT_HASH_FILE_MAX) {
+		cli_error("Invalid root hash file %s.", opts->root_hash_file);
+		return EXIT_USAGE;
 	}
-	ret = verity_superblock_parse(sb, sizeof(sb), img->hash_offset, &img->params, img->uuid);
-	if (ret) {
-		cli_error("Device %s is not a valid VERITY device: %s.", img->hash_path,
-		          verity_strerror(ret));
-		return cli_exit_code(ret);
-	}
-	img->superblock = true;
+	text[len] = '\0';
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' ||
+	               text[len - 1] == '\t'))
+		text[--len] = '\0';
 	return EXIT_OK;
 }
 
-int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
-                   const char *hash_path)
+/* The messages veritysetup and verify-image print for each refusal. */
+static int resolve_failed(const struct cli_image *img, const struct cli_options *opts,
+                          const struct verity_open_info *info, int err,
+                          const struct verity_sig_result *sig_result)
 {
-	uint64_t area;
+	switch (info->step) {
+	case VERITY_OPEN_STEP_SUPERBLOCK:
+		if (err == VERITY_E_BAD_HASH_OFFSET) {
+			cli_error("Unsupported VERITY hash offset.");
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_HASH_DEVICE_TOO_SMALL) {
+			cli_error("Device %s is too small to hold a VERITY superblock at offset "
+			          "%llu.",
+			          img->hash_path, (unsigned long long)img->hash_offset);
+			return EXIT_USAGE; /* veritysetup: not a VERITY device */
+		}
+		if (err > -200 || err <= -300) {
+			cli_error("Cannot read the VERITY superblock of %s: %s.", img->hash_path,
+			          verity_strerror(err));
+			return cli_exit_code(err);
+		}
+		cli_error("Device %s is not a valid VERITY device: %s.", img->hash_path,
+		          verity_strerror(err));
+		return cli_exit_code(err);
+	case VERITY_OPEN_STEP_PARAMS:
+		if (err == VERITY_E_BAD_HASH_OFFSET) {
+			cli_error("Unsupported VERITY hash offset.");
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_DATA_DEVICE_TOO_SMALL) {
+			cli_error("Data device %s is smaller than one data block.", img->data_path);
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_AREA_OVERLAP) {
+			cli_error("Data area overlaps with hash area.");
+			return EXIT_USAGE;
+		}
+		return cli_parameter_error(err);
+	case VERITY_OPEN_STEP_ROOT:
+		if (opts->root_hash_file)
+			cli_error("Invalid root hash file %s.", opts->root_hash_file);
+		else
+			cli_error("Invalid root hash string specified.");
+		return EXIT_USAGE;
+	case VERITY_OPEN_STEP_SIGNATURE:
+		if (err == VERITY_E_SIG_MISSING) {
+			cli_error("Trusted certificates given without --root-hash-signature.");
+			return EXIT_USAGE;
+		}
+		return cli_signature_result(opts, opts->root_hash_signature, err, sig_result);
+	default:
+		cli_error("Cannot resolve the VERITY parameters: %s.", verity_strerror(err));
+		return cli_exit_code(err);
+	}
+}
+
+/*
+ * Everything but opening the files is verity_open_resolve()'s: the rules a
+ * bootloader gets are the rules this tool applies.
+ */
+static int image_resolve(struct cli_image *img, const struct cli_options *opts,
+                         const char *root_arg, bool want_root, bool check_signature)
+{
+	char root_text[ROOT_HASH_FILE_MAX + 1];
+	struct verity_open_params p = {0};
+	struct verity_open_info info;
+	struct verity_sig_options sig_opts;
+	struct verity_sig_result sig_result = {0};
+	struct verity_params tree;
+	struct verity_keyring *keyring = NULL;
+	uint8_t *sig = NULL;
+	size_t sig_len = 0;
+	int ret, err;
+
+	if (opts->no_superblock) {
+		ret = cli_params_from_options(&tree, opts);
+		if (ret)
+			return ret;
+		p.flags |= VERITY_OPEN_NO_SUPERBLOCK;
+		p.tree = &tree;
+	}
+	if (want_root) {
+		ret = read_root_text(opts, root_arg, root_text);
+		if (ret)
+			return ret;
+		p.root_hex = root_text;
+	}
+	if (check_signature && (opts->root_hash_signature || cli_has_trust_options(opts))) {
+		ret = cli_load_keyring(opts, &keyring);
+		if (!ret && opts->root_hash_signature)
+			ret = cli_read_signature(opts->root_hash_signature, &sig, &sig_len);
+		if (ret) {
+			verity_keyring_free(keyring);
+			return ret;
+		}
+		cli_sig_options(opts, &sig_opts);
+		p.keyring = keyring;
+		p.signature = sig;
+		p.signature_size = sig_len;
+		p.sig_options = &sig_opts;
+		p.sig_result = &sig_result;
+	}
+	p.data = img->data_path ? &img->data : NULL;
+	p.hash = img->same_file ? NULL : &img->hash;
+	p.hash_offset = img->hash_offset;
+	err = verity_open_resolve(&p, &info);
+	ret = err ? resolve_failed(img, opts, &info, err, &sig_result) : EXIT_OK;
+	if (!ret && sig)
+		ret = cli_signature_result(opts, opts->root_hash_signature, 0, &sig_result);
+	free(sig);
+	verity_keyring_free(keyring);
+	img->params = info.params;
+	img->superblock = info.superblock;
+	memcpy(img->uuid, info.uuid, sizeof(img->uuid));
+	return ret;
+}
+
+static int image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
+                      const char *hash_path)
+{
 	int ret;
 
 	memset(img, 0, sizeof(*img));
@@ -163,58 +281,21 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 	img->hash_offset = opts->hash_offset;
 
 	ret = open_device(hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
+	if (ret || !data_path)
+		return ret;
+	ret = open_device(data_path, &img->data_fd, &img->data_ctx, &img->data);
 	if (ret)
 		return ret;
-	if (data_path) {
-		ret = open_device(data_path, &img->data_fd, &img->data_ctx, &img->data);
-		if (ret)
-			return ret;
-		img->same_file = cli_same_file(img->data_fd, img->hash_fd);
-	}
-
-	if (!opts->no_superblock) {
-		ret = read_superblock(img);
-		if (ret)
-			return ret;
-	} else {
-		ret = cli_params_from_options(&img->params, opts);
-		if (ret)
-			return ret;
-		ret = verity_hash_start_block(img->hash_offset, img->params.hash_block_size, false,
-		                              &img->params.hash_start_block);
-		if (ret) {
-			cli_error(ret == VERITY_E_BAD_HASH_OFFSET
-			              ? "Unsupported VERITY hash offset."
-			              : "Unsupported VERITY block size.");
-			return EXIT_USAGE;
-		}
-	}
-	if (!data_path)
-		return EXIT_OK;
-
-	ret = cli_check_block_sizes(&img->params);
-	if (ret)
-		return ret;
-	/* As veritysetup: no block count means the whole data device. */
-	if (img->params.data_blocks == 0)
-		img->params.data_blocks = img->data.size / img->params.data_block_size;
-	if (img->params.data_blocks == 0) {
-		cli_error("Data device %s is smaller than one data block.", data_path);
-		return EXIT_USAGE;
-	}
-	ret = verity_geometry_init(&(struct verity_geometry){0}, &img->params);
-	if (ret)
-		return cli_parameter_error(ret);
-	if (img->same_file) {
-		area = img->superblock ? img->hash_offset
-		                       : img->params.hash_start_block * img->params.hash_block_size;
-		ret = verity_check_overlap(&img->params, area);
-		if (ret) {
-			cli_error("Data area overlaps with hash area.");
-			return EXIT_USAGE;
-		}
-	}
+	img->same_file = cli_same_file(img->data_fd, img->hash_fd);
 	return EXIT_OK;
+}
+
+int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
+                   const char *hash_path)
+{
+	int ret = image_open(img, opts, data_path, hash_path);
+
+	return ret ? ret : image_resolve(img, opts, NULL, false, false);
 }
 
 void cli_image_close(struct cli_image *img)
@@ -226,74 +307,13 @@ void cli_image_close(struct cli_image *img)
 	img->data_fd = img->hash_fd = -1;
 }
 
-int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
-                       const char *arg)
-{
-	uint32_t ds = verity_hash_digest_size(params->algorithm);
-	char text[ROOT_HASH_FILE_MAX + 1];
-	int n;
-
-	if (arg && opts->root_hash_file) {
-		cli_error("Give the root hash either as an argument or with --root-hash-file.");
-		return EXIT_USAGE;
-	}
-	if (!arg && !opts->root_hash_file) {
-		cli_error("Root hash not specified (argument or --root-hash-file).");
-		return EXIT_USAGE;
-	}
-	if (opts->root_hash_file) {
-		FILE *f = fopen(opts->root_hash_file, "re");
-		size_t len;
-
-		if (!f) {
-			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-			          strerror(errno));
-			return EXIT_IO;
-		}
-		len = fread(text, 1, sizeof(text), f);
-		fclose(f);
-		if (len > ROOT_HASH_FILE_MAX) {
-			cli_error("Invalid root hash file %s.", opts->root_hash_file);
-			return EXIT_USAGE;
-		}
-		text[len] = '\0';
-		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-		               text[len - 1] == ' ' || text[len - 1] == '\t'))
-			text[--len] = '\0';
-		n = cli_unhex(text, params->root_digest, sizeof(params->root_digest));
-		if (n < 0 || (uint32_t)n != ds) {
-			cli_error("Invalid root hash file %s.", opts->root_hash_file);
-			return EXIT_USAGE;
-		}
-	} else {
-		n = cli_unhex(arg, params->root_digest, sizeof(params->root_digest));
-		if (n < 0 || (uint32_t)n != ds) {
-			cli_error("Invalid root hash string specified.");
-			return EXIT_USAGE;
-		}
-	}
-	params->root_digest_size = (uint32_t)n;
-	return EXIT_OK;
-}
-
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = cli_image_open(img, opts, argv[0], argv[1]);
+	int ret = image_open(img, opts, argv[0], argv[1]);
 
-	if (!ret)
-		ret = cli_read_root_hash(&img->params, opts, argc > 2 ? argv[2] : NULL);
-	if (ret || !check_signature)
-		return ret;
-	/* The signature is checked before the root hash is trusted for anything. */
-	if (opts->root_hash_signature)
-		return cli_check_signature(opts, opts->root_hash_signature, img->params.root_digest,
-		                           img->params.root_digest_size);
-	if (cli_has_trust_options(opts)) {
-		cli_error("Trusted certificates given without --root-hash-signature.");
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return ret ? ret
+	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
 }
 
 /* Tree blocks, and the hash device size veritysetup shows (0 if unknown). */
@@ -347,38 +367,33 @@ void cli_print_header_info(FILE *out, const char *hash_path, const struct verity
 		cli_fec_print_size(out, fec, params->data_block_size);
 }
 
-void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root,
-                           const struct cli_fec *fec)
+void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
+                            const uint8_t *uuid, uint64_t hash_offset, bool root,
+                            const struct cli_fec *fec)
 {
 	char hex[2 * VERITY_MAX_SALT_SIZE + 1], uuid_text[37];
 	uint64_t hash_blocks, device_bytes;
 
 	tree_size(params, &hash_blocks, &device_bytes);
-	fputs("{\"hash_device\":", out);
-	cli_json_string(out, hash_path);
-	if (uuid) {
+	cli_json_field_string("hash_device", hash_path);
+	if (uuid)
 		cli_uuid_format(uuid_text, uuid);
-		fprintf(out, ",\"uuid\":\"%s\"", uuid_text);
-	} else {
-		fputs(",\"uuid\":null", out);
-	}
-	fprintf(out,
-	        ",\"hash_type\":%u,\"data_blocks\":%llu,\"data_block_size\":%u,"
-	        "\"hash_blocks\":%llu,\"hash_block_size\":%u,\"hash_algorithm\":",
-	        params->hash_type, (unsigned long long)params->data_blocks, params->data_block_size,
-	        (unsigned long long)hash_blocks, params->hash_block_size);
-	cli_json_string(out, params->algorithm);
+	cli_json_field_string("uuid", uuid ? uuid_text : NULL);
+	cli_json_field_u64("hash_type", params->hash_type);
+	cli_json_field_u64("data_blocks", params->data_blocks);
+	cli_json_field_u64("data_block_size", params->data_block_size);
+	cli_json_field_u64("hash_blocks", hash_blocks);
+	cli_json_field_u64("hash_block_size", params->hash_block_size);
+	cli_json_field_string("hash_algorithm", params->algorithm);
 	cli_hex(hex, params->salt, params->salt_size);
-	fprintf(out, ",\"salt\":\"%s\"", hex);
+	cli_json_field_string("salt", hex);
 	if (root) {
 		cli_hex(hex, params->root_digest, params->root_digest_size);
-		fprintf(out, ",\"root_hash\":\"%s\"", hex);
+		cli_json_field_string("root_hash", hex);
 	}
-	fprintf(out, ",\"hash_offset\":%llu,\"hash_start_block\":%llu",
-	        (unsigned long long)hash_offset, (unsigned long long)params->hash_start_block);
+	cli_json_field_u64("hash_offset", hash_offset);
+	cli_json_field_u64("hash_start_block", params->hash_start_block);
 	if (device_bytes)
-		fprintf(out, ",\"hash_device_size\":%llu", (unsigned long long)device_bytes);
-	cli_fec_print_json(out, fec, params->data_block_size);
-	fputs("}\n", out);
+		cli_json_field_u64("hash_device_size", device_bytes);
+	cli_fec_json_fields(fec, params->data_block_size);
 }

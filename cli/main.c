@@ -14,14 +14,10 @@ static const struct cli_command *const commands[] = {
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
-/* Shown in every subcommand's help. */
-static const char *const common_options[] = {"verbose", "debug",   "batch-mode", "json",
-                                             "help",    "version", NULL};
-
-static void print_version(void)
+static void print_version(FILE *out)
 {
-	printf("verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
-	       verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+	fprintf(out, "verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
+	        verity_sha256_impl_name(false), verity_sha256_impl_name(true));
 }
 
 static void print_usage(FILE *out)
@@ -31,7 +27,7 @@ static void print_usage(FILE *out)
 
 static void print_help(FILE *out)
 {
-	print_version();
+	print_version(out);
 	fprintf(out, "Verify Linux dm-verity images; a drop-in for veritysetup's userspace "
 	             "commands.\n\n");
 	print_usage(out);
@@ -44,8 +40,9 @@ static void print_help(FILE *out)
 	             "Default compiled-in dm-verity parameters:\n"
 	             "\tHash: sha256, Data block (bytes): 4096, Hash block (bytes): 4096, "
 	             "Salt size: 32, Hash format: 1\n\n"
-	             "Exit status: 0 success, 1 other failure, 2 bad usage or parameters,\n"
-	             "3 corruption found, 4 I/O error or file too short, 5 bad signature.\n");
+	             "Exit status: 0 success, 1 wrong parameters or root hash, 2 corruption,\n"
+	             "3 out of memory, 4 missing file or I/O error, 6 bad signature, 7 not "
+	             "found.\n");
 }
 
 static void print_command_help(FILE *out, const struct cli_command *cmd)
@@ -53,7 +50,7 @@ static void print_command_help(FILE *out, const struct cli_command *cmd)
 	fprintf(out, "Usage: verify-image %s [OPTION...] %s\n%s.\n\nOptions:\n", cmd->name,
 	        cmd->args, cmd->summary);
 	cli_print_option_help(out, cmd->options);
-	cli_print_option_help(out, common_options);
+	cli_print_common_option_help(out, !cmd->raw_stdout);
 }
 
 static const struct cli_command *find_command(const char *name)
@@ -64,10 +61,21 @@ static const struct cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Whether --json is on the command line, even one the parser refuses. */
+static bool wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return true;
+	return false;
+}
+
+/* Everything but the JSON object; returns the exit status. */
+static int run(int argc, char **argv, bool json)
 {
 	const struct cli_command *cmd = NULL;
 	struct cli_options opts;
+	FILE *text = json ? stderr : stdout; /* stdout holds the JSON object alone */
 	int npos, ret;
 
 	ret = cli_parse_options(argc, argv, &opts, &npos);
@@ -84,22 +92,27 @@ int main(int argc, char **argv)
 		}
 	}
 	if (opts.version) {
-		print_version();
+		print_version(text);
 		return EXIT_OK;
 	}
 	if (opts.help || opts.usage) {
 		if (cmd)
-			print_command_help(stdout, cmd);
+			print_command_help(text, cmd);
 		else if (opts.usage)
-			print_usage(stdout);
+			print_usage(text);
 		else
-			print_help(stdout);
+			print_help(text);
 		return EXIT_OK;
 	}
 	if (!cmd) {
 		cli_error("Argument <action> missing.");
 		print_usage(stderr);
 		return EXIT_USAGE;
+	}
+	ret = cli_check_options(&opts, cmd);
+	if (ret) {
+		print_usage(stderr);
+		return ret;
 	}
 	if (npos - 1 < cmd->min_args || npos - 1 > cmd->max_args) {
 		cli_error("%s: wrong number of arguments.", cmd->name);
@@ -111,5 +124,15 @@ int main(int argc, char **argv)
 		cli_verbose(&opts, "Command successful.");
 	else
 		cli_verbose(&opts, "Command failed with exit code %d.", ret);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	bool json = wants_json(argc, argv);
+	int ret = run(argc, argv, json);
+
+	if (json)
+		cli_json_finish(ret);
 	return ret;
 }

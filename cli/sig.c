@@ -38,7 +38,7 @@ static int read_small_file(const char *path, const char *what, size_t max, uint8
 	buf = malloc((size_t)st.st_size);
 	if (!buf) {
 		fclose(f);
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	}
 	*len = fread(buf, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len == 0) {
@@ -59,7 +59,7 @@ static int keyring_failed(struct verity_keyring *keyring, int err, const char *w
 	if (err == VERITY_E_IO)
 		return EXIT_IO;
 	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	return EXIT_USAGE;
 }
 
@@ -74,7 +74,7 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 		return EXIT_USAGE;
 	}
 	if (verity_keyring_new(&kr) != 0)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	for (unsigned i = 0; i < opts->trusted_cert.count; i++) {
 		err = verity_keyring_add_file(kr, opts->trusted_cert.items[i]);
 		if (err) {
@@ -114,10 +114,38 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 	return EXIT_OK;
 }
 
+int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len)
+{
+	return read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE, sig,
+	                       sig_len);
+}
+
+int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,
+                         const struct verity_sig_result *result)
+{
+	if (err == VERITY_E_NOMEM)
+		return EXIT_NOMEM;
+	if (err) {
+		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
+		cli_error("%s: %s.", sig_path, result->detail);
+		return err == VERITY_E_INVAL ? EXIT_USAGE : EXIT_BAD_SIGNATURE;
+	}
+	cli_verbose(opts, "Root hash signature verified: signer %d of %u, trusted certificate %s.",
+	            result->trusted_signer, result->signer_count, result->trusted_name);
+	return EXIT_OK;
+}
+
+void cli_sig_options(const struct cli_options *opts, struct verity_sig_options *sig_opts)
+{
+	memset(sig_opts, 0, sizeof(*sig_opts));
+	if (opts->allow_sha1)
+		sig_opts->flags |= VERITY_SIG_ALLOW_SHA1;
+}
+
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len)
 {
-	struct verity_sig_options sig_opts = {0};
+	struct verity_sig_options sig_opts;
 	struct verity_sig_result result;
 	struct verity_keyring *kr;
 	uint8_t *sig;
@@ -127,25 +155,14 @@ int cli_check_signature(const struct cli_options *opts, const char *sig_path, co
 	ret = cli_load_keyring(opts, &kr);
 	if (ret)
 		return ret;
-	ret = read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE, &sig,
-	                      &sig_len);
+	ret = cli_read_signature(sig_path, &sig, &sig_len);
 	if (ret) {
 		verity_keyring_free(kr);
 		return ret;
 	}
-	if (opts->allow_sha1)
-		sig_opts.flags |= VERITY_SIG_ALLOW_SHA1;
+	cli_sig_options(opts, &sig_opts);
 	err = verity_sig_verify_digest(kr, sig, sig_len, digest, digest_len, &sig_opts, &result);
 	free(sig);
 	verity_keyring_free(kr);
-	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
-	if (err) {
-		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
-		cli_error("%s: %s.", sig_path, result.detail);
-		return err == VERITY_E_INVAL ? EXIT_USAGE : EXIT_BAD_SIGNATURE;
-	}
-	cli_verbose(opts, "Root hash signature verified: signer %d of %u, trusted certificate %s.",
-	            result.trusted_signer, result.signer_count, result.trusted_name);
-	return EXIT_OK;
+	return cli_signature_result(opts, sig_path, err, &result);
 }

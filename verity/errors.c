@@ -120,6 +120,7 @@ static const struct {
     {VERITY_E_KEYRING_DTB_PROPERTY, "Device tree property missing or malformed"},
     {VERITY_E_DT_BAD_PARAMS, "Malformed dm-verity parameters in device tree"},
     {VERITY_E_KEYRING_FINGERPRINT, "Certificate does not match its sha256-fingerprint"},
+    {VERITY_E_SIG_MISSING, "A root hash signature is required by the trusted keys given"},
     /* Forward error correction */
     {VERITY_E_FEC_BAD_ROOTS, "Invalid number of parity bytes (FEC roots must be 2 to 24)"},
     {VERITY_E_FEC_BLOCK_SIZES, "Block sizes must match for FEC"},

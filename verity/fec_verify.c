@@ -63,13 +63,13 @@ static uint64_t hash_message_block(const struct fec_verify *v, unsigned level, u
 }
 
 /* Which tree level holds message block @m (past the data); false for none. */
-static bool tree_position(const struct fec_verify *v, uint64_t m, unsigned *level,
-                          uint64_t *index)
+static bool tree_position(const struct fec_verify *v, uint64_t m, unsigned *level, uint64_t *index)
 {
 	uint64_t hb = v->fc.params->hash_start_block + (m - v->fc.params->data_blocks);
 
 	for (unsigned l = 0; l < v->geo.levels; l++) {
-		if (hb >= v->geo.level_start[l] && hb - v->geo.level_start[l] < v->geo.level_blocks[l]) {
+		if (hb >= v->geo.level_start[l] &&
+		    hb - v->geo.level_start[l] < v->geo.level_blocks[l]) {
 			*level = l;
 			*index = hb - v->geo.level_start[l];
 			return true;
@@ -92,7 +92,8 @@ static const uint8_t *plain_hash_block(struct fec_verify *v, unsigned level, uin
 	if (v->cache_index[level] == index)
 		return v->cache + (size_t)level * v->bs;
 	if (level + 1 < v->geo.levels) {
-		const uint8_t *parent = plain_hash_block(v, level + 1, index >> v->geo.hash_per_block_bits);
+		const uint8_t *parent =
+		    plain_hash_block(v, level + 1, index >> v->geo.hash_per_block_bits);
 
 		if (!parent)
 			return NULL;
@@ -117,7 +118,8 @@ static enum check plain_check(struct fec_verify *v, uint64_t m)
 		if (v->geo.levels == 0) {
 			memcpy(want, p->root_digest, v->ds);
 		} else {
-			const uint8_t *leaf = plain_hash_block(v, 0, m >> v->geo.hash_per_block_bits);
+			const uint8_t *leaf =
+			    plain_hash_block(v, 0, m >> v->geo.hash_per_block_bits);
 
 			if (!leaf)
 				return CHECK_UNKNOWN;
@@ -163,7 +165,8 @@ static int decode_block(struct fec_verify *v, uint64_t m, bool use_erasures)
 		for (uint32_t j = 0; j < k && neras < roots; j++) {
 			uint64_t mj = round + (uint64_t)j * fc->rounds;
 
-			if (j != target && mj < fc->fec->fec_blocks && plain_check(v, mj) == CHECK_BAD)
+			if (j != target && mj < fc->fec->fec_blocks &&
+			    plain_check(v, mj) == CHECK_BAD)
 				v->erasures[neras++] = (uint8_t)j;
 		}
 	}
@@ -172,8 +175,8 @@ static int decode_block(struct fec_verify *v, uint64_t m, bool use_erasures)
 		uint64_t poff = (fc->fec->fec_start * v->bs) + (round * v->bs + s0) * roots;
 
 		for (uint32_t j = 0; j < k; j++) {
-			err = verity_fec_read_message_part(fc, round + (uint64_t)j * fc->rounds, s0, len,
-			                                   v->rows + (size_t)j * len);
+			err = verity_fec_read_message_part(fc, round + (uint64_t)j * fc->rounds, s0,
+			                                   len, v->rows + (size_t)j * len);
 			if (err)
 				return err;
 		}
@@ -257,7 +260,8 @@ static int verified_hash_block(struct fec_verify *v, unsigned level, uint64_t in
 	} else {
 		const uint8_t *parent;
 
-		err = verified_hash_block(v, level + 1, index >> v->geo.hash_per_block_bits, &parent);
+		err =
+		    verified_hash_block(v, level + 1, index >> v->geo.hash_per_block_bits, &parent);
 		if (err)
 			return err;
 		memcpy(want, parent + (index & v->mask) * v->stride, v->ds);
@@ -285,8 +289,10 @@ static int check_data(struct fec_verify *v)
 	const struct verity_params *p = v->fc.params;
 
 	for (uint64_t first = 0; first < p->data_blocks; first += DATA_BATCH) {
-		uint64_t n = p->data_blocks - first < DATA_BATCH ? p->data_blocks - first : DATA_BATCH;
-		int err = verity_bdev_read(v->fc.data, first * v->bs, v->batch, (size_t)(n * v->bs));
+		uint64_t n =
+		    p->data_blocks - first < DATA_BATCH ? p->data_blocks - first : DATA_BATCH;
+		int err =
+		    verity_bdev_read(v->fc.data, first * v->bs, v->batch, (size_t)(n * v->bs));
 
 		if (err)
 			return err == VERITY_E_RANGE ? VERITY_E_DATA_DEVICE_TOO_SMALL : err;
@@ -301,7 +307,8 @@ static int check_data(struct fec_verify *v)
 			if (v->geo.levels) {
 				const uint8_t *leaf;
 
-				err = verified_hash_block(v, 0, d >> v->geo.hash_per_block_bits, &leaf);
+				err = verified_hash_block(v, 0, d >> v->geo.hash_per_block_bits,
+				                          &leaf);
 				if (err)
 					return err;
 				memcpy(slot, leaf + (d & v->mask) * v->stride, v->ds);
@@ -309,8 +316,9 @@ static int check_data(struct fec_verify *v)
 			}
 			if (memcmp(v->digests + i * v->ds, want, v->ds) == 0)
 				continue;
-			err = correct(v, d, want, v->batch + i * v->bs, VERITY_BLOCK_DATA, 0, d, d * v->bs,
-			              v->geo.levels ? VERITY_E_CORRUPT_DATA : VERITY_E_ROOT_MISMATCH);
+			err = correct(
+			    v, d, want, v->batch + i * v->bs, VERITY_BLOCK_DATA, 0, d, d * v->bs,
+			    v->geo.levels ? VERITY_E_CORRUPT_DATA : VERITY_E_ROOT_MISMATCH);
 			if (err)
 				return err;
 		}

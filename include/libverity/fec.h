@@ -14,11 +14,8 @@
 #ifndef LIBVERITY_FEC_H
 #define LIBVERITY_FEC_H
 
-#include "libverity.h"
-
-#ifndef VERITY_PUBLIC
-#define VERITY_PUBLIC __attribute__((visibility("default")))
-#endif
+#include <libverity/common.h>
+#include <libverity/tree.h>
 
 #ifdef __cplusplus
 extern "C" {

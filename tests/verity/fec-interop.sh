@@ -41,7 +41,7 @@ while [ "$roots" -le 24 ]; do
 	if [ "$(rand 2)" = 0 ]; then bs=512; else bs=4096; fi
 	blocks=$((64 + $(rand 237)))
 	gen "fec$roots" $((blocks * bs)) >"$tmp/data"
-	common="--data-block-size $bs --hash-block-size $bs -s $SALT --uuid $UUID --fec-roots $roots"
+	common="--data-block-size $bs --hash-block-size $bs -s $SALT --fec-roots $roots"
 	root=""
 	for layout in separate inhash onefile; do
 		for tool in ours theirs; do
@@ -73,10 +73,10 @@ while [ "$roots" -le 24 ]; do
 			esac
 			if [ "$tool" = ours ]; then
 				# shellcheck disable=SC2086
-				$VI format $args $common >"$d/fmt" 2>"$d/err" || { cat "$d/err" >&2; fail "ours: format $layout roots $roots bs $bs blocks $blocks"; }
+				$VI format $args $common --uuid $UUID >"$d/fmt" 2>"$d/err" || { cat "$d/err" >&2; fail "ours: format $layout roots $roots bs $bs blocks $blocks"; }
 			else
 				# shellcheck disable=SC2086
-				veritysetup format $args $common >"$d/fmt" || fail "veritysetup: format $layout roots $roots"
+				veritysetup format $args $common --uuid $UUID >"$d/fmt" || fail "veritysetup: format $layout roots $roots"
 			fi
 		done
 		for f in $files; do
