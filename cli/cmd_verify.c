@@ -154,9 +154,10 @@ static void verify_with_fec(const struct cli_options *opts, struct cli_image *im
 	result->position = fr.position;
 	cli_json_field_u64("fec_corrected_blocks", fr.corrected_blocks);
 	cli_json_field_u64("fec_corrected_bytes", fr.corrected_bytes);
-	if (fr.corrected_blocks && !fr.error && !opts->json)
-		printf("Found %llu repairable errors with FEC device.\n",
-		       (unsigned long long)fr.corrected_bytes);
+	/* veritysetup's line, on standard error as veritysetup prints it */
+	if (fr.corrected_blocks && !fr.error)
+		fprintf(stderr, "Found %llu repairable errors with FEC device.\n",
+		        (unsigned long long)fr.corrected_bytes);
 	if (fr.corrected_blocks)
 		cli_verbose(opts, "%llu blocks corrected with FEC and verified.",
 		            (unsigned long long)fr.corrected_blocks);

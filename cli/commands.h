@@ -32,5 +32,6 @@ extern const struct cli_command cli_cmd_read;
 extern const struct cli_command cli_cmd_cat;
 extern const struct cli_command cli_cmd_table;
 extern const struct cli_command cli_cmd_sig;
+extern const struct cli_command cli_cmd_repair;
 
 #endif
