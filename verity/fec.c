@@ -141,6 +141,42 @@ int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t bloc
 	return verity_bdev_read(dev, off + offset, buf, len);
 }
 
+int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
+                            uint64_t block, const uint8_t *erasures, uint32_t nerasures,
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *out)
+{
+	uint32_t roots = ctx->fec->roots, k = ctx->k, target = (uint32_t)(block / ctx->rounds);
+	uint64_t round = block % ctx->rounds;
+	int err;
+
+	for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
+		uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
+		uint64_t poff = ctx->fec->fec_start * ctx->bs + (round * ctx->bs + s0) * roots;
+
+		for (uint32_t j = 0; j < k; j++) {
+			err = verity_fec_read_message_part(ctx, round + (uint64_t)j * ctx->rounds,
+			                                   s0, len, rows + (size_t)j * len);
+			if (err)
+				return err;
+		}
+		err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
+		if (err)
+			return err;
+		for (uint32_t b = 0; b < len; b++) {
+			uint8_t cw[VERITY_FEC_RSM];
+
+			for (uint32_t j = 0; j < k; j++)
+				cw[j] = rows[(size_t)j * len + b];
+			memcpy(cw + k, parity + (size_t)b * roots, roots);
+			err = verity_rs_decode(&ctx->rs, cw, erasures, nerasures);
+			if (err < 0)
+				return err;
+			out[s0 + b] = cw[target];
+		}
+	}
+	return 0;
+}
+
 int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *params,
                         const struct verity_fec_params *fec, const struct verity_bdev *data,
                         const struct verity_bdev *hash)

@@ -158,7 +158,6 @@ static int decode_block(struct fec_verify *v, uint64_t m, bool use_erasures)
 	uint32_t roots = fc->fec->roots, k = fc->k, target = (uint32_t)(m / fc->rounds);
 	uint64_t round = m % fc->rounds;
 	uint32_t neras = 0;
-	int err;
 
 	if (use_erasures) {
 		v->erasures[neras++] = (uint8_t)target;
@@ -170,32 +169,8 @@ static int decode_block(struct fec_verify *v, uint64_t m, bool use_erasures)
 				v->erasures[neras++] = (uint8_t)j;
 		}
 	}
-	for (uint32_t s0 = 0; s0 < v->bs; s0 += v->stripe) {
-		uint32_t len = v->bs - s0 < v->stripe ? v->bs - s0 : v->stripe;
-		uint64_t poff = (fc->fec->fec_start * v->bs) + (round * v->bs + s0) * roots;
-
-		for (uint32_t j = 0; j < k; j++) {
-			err = verity_fec_read_message_part(fc, round + (uint64_t)j * fc->rounds, s0,
-			                                   len, v->rows + (size_t)j * len);
-			if (err)
-				return err;
-		}
-		err = verity_bdev_read(v->fecdev, poff, v->parity, (size_t)len * roots);
-		if (err)
-			return err;
-		for (uint32_t b = 0; b < len; b++) {
-			uint8_t cw[VERITY_FEC_RSM];
-
-			for (uint32_t j = 0; j < k; j++)
-				cw[j] = v->rows[(size_t)j * len + b];
-			memcpy(cw + k, v->parity + (size_t)b * roots, roots);
-			err = verity_rs_decode(&fc->rs, cw, v->erasures, neras);
-			if (err < 0)
-				return err;
-			v->fixed[s0 + b] = cw[target];
-		}
-	}
-	return 0;
+	return verity_fec_decode_block(fc, v->fecdev, m, v->erasures, neras, v->stripe, v->rows,
+	                               v->parity, v->fixed);
 }
 
 /*
