@@ -384,3 +384,87 @@ Test(fec_image, parameter_checks)
 	             VERITY_E_FEC_DEVICE_TOO_SMALL);
 	free_image(&img);
 }
+
+/* ---- the verified device with FEC on the read path ---- */
+
+static struct verity_device *open_device(struct image *img, size_t budget)
+{
+	struct verity_device_options o = {0};
+	struct verity_device *dev = NULL;
+
+	o.memory_budget = budget;
+	o.fec = &img->fec;
+	o.fec_device = &img->f;
+	cr_assert_eq(verity_device_open(&dev, &img->params, &img->d, &img->h, &o), 0);
+	return dev;
+}
+
+Test(fec_device, corrects_on_read_and_counts)
+{
+	struct image img;
+	struct verity_device *dev;
+	struct verity_device_status st;
+	uint8_t *orig, buf[4 * 512];
+
+	make_image(&img, 512, 400, 4);
+	orig = malloc(img.data_len);
+	memcpy(orig, img.data, img.data_len);
+	/* two bytes in block 7: within the errors-only capacity of every codeword */
+	img.data[7 * 512 + 1] ^= 0x10;
+	img.data[7 * 512 + 300] ^= 0x01;
+	dev = open_device(&img, 1 << 20);
+	cr_assert_eq(verity_device_read(dev, 6 * 512, sizeof(buf), buf), 0);
+	cr_assert_arr_eq(buf, orig + 6 * 512, sizeof(buf));
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.fec_corrected, 1);
+	cr_assert_leq(st.memory_used, (size_t)1 << 20);
+	verity_device_close(dev);
+	free(orig);
+	free_image(&img);
+}
+
+/* Past capacity: the read fails; nothing unverified comes back. */
+Test(fec_device, refuses_past_capacity)
+{
+	struct image img;
+	struct verity_device *dev;
+	struct verity_device_status st;
+	uint8_t buf[512];
+	uint64_t rounds;
+
+	make_image(&img, 512, 400, 2);
+	rounds = verity_fec_rounds(&img.fec);
+	/* block 3 and the next block of its round: two bad blocks, roots 2 */
+	memset(img.data + 3 * 512, 0xaa, 512);
+	memset(img.data + (3 + rounds) * 512, 0x55, 512);
+	dev = open_device(&img, 1 << 20);
+	cr_assert_eq(verity_device_read(dev, 3 * 512, sizeof(buf), buf), VERITY_E_CORRUPT_DATA);
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.fec_corrected, 0);
+	cr_assert_eq(st.state, 'C');
+	verity_device_close(dev);
+	free_image(&img);
+}
+
+Test(fec_device, checks_parameters)
+{
+	struct image img;
+	struct verity_device_options o = {0};
+	struct verity_device *dev = NULL;
+	struct verity_fec_params bad;
+
+	make_image(&img, 512, 100, 2);
+	o.fec = &img.fec;
+	cr_assert_eq(verity_device_open(&dev, &img.params, &img.d, &img.h, &o), VERITY_E_INVAL);
+	o.fec_device = &img.f;
+	bad = img.fec;
+	bad.roots = 30;
+	o.fec = &bad;
+	cr_assert_eq(verity_device_open(&dev, &img.params, &img.d, &img.h, &o),
+	             VERITY_E_FEC_BAD_ROOTS);
+	o.fec = &img.fec;
+	img.f.size = 512;
+	cr_assert_eq(verity_device_open(&dev, &img.params, &img.d, &img.h, &o),
+	             VERITY_E_FEC_DEVICE_TOO_SMALL);
+	free_image(&img);
+}
