@@ -202,8 +202,8 @@ int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *
  * One message block of every codeword in the batch: the LFSR step of
  * verity_rs_encode() on vectors. vec[(head + i) % roots] is parity byte i.
  */
-static void encode_step(const struct verity_rs *rs, uint8_t **vec, unsigned head,
-                        const uint8_t *msg, size_t len)
+static void encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
+                        uint8_t **vec, unsigned head, const uint8_t *msg, size_t len)
 {
 	unsigned roots = rs->roots;
 	uint8_t *fb = vec[head];
@@ -211,8 +211,8 @@ static void encode_step(const struct verity_rs *rs, uint8_t **vec, unsigned head
 	for (size_t i = 0; i < len; i++)
 		fb[i] ^= msg[i];
 	for (unsigned i = 1; i < roots; i++)
-		verity_gf_mul_add(vec[(head + i) % roots], fb, len, rs->genmul[roots - i]);
-	verity_gf_mul_inplace(fb, len, rs->genmul[0]);
+		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
+	ops->mul(fb, len, rs->gen[0]);
 }
 
 int verity_fec_encode(const struct verity_params *params, const struct verity_fec_params *fec,
@@ -220,6 +220,7 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
                       const struct verity_writer *out, const struct verity_tree_options *opts)
 {
 	const struct verity_allocator *alloc = opts ? opts->allocator : NULL;
+	const struct verity_gf_vector_ops *ops = verity_gf_vector();
 	struct verity_fec_ctx ctx;
 	uint8_t *mem, *msg, *outbuf, *vec[VERITY_FEC_MAX_ROOTS];
 	uint64_t batch, n0;
@@ -257,7 +258,7 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 			err = verity_fec_read_message(&ctx, (uint64_t)j * ctx.rounds + n0, nb, msg);
 			if (err)
 				goto out;
-			encode_step(&ctx.rs, vec, head, msg, vlen);
+			encode_step(&ctx.rs, ops, vec, head, msg, vlen);
 			head = (head + 1) % fec->roots;
 		}
 		/* Codeword c's parity is contiguous on disk: transpose. */

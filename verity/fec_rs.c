@@ -4,9 +4,14 @@
  * antilog tables of GF(2^8) with polynomial 0x11d, generated once and
  * checked in, so the core needs neither initialisation nor writable state.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "verity/fec_rs.h"
+#if defined(__x86_64__)
+#include "sha/impl.h"
+#endif
 
 /* gf_exp[i] = alpha^i for 0 <= i < 512 (doubled: sums of two logs need no reduction). */
 static const uint8_t gf_exp[512] = {
@@ -136,6 +141,62 @@ void verity_gf_mul_inplace(uint8_t *buf, size_t len, const uint8_t row[256])
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = row[buf[i]];
+}
+
+static void mul_row(uint8_t row[256], uint8_t c)
+{
+	for (unsigned v = 0; v < 256; v++)
+		row[v] = verity_gf_mul(c, (uint8_t)v);
+}
+
+static void generic_mul_add(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c)
+{
+	uint8_t row[256];
+
+	mul_row(row, c);
+	verity_gf_mul_add(dst, src, len, row);
+}
+
+static void generic_mul(uint8_t *buf, size_t len, uint8_t c)
+{
+	uint8_t row[256];
+
+	mul_row(row, c);
+	verity_gf_mul_inplace(buf, len, row);
+}
+
+static const struct verity_gf_vector_ops vector_impls[] = {
+#if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
+    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2},
+#endif
+    {"generic", generic_mul_add, generic_mul},
+};
+
+static bool usable(const struct verity_gf_vector_ops *ops)
+{
+#if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
+	if (ops->mul == verity_gf_mul_avx2)
+		return verity_cpu_has_avx2();
+#endif
+	(void)ops;
+	return true;
+}
+
+const struct verity_gf_vector_ops *verity_gf_vector_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(vector_impls) / sizeof(vector_impls[0]); i++)
+		if (strcmp(vector_impls[i].name, name) == 0)
+			return usable(&vector_impls[i]) ? &vector_impls[i] : NULL;
+	return NULL;
+}
+
+const struct verity_gf_vector_ops *verity_gf_vector(void)
+{
+	/* The table is in order of preference; the last entry is always usable. */
+	for (size_t i = 0; i < sizeof(vector_impls) / sizeof(vector_impls[0]); i++)
+		if (usable(&vector_impls[i]))
+			return &vector_impls[i];
+	return &vector_impls[0];
 }
 
 /*

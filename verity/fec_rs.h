@@ -59,4 +59,24 @@ void verity_gf_mul_inplace(uint8_t *buf, size_t len, const uint8_t row[256]);
 /* Product of two field elements. */
 uint8_t verity_gf_mul(uint8_t a, uint8_t b);
 
+/*
+ * The vector operations of the block-wise encoder, one implementation per
+ * instruction set, chosen once at run time (verity_gf_vector()).
+ */
+struct verity_gf_vector_ops {
+	const char *name;
+	void (*mul_add)(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c); /* dst ^= c src */
+	void (*mul)(uint8_t *buf, size_t len, uint8_t c);                         /* buf = c buf */
+};
+
+/* The fastest implementation this CPU runs (portable C when no other is built). */
+const struct verity_gf_vector_ops *verity_gf_vector(void);
+/* By name ("generic", "avx2"), for tests and benchmarks; NULL if not built or not usable. */
+const struct verity_gf_vector_ops *verity_gf_vector_named(const char *name);
+
+#if defined(__x86_64__)
+void verity_gf_mul_add_avx2(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
+void verity_gf_mul_avx2(uint8_t *buf, size_t len, uint8_t c);
+#endif
+
 #endif /* VERITY_FEC_RS_H */

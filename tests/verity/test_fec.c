@@ -468,3 +468,36 @@ Test(fec_device, checks_parameters)
 	             VERITY_E_FEC_DEVICE_TOO_SMALL);
 	free_image(&img);
 }
+
+/* Every vector implementation built and usable here computes what gf_mul does, tails included. */
+Test(fec_rs, vector_implementations_agree)
+{
+	static const char *const names[] = {"generic", "avx2"};
+	uint8_t src[1000], dst[1000], want[1000];
+
+	cr_assert_not_null(verity_gf_vector());
+	cr_assert_not_null(verity_gf_vector_named("generic"));
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		const struct verity_gf_vector_ops *ops = verity_gf_vector_named(names[n]);
+
+		if (!ops)
+			continue;
+		for (unsigned trial = 0; trial < 50; trial++) {
+			size_t len = rnd() % sizeof(src);
+			uint8_t c = (uint8_t)rnd();
+
+			for (size_t i = 0; i < len; i++) {
+				src[i] = (uint8_t)rnd();
+				dst[i] = (uint8_t)rnd();
+				want[i] = (uint8_t)(dst[i] ^ verity_gf_mul(c, src[i]));
+			}
+			ops->mul_add(dst, src, len, c);
+			cr_assert_arr_eq(dst, want, len, "%s mul_add", ops->name);
+			for (size_t i = 0; i < len; i++)
+				want[i] = verity_gf_mul(c, dst[i]);
+			ops->mul(dst, len, c);
+			cr_assert_arr_eq(dst, want, len, "%s mul", ops->name);
+		}
+	}
+	cr_assert_null(verity_gf_vector_named("none"));
+}
