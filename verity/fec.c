@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "verity/fec_internal.h"
+#include "verity/tree.h"
 #include "verity/util.h"
 
 /* Bytes of each parity vector per batch: a few generator rows stay in L2. */
@@ -215,67 +216,102 @@ static void encode_step(const struct verity_rs *rs, const struct verity_gf_vecto
 	ops->mul(fb, len, rs->gen[0]);
 }
 
+struct encode_job {
+	struct verity_fec_ctx ctx;
+	const struct verity_gf_vector_ops *ops;
+	const struct verity_writer *out;
+	const struct verity_tree_options *opts;
+	uint64_t batch; /* rounds per job */
+	size_t len;     /* batch x block size: bytes per parity vector */
+};
+
+/* Rounds of job @job: [*n0, *n0 + *nb). */
+static void job_rounds(const struct encode_job *e, uint64_t job, uint64_t *n0, uint64_t *nb)
+{
+	*n0 = job * e->batch;
+	*nb = e->ctx.rounds - *n0 < e->batch ? e->ctx.rounds - *n0 : e->batch;
+}
+
+/* Any thread: read the job's message runs, encode, interleave into the slot. */
+static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
+{
+	const struct encode_job *e = ctxp;
+	uint32_t roots = e->ctx.fec->roots;
+	uint8_t *msg = scratch, *vec[VERITY_FEC_MAX_ROOTS], *out = slot;
+	uint64_t n0, nb;
+	size_t vlen;
+	unsigned head = 0;
+	int err;
+
+	job_rounds(e, job, &n0, &nb);
+	vlen = (size_t)nb * e->ctx.bs;
+	for (unsigned i = 0; i < roots; i++) {
+		vec[i] = msg + e->len * (1 + i);
+		memset(vec[i], 0, vlen);
+	}
+	for (uint32_t j = 0; j < e->ctx.k; j++) {
+		err = verity_fec_read_message(&e->ctx, (uint64_t)j * e->ctx.rounds + n0, nb, msg);
+		if (err)
+			return err;
+		encode_step(&e->ctx.rs, e->ops, vec, head, msg, vlen);
+		head = (head + 1) % roots;
+	}
+	/* Codeword c's parity is contiguous on disk: transpose. */
+	for (unsigned i = 0; i < roots; i++) {
+		const uint8_t *v = vec[(head + i) % roots];
+
+		for (size_t c = 0; c < vlen; c++)
+			out[c * roots + i] = v[c];
+	}
+	return 0;
+}
+
+/* The caller's thread, in job order: write the parity, report progress. */
+static int encode_finish(void *ctxp, uint64_t job, void *slot, int status)
+{
+	const struct encode_job *e = ctxp;
+	uint32_t roots = e->ctx.fec->roots;
+	uint64_t n0, nb;
+	int err;
+
+	if (status)
+		return status;
+	job_rounds(e, job, &n0, &nb);
+	err = e->out->write(e->out->user_data, (e->ctx.fec->fec_start + n0 * roots) * e->ctx.bs,
+	                    slot, (size_t)nb * e->ctx.bs * roots);
+	if (!err && e->opts && e->opts->progress)
+		e->opts->progress(e->opts->progress_user_data, n0 + nb, e->ctx.rounds);
+	return err;
+}
+
 int verity_fec_encode(const struct verity_params *params, const struct verity_fec_params *fec,
                       const struct verity_bdev *data, const struct verity_bdev *hash,
                       const struct verity_writer *out, const struct verity_tree_options *opts)
 {
-	const struct verity_allocator *alloc = opts ? opts->allocator : NULL;
-	const struct verity_gf_vector_ops *ops = verity_gf_vector();
-	struct verity_fec_ctx ctx;
-	uint8_t *mem, *msg, *outbuf, *vec[VERITY_FEC_MAX_ROOTS];
-	uint64_t batch, n0;
-	size_t len;
+	struct encode_job e;
+	struct verity_jobs jobs = {0};
 	int err;
 
 	if (!out || !out->write)
 		return VERITY_E_INVAL;
-	err = verity_fec_ctx_init(&ctx, params, fec, data, hash);
+	memset(&e, 0, sizeof(e));
+	err = verity_fec_ctx_init(&e.ctx, params, fec, data, hash);
 	if (err)
 		return err;
-	if (data->size / ctx.bs < params->data_blocks)
+	if (data->size / e.ctx.bs < params->data_blocks)
 		return VERITY_E_DATA_DEVICE_TOO_SMALL;
-	batch = ctx.bs >= FEC_BATCH_BYTES ? 1 : FEC_BATCH_BYTES / ctx.bs;
-	if (batch > ctx.rounds)
-		batch = ctx.rounds;
-	len = (size_t)batch * ctx.bs;
-	/* message vector, roots parity vectors, and their interleaved output */
-	mem = verity_alloc(alloc, len * (1 + 2 * (size_t)fec->roots));
-	if (!mem)
-		return VERITY_E_NOMEM;
-	msg = mem;
-	for (unsigned i = 0; i < fec->roots; i++)
-		vec[i] = mem + len * (1 + i);
-	outbuf = mem + len * (1 + fec->roots);
-
-	for (n0 = 0; n0 < ctx.rounds; n0 += batch) {
-		uint64_t nb = ctx.rounds - n0 < batch ? ctx.rounds - n0 : batch;
-		size_t vlen = (size_t)nb * ctx.bs;
-		unsigned head = 0;
-
-		for (unsigned i = 0; i < fec->roots; i++)
-			memset(vec[i], 0, vlen);
-		for (uint32_t j = 0; j < ctx.k; j++) {
-			err = verity_fec_read_message(&ctx, (uint64_t)j * ctx.rounds + n0, nb, msg);
-			if (err)
-				goto out;
-			encode_step(&ctx.rs, ops, vec, head, msg, vlen);
-			head = (head + 1) % fec->roots;
-		}
-		/* Codeword c's parity is contiguous on disk: transpose. */
-		for (unsigned i = 0; i < fec->roots; i++) {
-			const uint8_t *v = vec[(head + i) % fec->roots];
-
-			for (size_t c = 0; c < vlen; c++)
-				outbuf[c * fec->roots + i] = v[c];
-		}
-		err = out->write(out->user_data, (fec->fec_start + n0 * fec->roots) * ctx.bs,
-		                 outbuf, vlen * fec->roots);
-		if (err)
-			goto out;
-		if (opts && opts->progress)
-			opts->progress(opts->progress_user_data, n0 + nb, ctx.rounds);
-	}
-out:
-	verity_free(alloc, mem);
-	return err;
+	e.ops = verity_gf_vector();
+	e.out = out;
+	e.opts = opts;
+	e.batch = e.ctx.bs >= FEC_BATCH_BYTES ? 1 : FEC_BATCH_BYTES / e.ctx.bs;
+	if (e.batch > e.ctx.rounds)
+		e.batch = e.ctx.rounds;
+	e.len = (size_t)e.batch * e.ctx.bs;
+	jobs.ctx = &e;
+	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;
+	jobs.slot_size = e.len * fec->roots;          /* interleaved output */
+	jobs.scratch_size = e.len * (1 + fec->roots); /* message and parity vectors */
+	jobs.run = encode_run;
+	jobs.finish = encode_finish;
+	return verity_run_jobs(&jobs, opts ? opts->threads : 0, opts ? opts->allocator : NULL);
 }
