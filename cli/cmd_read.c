@@ -15,15 +15,10 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {"offset",
-                                           "length",
-                                           CLI_IMAGE_OPTIONS,
-                                           "root-hash-signature",
-                                           "trusted-cert",
-                                           "trusted-certs",
-                                           "trusted-dtb",
-                                           "allow-sha1",
-                                           NULL};
+static const char *const read_options[] = {
+    "offset",       "length",        CLI_IMAGE_OPTIONS, "root-hash-signature",
+    "trusted-cert", "trusted-certs", "trusted-dtb",     "allow-sha1",
+    "fec-device",   "fec-offset",    "fec-roots",       NULL};
 
 /* The first event a read reports: which block failed. */
 struct failure {
@@ -107,13 +102,25 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	struct verity_device *dev = NULL;
 	struct failure failure = {0};
 	struct cli_image img;
+	struct cli_fec fec = {.fd = -1};
 	uint64_t size, offset, end;
 	uint8_t *buf = NULL;
 	int ret, err = 0;
 
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
+	if (!ret)
+		ret = cli_fec_open(&fec, opts, false);
+	if (!ret)
+		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
+	if (!ret)
+		ret = cli_fec_check_size(&fec, img.params.data_block_size);
 	if (ret)
 		goto out;
+	if (fec.enabled) {
+		/* corrupt data blocks are corrected on the read path, then verified */
+		dopts.fec = &fec.params;
+		dopts.fec_device = &fec.area;
+	}
 	dopts.memory_budget = READ_BUDGET;
 	dopts.report = remember;
 	dopts.callback_data = &failure;
@@ -161,8 +168,16 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 		report(&img, &failure, err);
 		ret = cli_exit_code(err);
 	}
+	if (fec.enabled && !err) {
+		struct verity_device_status st;
+
+		if (verity_device_get_status(dev, &st) == 0 && st.fec_corrected)
+			cli_verbose(opts, "%llu data blocks corrected with FEC and verified.",
+			            (unsigned long long)st.fec_corrected);
+	}
 out:
 	free(buf);
+	cli_fec_close(&fec);
 	verity_device_close(dev);
 	cli_image_close(&img);
 	return ret;
