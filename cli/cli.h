@@ -268,6 +268,12 @@ void cli_fec_close(struct cli_fec *f);
  * against the tree and the data area. @data_fd may be -1. Return: exit code.
  */
 int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd);
+/*
+ * cli_fec_open(), cli_fec_derive() for @img, and with @need_parity
+ * cli_fec_check_size(): what every action taking --fec-device does first.
+ */
+int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, const struct cli_image *img,
+                  bool writable, bool need_parity);
 /* The FEC device holds the whole parity area. Return: exit code. */
 int cli_fec_check_size(const struct cli_fec *f, uint32_t block_size);
 /* veritysetup's lines ("FEC RS roots", "FEC blocks"; "FEC device size") and JSON fields. */

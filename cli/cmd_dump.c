@@ -18,9 +18,7 @@ static int run_dump(const struct cli_options *opts, int argc, char **argv)
 	}
 	ret = cli_image_open(&img, opts, NULL, argv[0]);
 	if (!ret)
-		ret = cli_fec_open(&fec, opts, false);
-	if (!ret)
-		ret = cli_fec_derive(&fec, &img.params, -1, img.hash_fd);
+		ret = cli_fec_setup(&fec, opts, &img, false, false);
 	if (!ret) {
 		if (opts->json)
 			cli_json_header_fields(argv[0], &img.params, img.uuid, img.hash_offset,

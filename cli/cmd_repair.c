@@ -208,11 +208,7 @@ static int run_repair(const struct cli_options *opts, int argc, char **argv)
 		ret = EXIT_USAGE;
 	}
 	if (!ret)
-		ret = cli_fec_open(&fec, opts, !opts->dry_run);
-	if (!ret)
-		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
-	if (!ret)
-		ret = cli_fec_check_size(&fec, img.params.data_block_size);
+		ret = cli_fec_setup(&fec, opts, &img, !opts->dry_run, true);
 	if (ret)
 		goto out;
 	if (!opts->dry_run) {

@@ -88,9 +88,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (ret)
 		goto out;
-	ret = cli_fec_open(&fec, opts, false);
-	if (!ret)
-		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
+	ret = cli_fec_setup(&fec, opts, &img, false, false);
 	if (ret)
 		goto out;
 	err = verity_table_init(&table, &img.params, img.data_path, img.hash_path);

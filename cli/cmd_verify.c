@@ -176,11 +176,7 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	cli_json_field_string("hash_device", argv[1]);
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (!ret)
-		ret = cli_fec_open(&fec, opts, false);
-	if (!ret)
-		ret = cli_fec_derive(&fec, &img.params, img.data_fd, img.hash_fd);
-	if (!ret)
-		ret = cli_fec_check_size(&fec, img.params.data_block_size);
+		ret = cli_fec_setup(&fec, opts, &img, false, true);
 	if (ret)
 		goto out;
 

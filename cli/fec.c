@@ -131,6 +131,18 @@ int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int da
 	return EXIT_OK;
 }
 
+int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, const struct cli_image *img,
+                  bool writable, bool need_parity)
+{
+	int ret = cli_fec_open(f, opts, writable);
+
+	if (!ret)
+		ret = cli_fec_derive(f, &img->params, img->data_fd, img->hash_fd);
+	if (!ret && need_parity)
+		ret = cli_fec_check_size(f, img->params.data_block_size);
+	return ret;
+}
+
 int cli_fec_check_size(const struct cli_fec *f, uint32_t block_size)
 {
 	if (!f->enabled || f->area.size / block_size >= f->parity_blocks)
