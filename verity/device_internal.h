@@ -36,8 +36,8 @@ struct reader {
 	uint8_t *real;       /* computed digests */
 	uint8_t *state;      /* enum block_state per block */
 	uint8_t *hash_block; /* a hash block while it is being verified */
-	uint8_t *fec_rows;   /* FEC: k x stripe bytes of a round, stripe x roots parity, */
-	uint8_t *fec_parity; /* and the decoded block */
+	uint8_t *fec_rows;   /* FEC: k x stripe bytes of a round, stripe x roots parity */
+	uint8_t *fec_parity; /* read and recomputed (2 x), and the decoded block */
 	uint8_t *fec_block;
 	bool busy;
 };
@@ -95,7 +95,7 @@ struct plan {
 };
 
 /* Bytes of each block of a round decoded at once on the read path. */
-#define FEC_DEVICE_STRIPE 512u
+#define FEC_DEVICE_STRIPE 2048u
 
 /* device_plan.c */
 int verity_dev_check_options(const struct verity_device_options *o);

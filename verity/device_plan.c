@@ -148,7 +148,7 @@ int verity_dev_plan_memory(struct plan *p, const struct verity_params *params,
 		uint32_t stripe = dbs < FEC_DEVICE_STRIPE ? dbs : FEC_DEVICE_STRIPE;
 
 		p->fec_rows = (size_t)stripe * (255u - o->fec->roots);
-		p->fec_parity = (size_t)stripe * o->fec->roots;
+		p->fec_parity = 2 * (size_t)stripe * o->fec->roots;
 	}
 
 	/* A default batch leaves at least half the budget to the tree; an explicit one only fits.

@@ -37,8 +37,9 @@ static int fec_correct_data_block(struct verity_device *dev, struct reader *r, u
 
 	if (!dev->has_fec)
 		return 0;
-	if (verity_fec_decode_block(&dev->fec, &dev->fec_dev, b, NULL, 0, dev->fec_stripe,
-	                            r->fec_rows, r->fec_parity, r->fec_block))
+	if (verity_fec_decode_block(
+	        &dev->fec, &dev->fec_dev, b, NULL, 0, dev->fec_stripe, r->fec_rows, r->fec_parity,
+	        r->fec_parity + (size_t)dev->fec_stripe * dev->fec_params.roots, r->fec_block))
 		return 0;
 	if (verity_hash_blocks(&dev->hasher, r->fec_block, dbs, 1, digest) ||
 	    memcmp(digest, r->want + (size_t)k * ds, ds) != 0)

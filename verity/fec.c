@@ -142,12 +142,32 @@ int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t bloc
 	return verity_bdev_read(dev, off + offset, buf, len);
 }
 
+/*
+ * One message block of every codeword in the batch: the LFSR step of
+ * verity_rs_encode() on vectors. vec[(head + i) % roots] is parity byte i.
+ */
+static void encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
+                        uint8_t **vec, unsigned head, const uint8_t *msg, size_t len)
+{
+	unsigned roots = rs->roots;
+	uint8_t *fb = vec[head];
+
+	for (size_t i = 0; i < len; i++)
+		fb[i] ^= msg[i];
+	for (unsigned i = 1; i < roots; i++)
+		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
+	ops->mul(fb, len, rs->gen[0]);
+}
+
 int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
                             uint64_t block, const uint8_t *erasures, uint32_t nerasures,
-                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *out)
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
+                            uint8_t *out)
 {
+	const struct verity_gf_vector_ops *ops = verity_gf_vector();
 	uint32_t roots = ctx->fec->roots, k = ctx->k, target = (uint32_t)(block / ctx->rounds);
 	uint64_t round = block % ctx->rounds;
+	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
 	int err;
 
 	for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
@@ -163,8 +183,33 @@ int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verit
 		err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
 		if (err)
 			return err;
+		/*
+		 * Most codewords are intact: re-encode the stripe with the vector
+		 * encoder and decode only the codewords whose parity differs (a
+		 * codeword is valid exactly when its parity is the encoder's).
+		 * With erasures every codeword is decoded: an erased symbol may be
+		 * wrong even where the parity happens to agree.
+		 */
+		unsigned head = 0;
+
+		for (unsigned i = 0; i < roots; i++) {
+			vec[i] = check + (size_t)i * len;
+			memset(vec[i], 0, len);
+		}
+		for (uint32_t j = 0; j < k; j++) {
+			encode_step(&ctx->rs, ops, vec, head, rows + (size_t)j * len, len);
+			head = (head + 1) % roots;
+		}
 		for (uint32_t b = 0; b < len; b++) {
 			uint8_t cw[VERITY_FEC_RSM];
+			bool clean = nerasures == 0;
+
+			for (unsigned i = 0; clean && i < roots; i++)
+				clean = vec[(head + i) % roots][b] == parity[(size_t)b * roots + i];
+			if (clean) {
+				out[s0 + b] = rows[(size_t)target * len + b];
+				continue;
+			}
 
 			for (uint32_t j = 0; j < k; j++)
 				cw[j] = rows[(size_t)j * len + b];
@@ -197,23 +242,6 @@ int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *
 	ctx->k = VERITY_FEC_RSM - fec->roots;
 	ctx->rounds = verity_fec_rounds(fec);
 	return verity_rs_init(&ctx->rs, fec->roots);
-}
-
-/*
- * One message block of every codeword in the batch: the LFSR step of
- * verity_rs_encode() on vectors. vec[(head + i) % roots] is parity byte i.
- */
-static void encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
-                        uint8_t **vec, unsigned head, const uint8_t *msg, size_t len)
-{
-	unsigned roots = rs->roots;
-	uint8_t *fb = vec[head];
-
-	for (size_t i = 0; i < len; i++)
-		fb[i] ^= msg[i];
-	for (unsigned i = 1; i < roots; i++)
-		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
-	ops->mul(fb, len, rs->gen[0]);
 }
 
 struct encode_job {

@@ -37,11 +37,13 @@ int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t bloc
  * Decode the round of message block @block and write that block's bytes to
  * @out (block size). @erasures are positions in the round (0 .. k - 1).
  * Works in stripes of @stripe bytes of each block: @rows holds k x stripe
- * bytes, @parity stripe x roots. The result is not verified here.
+ * bytes, @parity and @check stripe x roots each. The result is not
+ * verified here.
  * Return: 0, VERITY_E_FEC_UNCORRECTABLE, or a read error.
  */
 int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
                             uint64_t block, const uint8_t *erasures, uint32_t nerasures,
-                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *out);
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
+                            uint8_t *out);
 
 #endif /* VERITY_FEC_INTERNAL_H */

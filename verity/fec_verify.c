@@ -35,6 +35,7 @@ struct fec_verify {
 	uint8_t *fixed;  /* one block: the decoded target block */
 	uint8_t *rows;   /* k x stripe: the round's bytes of one stripe */
 	uint8_t *parity; /* stripe x roots */
+	uint8_t *check;  /* stripe x roots: the parity recomputed */
 	uint8_t *batch;  /* DATA_BATCH data blocks */
 	uint8_t *digests;
 	uint8_t erasures[VERITY_FEC_MAX_ROOTS];
@@ -170,7 +171,7 @@ static int decode_block(struct fec_verify *v, uint64_t m, bool use_erasures)
 		}
 	}
 	return verity_fec_decode_block(fc, v->fecdev, m, v->erasures, neras, v->stripe, v->rows,
-	                               v->parity, v->fixed);
+	                               v->parity, v->check, v->fixed);
 }
 
 /*
@@ -346,7 +347,7 @@ int verity_fec_verify(const struct verity_params *params, const struct verity_fe
 		v.cache_index[l] = NO_BLOCK;
 
 	size = (size_t)v.bs * (2 * (size_t)v.geo.levels + 2 + DATA_BATCH) +
-	       (size_t)v.stripe * (v.fc.k + fec->roots) + (size_t)DATA_BATCH * v.ds;
+	       (size_t)v.stripe * (v.fc.k + 2 * (size_t)fec->roots) + (size_t)DATA_BATCH * v.ds;
 	mem = verity_alloc(alloc, size);
 	if (!mem) {
 		err = VERITY_E_NOMEM;
@@ -359,7 +360,8 @@ int verity_fec_verify(const struct verity_params *params, const struct verity_fe
 	v.batch = v.fixed + v.bs;
 	v.rows = v.batch + (size_t)v.bs * DATA_BATCH;
 	v.parity = v.rows + (size_t)v.stripe * v.fc.k;
-	v.digests = v.parity + (size_t)v.stripe * fec->roots;
+	v.check = v.parity + (size_t)v.stripe * fec->roots;
+	v.digests = v.check + (size_t)v.stripe * fec->roots;
 	/* Data in order reaches every hash block once, after its parents. */
 	err = check_data(&v);
 	verity_free(alloc, mem);
