@@ -23,7 +23,7 @@ ST_CORRUPT=2
 
 SALT=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
 bs=512
-blocks=700
+blocks=400
 
 sums() {
 	sha256sum "$tmp/d" "$tmp/h" "$tmp/f" | cut -d' ' -f1 | tr '\n' ' '
@@ -103,7 +103,7 @@ for roots in 3 24; do
 	}
 
 	# random bytes in three data blocks
-	for off in 1000 70001 200007; do flip "$tmp/d" $off; done
+	for off in 1000 70001 150007; do flip "$tmp/d" $off; done
 	# the verified device corrects them on the read path and returns the original bytes
 	# shellcheck disable=SC2086
 	"$VI" read "$tmp/d" "$tmp/h" "$root" $fecopts >"$tmp/read" || fail "read with FEC (roots $roots)"
