@@ -5,10 +5,10 @@
 
 #include "cli/commands.h"
 
-static const char *const verify_options[] = {CLI_IMAGE_OPTIONS,     "threads",      "no-progress",
-                                             "root-hash-signature", "trusted-cert", "trusted-certs",
-                                             "trusted-dtb",         "allow-sha1",   "fec-device",
-                                             "fec-offset",          "fec-roots",    NULL};
+static const char *const verify_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS, "threads",     "no-progress", "root-hash-signature",
+    "trusted-cert",        "trusted-certs",   "trusted-dtb", "allow-sha1",  "fec-device",
+    "fec-offset",          "fec-roots",       NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -163,7 +163,7 @@ static void verify_with_fec(const struct cli_options *opts, struct cli_image *im
 		            (unsigned long long)fr.corrected_blocks);
 }
 
-static int run_verify(const struct cli_options *opts, int argc, char **argv)
+static int verify_one(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
 	struct verity_verify_result result;
@@ -172,8 +172,12 @@ static int run_verify(const struct cli_options *opts, int argc, char **argv)
 	struct cli_fec fec = {.fd = -1};
 	int ret;
 
-	cli_json_field_string("data_device", argv[0]);
-	cli_json_field_string("hash_device", argv[1]);
+	if (argc == 1) { /* a disk image */
+		cli_json_field_string("image", argv[0]);
+	} else {
+		cli_json_field_string("data_device", argv[0]);
+		cli_json_field_string("hash_device", argv[1]);
+	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
 	if (!ret)
 		ret = cli_fec_setup(&fec, opts, &img, false, true);
@@ -206,11 +210,19 @@ out:
 	return ret;
 }
 
+static int run_verify(const struct cli_options *opts, int argc, char **argv)
+{
+	/* A disk image: every verity pair, unless --partition names one. */
+	if (argc == 1)
+		return cli_ddi_each_role(opts, argv[0], verify_one);
+	return verify_one(opts, argc, argv);
+}
+
 const struct cli_command cli_cmd_verify = {
     .name = "verify",
     .args = CLI_IMAGE_ARGS,
     .summary = "Verify every block of <data_device> and <hash_device> against <root_hash>",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = verify_options,
     .veritysetup = true,

@@ -32,6 +32,10 @@ extern const struct cli_command cli_cmd_read;
 extern const struct cli_command cli_cmd_cat;
 extern const struct cli_command cli_cmd_table;
 extern const struct cli_command cli_cmd_sig;
+extern const struct cli_command cli_cmd_dissect;
+extern const struct cli_command cli_cmd_lvm;
+extern const struct cli_command cli_cmd_extract;
+extern const struct cli_command cli_cmd_ls;
 extern const struct cli_command cli_cmd_repair;
 
 #endif

@@ -19,12 +19,15 @@
 
 #include <libverity/common.h>
 #include <libverity/sha.h>
+#include <libverity/sha256.h>
 #include <libverity/tree.h>
 #include <libverity/superblock.h>
 #include <libverity/device.h>
 #include <libverity/table.h>
 #include <libverity/sig.h>
 #include <libverity/open.h>
+#include <libverity/disk.h>
+#include <libverity/lvm.h>
 #include <libverity/fec.h>
 
 #if __STDC_HOSTED__ && !defined(VERITY_FREESTANDING)
