@@ -3,11 +3,13 @@
  * GF(2^8) multiply-accumulate for the FEC encoder with AVX2: the product
  * c * x is looked up by nibbles, c * (x & 15) ^ c * (x >> 4 << 4), with
  * two 16-entry tables held in registers (vpshufb), 32 bytes per step.
- * Compiled with -mavx2 only; called only when the CPU has AVX2.
+ * Compiled with -mavx2 only; called only when the CPU has AVX2. Empty
+ * anywhere else (other architectures, or a compile without -mavx2).
  */
-#include <immintrin.h>
-
 #include "verity/fec_rs.h"
+
+#if defined(__x86_64__) && defined(__AVX2__)
+#include <immintrin.h>
 
 static void nibble_tables(uint8_t c, __m256i *lo, __m256i *hi)
 {
@@ -60,3 +62,6 @@ void verity_gf_mul_avx2(uint8_t *buf, size_t len, uint8_t c)
 	for (; i < len; i++)
 		buf[i] = verity_gf_mul(c, buf[i]);
 }
+#else
+typedef int verity_fec_gf_avx2_not_built; /* C11 wants a declaration */
+#endif

@@ -4,7 +4,9 @@
  * antilog tables of GF(2^8) with polynomial 0x11d, generated once and
  * checked in, so the core needs neither initialisation nor writable state.
  */
-#include "config.h"
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* HAVE_SHA256_AVX2: the compiler takes -mavx2 */
+#endif
 
 #include <string.h>
 
