@@ -13,7 +13,7 @@ apt-get install -y --no-install-recommends \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
 	afl++ clang time gnuplot-nox \
-	qemu-system-x86 dmsetup \
+	qemu-system-x86 dmsetup libfec-dev \
 	systemd e2fsprogs mount python3 \
 	libsquashfs-dev libext2fs-dev squashfs-tools \
 	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils

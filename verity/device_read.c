@@ -20,6 +20,33 @@ static void merge_counters(struct verity_device *dev, const struct counters *c)
 	s->rechecks_passed += c->rechecks_passed;
 	s->zero_blocks += c->zero_blocks;
 	s->skipped_blocks += c->skipped_blocks;
+	s->fec_corrected += c->fec_corrected;
+}
+
+/*
+ * The data block at @k of the batch failed its digest twice: rebuild it
+ * from its FEC round (errors-only) into the reader's scratch, and take it
+ * only if it hashes to the verified digest. Return: 1 if corrected, 0 if
+ * not (no FEC, too damaged, or a parity read failed).
+ */
+static int fec_correct_data_block(struct verity_device *dev, struct reader *r, uint64_t b,
+                                  uint32_t k)
+{
+	uint32_t dbs = dev->params.data_block_size, ds = dev->geo.digest_size;
+	uint8_t digest[VERITY_MAX_DIGEST_SIZE];
+
+	if (!dev->has_fec)
+		return 0;
+	if (verity_fec_decode_block(
+	        &dev->fec, &dev->fec_dev, b, NULL, 0, dev->fec_stripe, r->fec_rows, r->fec_parity,
+	        r->fec_parity + (size_t)dev->fec_stripe * dev->fec_params.roots, r->fec_block))
+		return 0;
+	if (verity_hash_blocks(&dev->hasher, r->fec_block, dbs, 1, digest) ||
+	    memcmp(digest, r->want + (size_t)k * ds, ds) != 0)
+		return 0;
+	memcpy(r->data + (size_t)k * dbs, r->fec_block, dbs);
+	memcpy(r->real + (size_t)k * ds, digest, ds);
+	return 1;
 }
 
 /*
@@ -43,6 +70,10 @@ static int recheck_data_block(struct verity_device *dev, struct reader *r, uint6
 		return ret;
 	if (memcmp(r->real + (size_t)k * ds, r->want + (size_t)k * ds, ds) == 0) {
 		c->rechecks_passed++;
+		return 1;
+	}
+	if (fec_correct_data_block(dev, r, b, k)) {
+		c->fec_corrected++;
 		return 1;
 	}
 	return verity_dev_event(dev, VERITY_EVENT_CORRUPTION, VERITY_BLOCK_DATA, b,

@@ -149,6 +149,16 @@ enum verity_error {
 	VERITY_E_DT_BAD_PARAMS = -431,           /* FIT dm-verity node malformed */
 	VERITY_E_KEYRING_FINGERPRINT = -432,     /* sha256-fingerprint does not match */
 	VERITY_E_SIG_MISSING = -433,             /* trusted keys given but no signature */
+
+	/* Forward error correction, libverity/fec.h (-700 .. -799) */
+	VERITY_E_FEC_BAD_ROOTS = -700,        /* roots not in 2 .. 24 */
+	VERITY_E_FEC_BLOCK_SIZES = -701,      /* data and hash block sizes differ */
+	VERITY_E_FEC_BAD_BLOCKS = -702,       /* fec_blocks below data + tree */
+	VERITY_E_FEC_BAD_OFFSET = -703,       /* FEC offset not a multiple of 512 */
+	VERITY_E_FEC_AREA_OVERLAP = -704,     /* FEC area overlaps data or hash */
+	VERITY_E_FEC_DEVICE_TOO_SMALL = -705, /* parity area past the FEC device */
+	VERITY_E_FEC_UNCORRECTABLE = -706,    /* a codeword cannot be corrected */
+	VERITY_E_FEC_NOT_VERIFIED = -707,     /* a corrected block still fails its hash */
 };
 
 /**

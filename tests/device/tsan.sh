@@ -32,6 +32,7 @@ $CC -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=thread -I"$s/include" -I"$s" \
 	$s/verity/bdev.c $s/verity/bdev_fd.c $s/verity/locate.c $s/verity/cache.c \
 	$s/verity/lock.c $s/verity/device.c $s/verity/device_plan.c $s/verity/device_walk.c \
 	$s/verity/device_read.c $s/verity/table.c \
+	$s/verity/fec_rs.c $s/verity/fec.c $s/verity/tree.c $s/verity/verify_threads.c \
 	$s/tests/device/test_device.c -o "$tmp/test_device_tsan" -lmbedcrypto -lpthread
 
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
