@@ -17,6 +17,7 @@
 #include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/version.h>
 #include <mbedtls/rsa.h>
 #include <mbedtls/x509_crt.h>
 
@@ -162,21 +163,47 @@ static void make_key(mbedtls_pk_context *pk, mbedtls_ecp_group_id curve, unsigne
 	}
 }
 
+/* mbedTLS 3.5 deprecated the MPI form of the serial setter for a raw one. */
+static void set_serial(mbedtls_x509write_cert *w, int serial)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+	unsigned char raw[1 + sizeof(serial)];
+	size_t n = 0;
+
+	cr_assert_geq(serial, 0);
+	/* Big-endian, minimal, with a leading zero when the top bit is set (DER INTEGER). */
+	for (int shift = 8 * ((int)sizeof(serial) - 1); shift >= 0; shift -= 8) {
+		unsigned char b = (unsigned char)((unsigned)serial >> shift);
+
+		if (n == 0 && b == 0 && shift)
+			continue;
+		if (n == 0 && (b & 0x80))
+			raw[n++] = 0;
+		raw[n++] = b;
+	}
+	cr_assert_eq(mbedtls_x509write_crt_set_serial_raw(w, raw, n), 0);
+#else
+	mbedtls_mpi sn;
+
+	mbedtls_mpi_init(&sn);
+	cr_assert_eq(mbedtls_mpi_lset(&sn, serial), 0);
+	cr_assert_eq(mbedtls_x509write_crt_set_serial(w, &sn), 0);
+	mbedtls_mpi_free(&sn);
+#endif
+}
+
 /* A certificate for @id's key, signed by @issuer (NULL: self-signed). */
 static void make_cert(struct identity *id, const char *subject, struct identity *issuer,
                       const char *issuer_name, int serial, const char *not_before,
                       const char *not_after)
 {
 	mbedtls_x509write_cert w;
-	mbedtls_mpi sn;
 	unsigned char out[4096];
 	int len;
 
 	mbedtls_x509write_crt_init(&w);
-	mbedtls_mpi_init(&sn);
-	cr_assert_eq(mbedtls_mpi_lset(&sn, serial), 0);
 	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
-	cr_assert_eq(mbedtls_x509write_crt_set_serial(&w, &sn), 0);
+	set_serial(&w, serial);
 	cr_assert_eq(mbedtls_x509write_crt_set_validity(&w, not_before, not_after), 0);
 	cr_assert_eq(mbedtls_x509write_crt_set_subject_name(&w, subject), 0);
 	cr_assert_eq(mbedtls_x509write_crt_set_issuer_name(&w, issuer ? issuer_name : subject), 0);
@@ -190,7 +217,6 @@ static void make_cert(struct identity *id, const char *subject, struct identity 
 	mbedtls_x509_crt_init(&id->crt);
 	cr_assert_eq(mbedtls_x509_crt_parse_der(&id->crt, id->der.p, id->der.len), 0);
 	mbedtls_x509write_crt_free(&w);
-	mbedtls_mpi_free(&sn);
 }
 
 static void make_identity(struct identity *id, mbedtls_ecp_group_id curve, unsigned rsa_bits,
