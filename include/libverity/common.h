@@ -213,7 +213,8 @@ struct verity_bdev {
  *
  * Return: 0; VERITY_E_INVAL for a NULL bdev, callback or buffer;
  * VERITY_E_RANGE if [offset, offset + len) is not inside the device (also on
- * overflow); otherwise what the callback returned.
+ * overflow); otherwise what the callback returned, a positive value turned
+ * into VERITY_E_IO. Every read the library makes goes through here.
  */
 VERITY_PUBLIC int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf,
                                    size_t len);

@@ -252,3 +252,30 @@ Test(open, hex_parser)
 	             VERITY_E_BAD_HEX);
 	cr_assert_eq(verity_hex_to_digest(NULL, 0, out, sizeof(out), NULL), VERITY_E_INVAL);
 }
+
+static int positive_read(void *user_data, uint64_t offset, void *buf, size_t len)
+{
+	(void)user_data;
+	(void)offset;
+	memset(buf, 0, len);
+	return 7;
+}
+
+/* A callback's positive return is turned into VERITY_E_IO in one place, for every caller. */
+Test(open, positive_callback_return_is_an_error)
+{
+	struct verity_open_params p = two_devices();
+	struct verity_open_info info;
+	struct verity_verify_result result;
+	struct verity_bdev odd = hash_dev;
+	uint8_t byte;
+
+	odd.read = positive_read;
+	cr_assert_eq(verity_bdev_read(&odd, 0, &byte, 1), VERITY_E_IO);
+	cr_assert_eq(verity_open_resolve(&p, &info), 0);
+	cr_assert_eq(verity_verify(&info.params, &data_dev, &odd, NULL, &result), VERITY_E_IO);
+	cr_assert_eq(result.error, VERITY_E_IO);
+	p.hash = &odd;
+	cr_assert_eq(verity_open_resolve(&p, &info), VERITY_E_IO);
+	cr_assert_eq(info.step, VERITY_OPEN_STEP_SUPERBLOCK);
+}
