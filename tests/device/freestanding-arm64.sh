@@ -57,6 +57,17 @@ if [ -n "$bad" ]; then
 fi
 echo "freestanding core: $(echo $objs | wc -w) objects, external symbols: $(tr '\n' ' ' <"$tmp/external")"
 
+# The bootloader example compiles freestanding against the public header and
+# needs nothing but the library (and, from the compiler, memcpy/memset).
+"${cross}gcc" -std=c11 -Os -ffreestanding -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+	-Werror -I"$s/include" -c "$s/examples/boot.c" -o "$tmp/boot.o"
+bad=$("${cross}nm" -u "$tmp/boot.o" | awk '{ print $2 }' | grep -v -x -E 'verity_[a-z0-9_]+|mem(cpy|set)' || true)
+if [ -n "$bad" ]; then
+	echo "FAIL: examples/boot.c references:"
+	echo "$bad"
+	exit 1
+fi
+
 # shellcheck disable=SC2086
 "${cross}gcc" -std=c11 -O2 -Wall -Wextra -Werror -I"$s/include" \
 	"$s/tests/device/freestanding_main.c" $objs -o "$tmp/freestanding_main"
