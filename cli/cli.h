@@ -79,8 +79,18 @@ int cli_parse_options(int argc, char **argv, struct cli_options *opts, int *npos
 /* Whether the long option @name was given. */
 bool cli_option_given(const struct cli_options *opts, const char *name);
 
+struct cli_command;
+
+/*
+ * Refuse an option @cmd does not take (see struct cli_command). Prints the
+ * message. Return: EXIT_OK or EXIT_USAGE.
+ */
+int cli_check_options(const struct cli_options *opts, const struct cli_command *cmd);
+
 /* Print the help lines of the options named in @names (NULL-terminated). */
 void cli_print_option_help(FILE *out, const char *const *names);
+/* Print the help lines of the options every subcommand takes (@json: --json too). */
+void cli_print_common_option_help(FILE *out, bool json);
 
 /**
  * struct cli_command - one subcommand
@@ -88,7 +98,15 @@ void cli_print_option_help(FILE *out, const char *const *names);
  * @args: positional arguments, for usage lines ("<data_device> <hash_device>")
  * @summary: one line
  * @min_args, @max_args: positional argument count range
- * @options: long names of the options it uses (for --help), NULL-terminated
+ * @options: long names of the options it takes, NULL-terminated: its --help
+ *           and its allow-list (any other option is refused with veritysetup's
+ *           "Option --x is not allowed with y action."; --verbose, --debug,
+ *           --batch-mode, --json, --help, --usage and --version are always
+ *           allowed)
+ * @veritysetup: a veritysetup action: also accepts, and ignores where it does
+ *           not use them, the options veritysetup 2.6.1 accepts with every
+ *           action (OPT_VERITYSETUP_GLOBAL in cli/options.c)
+ * @raw_stdout: writes data to standard output, so --json is refused
  * @run: returns an exit code; @argv holds the positional arguments only
  */
 struct cli_command {
@@ -98,6 +116,8 @@ struct cli_command {
 	int min_args;
 	int max_args;
 	const char *const *options;
+	bool veritysetup;
+	bool raw_stdout;
 	int (*run)(const struct cli_options *opts, int argc, char **argv);
 };
 
@@ -127,8 +147,26 @@ void cli_uuid_format(char out[37], const uint8_t uuid[VERITY_UUID_SIZE]);
 /* Random bytes from the kernel. Return: 0 or -1 (errno set). */
 int cli_random_bytes(void *buf, size_t len);
 
-/* JSON string literal (quotes included) of @s to @out. */
+/*
+ * JSON string literal (quotes included) of @s to @out. Bytes that are not
+ * UTF-8 are written as \udcXX (Python's surrogateescape).
+ */
 void cli_json_string(FILE *out, const char *s);
+
+/*
+ * --json output. main() prints exactly one object per run, failures and
+ * usage errors included: "status" ("ok" or "error"), "exit_code", on
+ * failure "error" (one name per exit status) and "message" (the first
+ * cli_error() line), then the fields the subcommand added, in order, with
+ * the calls below. Subcommands never print JSON themselves; they may add
+ * fields whether or not --json was given (they are dropped without it).
+ */
+void cli_json_field_string(const char *name, const char *value); /* NULL: null */
+void cli_json_field_u64(const char *name, uint64_t value);
+void cli_json_field_int(const char *name, int value);
+void cli_json_field_bool(const char *name, bool value);
+/* Print the object for exit status @code (main only). */
+void cli_json_finish(int code);
 
 /* ---- cli/image.c ---- */
 
@@ -188,8 +226,9 @@ int cli_image_open_with_root(struct cli_image *img, const struct cli_options *op
 /* Print the veritysetup "VERITY header information" block (format, dump). */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root);
-void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root);
+/* The same as --json fields. */
+void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
+                            const uint8_t *uuid, uint64_t hash_offset, bool root);
 
 /* ---- cli/sig.c ---- */
 

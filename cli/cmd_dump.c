@@ -17,8 +17,8 @@ static int run_dump(const struct cli_options *opts, int argc, char **argv)
 	ret = cli_image_open(&img, opts, NULL, argv[0]);
 	if (!ret) {
 		if (opts->json)
-			cli_print_header_json(stdout, argv[0], &img.params, img.uuid,
-			                      img.hash_offset, false);
+			cli_json_header_fields(argv[0], &img.params, img.uuid, img.hash_offset,
+			                       false);
 		else
 			cli_print_header_info(stdout, argv[0], &img.params, img.uuid,
 			                      img.hash_offset, false);
@@ -34,5 +34,6 @@ const struct cli_command cli_cmd_dump = {
     .min_args = 1,
     .max_args = 1,
     .options = dump_options,
+    .veritysetup = true,
     .run = run_dump,
 };

@@ -148,13 +148,14 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	if (data.size / params.data_block_size < params.data_blocks) {
 		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
 		          (unsigned long long)params.data_blocks, params.data_block_size);
-		ret = EXIT_IO;
+		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
-		cli_error("WARNING: Kernel cannot activate device if data block size exceeds page "
-		          "size (%ld).",
-		          sysconf(_SC_PAGESIZE));
+		fprintf(stderr,
+		        "WARNING: Kernel cannot activate device if data block size exceeds page "
+		        "size (%ld).\n",
+		        sysconf(_SC_PAGESIZE));
 
 	hash_fd = open(hash_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (hash_fd < 0) {
@@ -227,8 +228,8 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 			goto out;
 	}
 	if (opts->json)
-		cli_print_header_json(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
-		                      opts->hash_offset, true);
+		cli_json_header_fields(hash_path, &params, opts->no_superblock ? NULL : uuid,
+		                       opts->hash_offset, true);
 	else
 		cli_print_header_info(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
 		                      opts->hash_offset, true);
@@ -251,5 +252,6 @@ const struct cli_command cli_cmd_format = {
     .min_args = 2,
     .max_args = 2,
     .options = format_options,
+    .veritysetup = true,
     .run = run_format,
 };

@@ -134,7 +134,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	buf = malloc(CHUNK_BYTES);
 	if (!buf) {
 		cli_error("Out of memory.");
-		ret = EXIT_FAILURE_GENERIC;
+		ret = EXIT_NOMEM;
 		goto out;
 	}
 	cli_debug(opts, "reading bytes %llu..%llu, SHA-256 %s", (unsigned long long)offset,
@@ -175,6 +175,7 @@ const struct cli_command cli_cmd_read = {
     .min_args = 2,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };
 
@@ -185,5 +186,6 @@ const struct cli_command cli_cmd_cat = {
     .min_args = 2,
     .max_args = 3,
     .options = read_options,
+    .raw_stdout = true,
     .run = run_read,
 };

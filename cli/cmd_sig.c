@@ -11,22 +11,14 @@ static int run_sig(const struct cli_options *opts, int argc, char **argv)
 	int n, ret;
 
 	(void)argc;
+	cli_json_field_string("root_hash", argv[0]);
+	cli_json_field_string("signature", argv[1]);
 	n = cli_unhex(argv[0], digest, sizeof(digest));
 	if (n <= 0) {
 		cli_error("Invalid root hash string specified.");
 		return EXIT_USAGE;
 	}
 	ret = cli_check_signature(opts, argv[1], digest, (size_t)n);
-	if (opts->json) {
-		fputs("{\"status\":", stdout);
-		fputs(ret == EXIT_OK              ? "\"ok\""
-		      : ret == EXIT_BAD_SIGNATURE ? "\"bad-signature\""
-		                                  : "\"error\"",
-		      stdout);
-		fputs(",\"signature\":", stdout);
-		cli_json_string(stdout, argv[1]);
-		fputs("}\n", stdout);
-	}
 	if (ret == EXIT_OK && !opts->batch_mode && !opts->json)
 		printf("Root hash signature verified.\n");
 	return ret;

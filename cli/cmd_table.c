@@ -81,11 +81,8 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	if (opts->json) {
-		fputs("{\"table\":", stdout);
-		cli_json_string(stdout, line);
-		fputs(",\"dm_mod_create\":", stdout);
-		cli_json_string(stdout, arg);
-		fputs("}\n", stdout);
+		cli_json_field_string("table", line);
+		cli_json_field_string("dm_mod_create", arg);
 	} else {
 		printf("%s\n%s\n", line, arg);
 	}

@@ -9,15 +9,20 @@
 
 #include "cli/cli.h"
 
-/* Exit codes, documented in verify-image(1). */
+/*
+ * Exit codes, one table for every subcommand (verify-image(1), EXIT STATUS).
+ * Where veritysetup 2.6.1 has the case, the code is veritysetup's.
+ */
 enum cli_exit {
 	EXIT_OK = 0,
-	EXIT_FAILURE_GENERIC = 1, /* out of memory, threads, anything else */
-	EXIT_USAGE = 2,           /* bad command line or bad input parameters */
-	EXIT_CORRUPT = 3,         /* verification found corruption; bad superblock */
-	EXIT_IO = 4,              /* a file could not be opened, read or written, or is too short */
-	EXIT_BAD_SIGNATURE = 5,
-	EXIT_NOT_FOUND = 7, /* the requested partition, logical volume or file does not exist */
+	EXIT_USAGE = 1,   /* bad command line or parameters, wrong root hash, not a verity device */
+	EXIT_CORRUPT = 2, /* a data, hash or padding block does not match */
+	EXIT_NOMEM = 3,   /* out of memory */
+	EXIT_IO = 4,      /* a file is missing, unreadable, of the wrong type; I/O error */
+	EXIT_BAD_SIGNATURE = 6, /* signature missing where required, malformed, untrusted, wrong */
+	EXIT_NOT_FOUND = 7,     /* the requested partition, logical volume or file does not exist */
+	/* Anything else (threads, randomness): veritysetup's generic failure. */
+	EXIT_FAILURE_GENERIC = EXIT_USAGE,
 };
 
 extern const struct cli_command cli_cmd_format;

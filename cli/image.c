@@ -166,7 +166,7 @@ static int resolve_failed(const struct cli_image *img, const struct cli_options 
 			cli_error("Device %s is too small to hold a VERITY superblock at offset "
 			          "%llu.",
 			          img->hash_path, (unsigned long long)img->hash_offset);
-			return EXIT_IO;
+			return EXIT_USAGE; /* veritysetup: not a VERITY device */
 		}
 		if (err > -200 || err <= -300) {
 			cli_error("Cannot read the VERITY superblock of %s: %s.", img->hash_path,
@@ -358,36 +358,31 @@ void cli_print_header_info(FILE *out, const char *hash_path, const struct verity
 		        (unsigned long long)device_bytes);
 }
 
-void cli_print_header_json(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root)
+void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
+                            const uint8_t *uuid, uint64_t hash_offset, bool root)
 {
 	char hex[2 * VERITY_MAX_SALT_SIZE + 1], uuid_text[37];
 	uint64_t hash_blocks, device_bytes;
 
 	tree_size(params, &hash_blocks, &device_bytes);
-	fputs("{\"hash_device\":", out);
-	cli_json_string(out, hash_path);
-	if (uuid) {
+	cli_json_field_string("hash_device", hash_path);
+	if (uuid)
 		cli_uuid_format(uuid_text, uuid);
-		fprintf(out, ",\"uuid\":\"%s\"", uuid_text);
-	} else {
-		fputs(",\"uuid\":null", out);
-	}
-	fprintf(out,
-	        ",\"hash_type\":%u,\"data_blocks\":%llu,\"data_block_size\":%u,"
-	        "\"hash_blocks\":%llu,\"hash_block_size\":%u,\"hash_algorithm\":",
-	        params->hash_type, (unsigned long long)params->data_blocks, params->data_block_size,
-	        (unsigned long long)hash_blocks, params->hash_block_size);
-	cli_json_string(out, params->algorithm);
+	cli_json_field_string("uuid", uuid ? uuid_text : NULL);
+	cli_json_field_u64("hash_type", params->hash_type);
+	cli_json_field_u64("data_blocks", params->data_blocks);
+	cli_json_field_u64("data_block_size", params->data_block_size);
+	cli_json_field_u64("hash_blocks", hash_blocks);
+	cli_json_field_u64("hash_block_size", params->hash_block_size);
+	cli_json_field_string("hash_algorithm", params->algorithm);
 	cli_hex(hex, params->salt, params->salt_size);
-	fprintf(out, ",\"salt\":\"%s\"", hex);
+	cli_json_field_string("salt", hex);
 	if (root) {
 		cli_hex(hex, params->root_digest, params->root_digest_size);
-		fprintf(out, ",\"root_hash\":\"%s\"", hex);
+		cli_json_field_string("root_hash", hex);
 	}
-	fprintf(out, ",\"hash_offset\":%llu,\"hash_start_block\":%llu",
-	        (unsigned long long)hash_offset, (unsigned long long)params->hash_start_block);
+	cli_json_field_u64("hash_offset", hash_offset);
+	cli_json_field_u64("hash_start_block", params->hash_start_block);
 	if (device_bytes)
-		fprintf(out, ",\"hash_device_size\":%llu", (unsigned long long)device_bytes);
-	fputs("}\n", out);
+		cli_json_field_u64("hash_device_size", device_bytes);
 }

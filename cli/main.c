@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image: a drop-in for veritysetup's userspace commands. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -14,14 +15,37 @@ static const struct cli_command *const commands[] = {
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
-/* Shown in every subcommand's help. */
-static const char *const common_options[] = {"verbose", "debug",   "batch-mode", "json",
-                                             "help",    "version", NULL};
-
-static void print_version(void)
+static void print_version(FILE *out)
 {
-	printf("verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
-	       verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+	fprintf(out, "verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
+	        verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+}
+
+/* --version: choose now, as a verify run would, and say why. */
+static void print_version_measured(FILE *out)
+{
+	enum { CALIBRATION_BYTES = 16 * 4096 };
+	void *blocks = calloc(1, CALIBRATION_BYTES);
+
+	if (blocks)
+		verity_sha256_calibrate(blocks, CALIBRATION_BYTES);
+	free(blocks);
+	print_version(out);
+	fprintf(out, "SHA-256 for many blocks: %s\nSHA-256 for one message: %s\n",
+	       verity_sha256_impl_reason(true), verity_sha256_impl_reason(false));
+}
+
+/* Refuses a VERITY_SHA256_IMPL that would otherwise be ignored. */
+static int check_sha256_env(void)
+{
+	int err = verity_sha256_check_env();
+
+	if (!err)
+		return EXIT_OK;
+	cli_error("VERITY_SHA256_IMPL=%s: %s.", getenv("VERITY_SHA256_IMPL"),
+	          err == VERITY_E_INVAL ? "no SHA-256 implementation of that name"
+	                                : "this CPU cannot run that SHA-256 implementation");
+	return EXIT_USAGE;
 }
 
 static void print_usage(FILE *out)
@@ -31,7 +55,7 @@ static void print_usage(FILE *out)
 
 static void print_help(FILE *out)
 {
-	print_version();
+	print_version(out);
 	fprintf(out, "Verify Linux dm-verity images; a drop-in for veritysetup's userspace "
 	             "commands.\n\n");
 	print_usage(out);
@@ -44,8 +68,9 @@ static void print_help(FILE *out)
 	             "Default compiled-in dm-verity parameters:\n"
 	             "\tHash: sha256, Data block (bytes): 4096, Hash block (bytes): 4096, "
 	             "Salt size: 32, Hash format: 1\n\n"
-	             "Exit status: 0 success, 1 other failure, 2 bad usage or parameters,\n"
-	             "3 corruption found, 4 I/O error or file too short, 5 bad signature.\n");
+	             "Exit status: 0 success, 1 wrong parameters or root hash, 2 corruption,\n"
+	             "3 out of memory, 4 missing file or I/O error, 6 bad signature, 7 not "
+	             "found.\n");
 }
 
 static void print_command_help(FILE *out, const struct cli_command *cmd)
@@ -53,7 +78,7 @@ static void print_command_help(FILE *out, const struct cli_command *cmd)
 	fprintf(out, "Usage: verify-image %s [OPTION...] %s\n%s.\n\nOptions:\n", cmd->name,
 	        cmd->args, cmd->summary);
 	cli_print_option_help(out, cmd->options);
-	cli_print_option_help(out, common_options);
+	cli_print_common_option_help(out, !cmd->raw_stdout);
 }
 
 static const struct cli_command *find_command(const char *name)
@@ -64,10 +89,21 @@ static const struct cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* Whether --json is on the command line, even one the parser refuses. */
+static bool wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return true;
+	return false;
+}
+
+/* Everything but the JSON object; returns the exit status. */
+static int run(int argc, char **argv, bool json)
 {
 	const struct cli_command *cmd = NULL;
 	struct cli_options opts;
+	FILE *text = json ? stderr : stdout; /* stdout holds the JSON object alone */
 	int npos, ret;
 
 	ret = cli_parse_options(argc, argv, &opts, &npos);
@@ -83,17 +119,20 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	ret = check_sha256_env();
+	if (ret)
+		return ret;
 	if (opts.version) {
-		print_version();
+		print_version_measured(text);
 		return EXIT_OK;
 	}
 	if (opts.help || opts.usage) {
 		if (cmd)
-			print_command_help(stdout, cmd);
+			print_command_help(text, cmd);
 		else if (opts.usage)
-			print_usage(stdout);
+			print_usage(text);
 		else
-			print_help(stdout);
+			print_help(text);
 		return EXIT_OK;
 	}
 	if (!cmd) {
@@ -101,15 +140,34 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
+	ret = cli_check_options(&opts, cmd);
+	if (ret) {
+		print_usage(stderr);
+		return ret;
+	}
 	if (npos - 1 < cmd->min_args || npos - 1 > cmd->max_args) {
 		cli_error("%s: wrong number of arguments.", cmd->name);
 		fprintf(stderr, "Usage: verify-image %s [OPTION...] %s\n", cmd->name, cmd->args);
 		return EXIT_USAGE;
 	}
 	ret = cmd->run(&opts, npos - 1, argv + 1);
+	cli_debug(&opts, "SHA-256 for many blocks: %s, %s", verity_sha256_impl_name(true),
+	          verity_sha256_impl_reason(true));
+	cli_debug(&opts, "SHA-256 for one message: %s, %s", verity_sha256_impl_name(false),
+	          verity_sha256_impl_reason(false));
 	if (ret == EXIT_OK)
 		cli_verbose(&opts, "Command successful.");
 	else
 		cli_verbose(&opts, "Command failed with exit code %d.", ret);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	bool json = wants_json(argc, argv);
+	int ret = run(argc, argv, json);
+
+	if (json)
+		cli_json_finish(ret);
 	return ret;
 }

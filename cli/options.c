@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * veritysetup-compatible options, one table for every subcommand (like
- * veritysetup, an option a command does not use is accepted and ignored).
+ * veritysetup-compatible options, one table for every subcommand. Each
+ * subcommand takes the options it lists (struct cli_command) and refuses
+ * the others, as veritysetup 2.6.1's per-action table does.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,7 +44,7 @@ static const struct option_def option_table[] = {
     {"hash-offset", 0, OPT_U64, FIELD(hash_offset), "bytes",
      "Starting offset on the hash device (default 0)"},
     {"salt", 's', OPT_STRING, FIELD(salt), "hex string",
-     "Salt, or - for none (default: 32 random bytes)"},
+     "Salt as hex, or - for none (default: 32 random bytes for format, none otherwise)"},
     {"uuid", 0, OPT_STRING, FIELD(uuid), "STRING", "UUID for device to use (default: random)"},
     {"no-superblock", 0, OPT_FLAG, FIELD(no_superblock), NULL, "Do not use verity superblock"},
     {"root-hash-file", 0, OPT_STRING, FIELD(root_hash_file), "STRING", "Path to root hash file"},
@@ -86,6 +87,23 @@ static const struct option_def option_table[] = {
     {"usage", 0, OPT_FLAG, FIELD(usage), NULL, "Display brief usage"},
     {"version", 'V', OPT_FLAG, FIELD(version), NULL, "Print package version"},
 };
+
+/* Allowed with every subcommand. */
+static const char *const common_options[] = {"json", "verbose", "debug",   "batch-mode",
+                                             "help", "usage",   "version", NULL};
+
+/* Allowed with every veritysetup action, as veritysetup 2.6.1 does (even where unused). */
+static const char *const veritysetup_global_options[] = {"hash",
+                                                         "format",
+                                                         "data-block-size",
+                                                         "hash-block-size",
+                                                         "data-blocks",
+                                                         "hash-offset",
+                                                         "no-superblock",
+                                                         "salt",
+                                                         "uuid",
+                                                         "check-at-most-once",
+                                                         NULL};
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))
 _Static_assert(OPTION_COUNT <= CLI_MAX_OPTIONS, "raise CLI_MAX_OPTIONS");
@@ -235,22 +253,62 @@ int cli_parse_options(int argc, char **argv, struct cli_options *opts, int *npos
 	return EXIT_OK;
 }
 
+static bool listed(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+int cli_check_options(const struct cli_options *opts, const struct cli_command *cmd)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct option_def *def = &option_table[i];
+
+		if (!opts->given[i])
+			continue;
+		if (cmd->raw_stdout && def->offset == FIELD(json)) {
+			cli_error("Option --json is not allowed with %s action (its data goes to "
+			          "standard output).",
+			          cmd->name);
+			return EXIT_USAGE;
+		}
+		if (listed(common_options, def->name) || listed(cmd->options, def->name) ||
+		    (cmd->veritysetup && listed(veritysetup_global_options, def->name)))
+			continue;
+		cli_error("Option --%s is not allowed with %s action.", def->name, cmd->name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static void print_help_line(FILE *out, const struct option_def *def)
+{
+	char left[64];
+
+	if (def->short_name)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", def->short_name, def->name,
+		         def->arg ? "=" : "", def->arg ? def->arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", def->name, def->arg ? "=" : "",
+		         def->arg ? def->arg : "");
+	fprintf(out, "  %-36s %s\n", left, def->help);
+}
+
 void cli_print_option_help(FILE *out, const char *const *names)
 {
 	for (; *names; names++) {
 		int i = find_option(*names);
-		const struct option_def *def;
-		char left[64];
 
-		if (i < 0)
-			continue;
-		def = &option_table[i];
-		if (def->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", def->short_name, def->name,
-			         def->arg ? "=" : "", def->arg ? def->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", def->name, def->arg ? "=" : "",
-			         def->arg ? def->arg : "");
-		fprintf(out, "  %-36s %s\n", left, def->help);
+		if (i >= 0)
+			print_help_line(out, &option_table[i]);
 	}
+}
+
+void cli_print_common_option_help(FILE *out, bool json)
+{
+	for (const char *const *name = common_options; *name; name++)
+		if (json || strcmp(*name, "json") != 0)
+			print_help_line(out, &option_table[find_option(*name)]);
 }

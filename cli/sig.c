@@ -38,7 +38,7 @@ static int read_small_file(const char *path, const char *what, size_t max, uint8
 	buf = malloc((size_t)st.st_size);
 	if (!buf) {
 		fclose(f);
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	}
 	*len = fread(buf, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len == 0) {
@@ -59,7 +59,7 @@ static int keyring_failed(struct verity_keyring *keyring, int err, const char *w
 	if (err == VERITY_E_IO)
 		return EXIT_IO;
 	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	return EXIT_USAGE;
 }
 
@@ -74,7 +74,7 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 		return EXIT_USAGE;
 	}
 	if (verity_keyring_new(&kr) != 0)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	for (unsigned i = 0; i < opts->trusted_cert.count; i++) {
 		err = verity_keyring_add_file(kr, opts->trusted_cert.items[i]);
 		if (err) {
@@ -124,7 +124,7 @@ int cli_signature_result(const struct cli_options *opts, const char *sig_path, i
                          const struct verity_sig_result *result)
 {
 	if (err == VERITY_E_NOMEM)
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	if (err) {
 		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
 		cli_error("%s: %s.", sig_path, result->detail);

@@ -2,15 +2,38 @@
 /* Messages, exit codes, hex, UUIDs, randomness and JSON strings for the CLI. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "cli/commands.h"
 
+/*
+ * --json: main.c prints exactly one object per run (cli_json_finish); the
+ * subcommands only add their fields (cli_json_field_*), and the first error
+ * message cli_error() printed becomes "message".
+ */
+static char first_error[512];
+static FILE *json_fields;
+static char *json_buf;
+static size_t json_len;
+
+static FILE *fields(void)
+{
+	if (!json_fields)
+		json_fields = open_memstream(&json_buf, &json_len);
+	return json_fields;
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!first_error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(first_error, sizeof(first_error), fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -44,31 +67,27 @@ void cli_debug(const struct cli_options *opts, const char *fmt, ...)
 
 int cli_exit_code(int err)
 {
-	if (err == 0)
-		return EXIT_OK;
 	switch (err) {
+	case 0:
+		return EXIT_OK;
 	case VERITY_E_CORRUPT_DATA:
 	case VERITY_E_CORRUPT_HASH:
 	case VERITY_E_CORRUPT_PADDING:
-	case VERITY_E_ROOT_MISMATCH:
 		return EXIT_CORRUPT;
 	case VERITY_E_IO:
 	case VERITY_E_SHORT_READ:
-	case VERITY_E_RANGE:
-	case VERITY_E_DATA_DEVICE_TOO_SMALL:
-	case VERITY_E_HASH_DEVICE_TOO_SMALL:
-	case VERITY_E_SB_TOO_SHORT:
 		return EXIT_IO;
 	case VERITY_E_NOMEM:
-	case VERITY_E_THREAD:
-		return EXIT_FAILURE_GENERIC;
+		return EXIT_NOMEM;
 	default:
 		break;
 	}
-	if (err <= -200 && err > -300)
-		return EXIT_CORRUPT; /* a superblock that cannot be right */
 	if (err <= -400 && err > -500)
 		return EXIT_BAD_SIGNATURE;
+	/*
+	 * veritysetup's 1 for the rest: parameters, a wrong root hash, a
+	 * device too small for its tree, a hash device that is not verity.
+	 */
 	return EXIT_USAGE;
 }
 
@@ -135,16 +154,125 @@ int cli_random_bytes(void *buf, size_t len)
 	return 0;
 }
 
+/* Length of the valid UTF-8 sequence at @p (1..4), or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *p)
+{
+	size_t n;
+	unsigned min;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2, cp = p[0] & 0x1fu, min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3, cp = p[0] & 0x0fu, min = 0x800;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4, cp = p[0] & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void cli_json_string(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		size_t n = utf8_length(p);
+
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || *p == 0x7f)
 			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
+		else if (n)
+			fwrite(p, 1, n, out);
+		else /* not UTF-8: Python's surrogateescape, so the bytes can be recovered */
+			fprintf(out, "\\udc%02x", *p);
+		p += n ? n : 1;
 	}
 	fputc('"', out);
+}
+
+void cli_json_field_string(const char *name, const char *value)
+{
+	FILE *f = fields();
+
+	if (!f)
+		return;
+	fprintf(f, ",\"%s\":", name);
+	if (value)
+		cli_json_string(f, value);
+	else
+		fputs("null", f);
+}
+
+void cli_json_field_u64(const char *name, uint64_t value)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%llu", name, (unsigned long long)value);
+}
+
+void cli_json_field_int(const char *name, int value)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%d", name, value);
+}
+
+void cli_json_field_bool(const char *name, bool value)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%s", name, value ? "true" : "false");
+}
+
+/* One name per exit status, so that every subcommand names a failure alike. */
+static const char *error_name(int code)
+{
+	switch (code) {
+	case EXIT_USAGE:
+		return "invalid";
+	case EXIT_CORRUPT:
+		return "corrupt";
+	case EXIT_NOMEM:
+		return "no-memory";
+	case EXIT_IO:
+		return "io";
+	case EXIT_BAD_SIGNATURE:
+		return "bad-signature";
+	case EXIT_NOT_FOUND:
+		return "not-found";
+	default:
+		return "failed";
+	}
+}
+
+void cli_json_finish(int code)
+{
+	printf("{\"status\":\"%s\",\"exit_code\":%d", code == EXIT_OK ? "ok" : "error", code);
+	if (code != EXIT_OK) {
+		printf(",\"error\":\"%s\",\"message\":", error_name(code));
+		cli_json_string(stdout, first_error[0] ? first_error : error_name(code));
+	}
+	if (json_fields && fclose(json_fields) == 0 && json_buf)
+		fwrite(json_buf, 1, json_len, stdout);
+	json_fields = NULL;
+	free(json_buf);
+	json_buf = NULL;
+	fputs("}\n", stdout);
+	fflush(stdout);
 }

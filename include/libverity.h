@@ -19,6 +19,7 @@
 
 #include <libverity/common.h>
 #include <libverity/sha.h>
+#include <libverity/sha256.h>
 #include <libverity/tree.h>
 #include <libverity/superblock.h>
 #include <libverity/device.h>

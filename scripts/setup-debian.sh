@@ -11,4 +11,7 @@ apt-get install -y --no-install-recommends \
 	libssl-dev valgrind clang-format \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
-	afl++ clang time
+	afl++ clang time \
+	qemu-system-x86 dmsetup
+# Debian's kernel, unpacked, for the tests where the kernel judges table lines.
+sh "$(dirname "$0")/fetch-kernel.sh"

@@ -97,9 +97,6 @@ int verity_device_open(struct verity_device **devp, const struct verity_params *
 	}
 	dev->fuse_leaf = geo.levels > 0 && params->data_block_size == params->hash_block_size &&
 	                 !(o->flags & VERITY_DEVICE_IGNORE_ZERO_BLOCKS);
-	/* The fused leaf-and-data hashing relies on the buffer layout (plan_layout). */
-	if (dev->readers[0].hash_block + params->hash_block_size != dev->readers[0].data)
-		dev->fuse_leaf = false;
 	if (plan.bitmap_bytes) {
 		dev->verified_bitmap = base + plan.bitmap_off;
 		memset(dev->verified_bitmap, 0, plan.bitmap_bytes);

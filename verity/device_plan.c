@@ -39,11 +39,7 @@ static void plan_layout(struct plan *p, uint32_t dbs, uint32_t hbs, uint32_t ds)
 	size_t reader = 0, cache_bytes = 0;
 	bool of = false;
 
-	/*
-	 * The hash block buffer ends where the data buffer starts (block sizes
-	 * are multiples of 512), and the computed digests have a slot before
-	 * the first: a leaf and its data can be hashed in one call.
-	 */
+	/* The computed digests have a slot before the first, for a leaf hashed with its data. */
 	p->r_hash = plan_add(&reader, &of, hbs, BUFFER_ALIGN);
 	p->r_data = plan_add(&reader, &of, mul_size(p->batch_blocks, dbs, &of), BUFFER_ALIGN);
 	p->r_want = plan_add(&reader, &of, mul_size(p->batch_blocks, ds, &of), 8);

@@ -92,12 +92,15 @@ static int check_batch(struct verity_device *dev, struct reader *r, uint64_t fir
 	return 0;
 }
 
+/* Pointers per hash_list call: a multiple of every lane count. */
+#define LEAF_LIST_LEN 64
+
 /*
  * The leaf of a batch under one leaf block was not cached: read it and the
- * data, and hash the leaf together with the data blocks in one hash_many
- * call (the leaf buffer sits right before the data buffer and the block
- * sizes are equal). A cold single-block read then hashes two messages at
- * once, which multi-lane SHA-256 code does faster than one after the other.
+ * data, and hash the leaf together with the data blocks in one hash_list
+ * call (equal block sizes). A cold single-block read then hashes two
+ * messages at once, which multi-lane SHA-256 code does faster than one
+ * after the other. The leaf's digest lands in the slot before r->real.
  * Nothing is trusted before both comparisons: the leaf's against @expected,
  * then the data's against the leaf's digests.
  */
@@ -108,6 +111,8 @@ static int read_batch_with_leaf(struct verity_device *dev, struct reader *r, uin
 	uint32_t dbs = dev->params.data_block_size, ds = dev->geo.digest_size;
 	uint64_t abs = dev->geo.level_start[0] + leaf;
 	uint8_t *leaf_digest = r->real - ds;
+	const uint8_t *list[LEAF_LIST_LEN];
+	uint32_t listed = n < LEAF_LIST_LEN - 1 ? n : LEAF_LIST_LEN - 1;
 	int ret;
 
 	ret =
@@ -119,7 +124,13 @@ static int read_batch_with_leaf(struct verity_device *dev, struct reader *r, uin
 	                       (size_t)n * dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_DATA, first, ret);
-	ret = verity_hash_blocks(&dev->hasher, r->hash_block, dbs, (size_t)n + 1, leaf_digest);
+	list[0] = r->hash_block;
+	for (uint32_t k = 0; k < listed; k++)
+		list[k + 1] = r->data + (size_t)k * dbs;
+	ret = verity_hash_block_list(&dev->hasher, list, dbs, (size_t)listed + 1, leaf_digest);
+	if (ret == 0 && listed < n)
+		ret = verity_hash_blocks(&dev->hasher, r->data + (size_t)listed * dbs, dbs,
+		                         n - listed, r->real + (size_t)listed * ds);
 	if (ret)
 		return ret;
 	ret = verity_dev_accept_hash_block(dev, r, abs, leaf_digest, expected, c);

@@ -18,8 +18,9 @@ extern "C" {
  * @many: true for the implementation used to hash many equal-length blocks,
  *        false for the single-stream one.
  *
- * The choice is made once, on first use: the fastest implementation the CPU
- * supports, unless the environment variable VERITY_SHA256_IMPL names one.
+ * The choice for many blocks is measured on the first large batch (see
+ * verity_sha256_impl_reason()), unless the environment variable
+ * VERITY_SHA256_IMPL or verity_sha256_force_impl() names one.
  * Return: a static string such as "generic", "shani-x2" or "avx512-x16".
  */
 VERITY_PUBLIC const char *verity_sha256_impl_name(bool many);

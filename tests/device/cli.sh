@@ -1,7 +1,7 @@
 #!/bin/sh
 # verify-image read/cat and table on veritysetup images: verified bytes equal
 # the raw ones for any range; a corrupt block stops the output right before
-# it (nothing unverified is written) with exit 3 and the block number; the
+# it (nothing unverified is written) with exit 2 and the block number; the
 # table line is exactly veritysetup's, for the public 8 MiB test vector too.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -9,6 +9,7 @@ set -eu
 vi=$top_builddir/verify-image
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top_srcdir/tests/exit-status.sh"
 . "$top_srcdir/tests/device/images.sh"
 have_veritysetup || {
 	echo "SKIP: veritysetup not found"
@@ -54,24 +55,24 @@ printf '%s\n' "$root" >"$tmp/root"
 bytes 7 $((size - 7)) "$data" >"$tmp/want"
 "$vi" read --root-hash-file "$tmp/root" --offset 7 "$data" "$hash" | cmp - "$tmp/want" ||
 	fail "read with --root-hash-file"
-expect_rc 2 "$vi" read --offset $((size + 1)) "$data" "$hash" "$root"
-expect_rc 2 "$vi" read --offset 10 --length $((size - 9)) "$data" "$hash" "$root"
-expect_rc 2 "$vi" read "$data" "$hash" 1234
-expect_rc 2 "$vi" read --length=abc "$data" "$hash" "$root"
+expect_rc $EX_USAGE "$vi" read --offset $((size + 1)) "$data" "$hash" "$root"
+expect_rc $EX_USAGE "$vi" read --offset 10 --length $((size - 9)) "$data" "$hash" "$root"
+expect_rc $EX_USAGE "$vi" read "$data" "$hash" 1234
+expect_rc $EX_USAGE "$vi" read --length=abc "$data" "$hash" "$root"
 
-# A wrong root hash: nothing written, exit 3.
+# A wrong root hash: nothing written.
 bad_root=$(printf '%s' "$root" | sed 's/^./0/; t; s/^/x/')
 [ "$bad_root" != "$root" ] || bad_root=$(printf '%s' "$root" | sed 's/^./1/')
-expect_rc 3 "$vi" read "$data" "$hash" "$bad_root"
+expect_rc $EX_CORRUPT "$vi" read "$data" "$hash" "$bad_root"
 [ ! -s "$tmp/out" ] || fail "bytes written under a wrong root hash"
 
 # A corrupt data block: exactly the bytes before it come out.
 cp "$data" "$tmp/bad.data"
 printf '\125' | dd of="$tmp/bad.data" bs=1 seek=$((333 * 4096 + 100)) conv=notrunc 2>/dev/null
-expect_rc 3 "$vi" read "$tmp/bad.data" "$hash" "$root"
+expect_rc $EX_CORRUPT "$vi" read "$tmp/bad.data" "$hash" "$root"
 head -c $((333 * 4096)) "$data" | cmp - "$tmp/out" || fail "output before the corrupt block"
 grep -q "data block 333 " "$tmp/err" || fail "block number not reported: $(cat "$tmp/err")"
-expect_rc 3 "$vi" read --offset $((333 * 4096 - 10)) --length 20 "$tmp/bad.data" "$hash" "$root"
+expect_rc $EX_CORRUPT "$vi" read --offset $((333 * 4096 - 10)) --length 20 "$tmp/bad.data" "$hash" "$root"
 [ "$(wc -c <"$tmp/out")" -eq 10 ] || fail "partial chunk before the corrupt block"
 # Reads that do not touch it still work.
 bytes $((334 * 4096)) 50000 "$data" >"$tmp/want"
@@ -82,12 +83,12 @@ bytes $((334 * 4096)) 50000 "$data" >"$tmp/want"
 # the second leaf, covering data blocks 128..255.
 cp "$hash" "$tmp/bad.hash"
 printf '\125' | dd of="$tmp/bad.hash" bs=1 seek=$((3 * 4096 + 17)) conv=notrunc 2>/dev/null
-expect_rc 3 "$vi" read "$data" "$tmp/bad.hash" "$root"
+expect_rc $EX_CORRUPT "$vi" read "$data" "$tmp/bad.hash" "$root"
 head -c $((128 * 4096)) "$data" | cmp - "$tmp/out" || fail "output before the corrupt leaf"
 grep -q "hash block 3 " "$tmp/err" || fail "hash block not reported: $(cat "$tmp/err")"
-# A truncated hash file.
+# A truncated hash file: too small for its tree (1, as veritysetup verify).
 head -c 8192 "$hash" >"$tmp/short.hash"
-expect_rc 4 "$vi" read "$data" "$tmp/short.hash" "$root"
+expect_rc $EX_USAGE "$vi" read "$data" "$tmp/short.hash" "$root"
 
 # A signed root hash: read checks the signature first (as verify does).
 if command -v openssl >/dev/null 2>&1; then
@@ -100,10 +101,10 @@ if command -v openssl >/dev/null 2>&1; then
 		-inkey "$tmp/good.key" -outform DER -out "$tmp/root.p7s"
 	"$vi" read --root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/good.pem" \
 		"$data" "$hash" "$root" | cmp - "$data" || fail "read with a good signature"
-	expect_rc 5 "$vi" read --root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/other.pem" \
+	expect_rc $EX_SIG "$vi" read --root-hash-signature "$tmp/root.p7s" --trusted-cert "$tmp/other.pem" \
 		"$data" "$hash" "$root"
 	[ ! -s "$tmp/out" ] || fail "bytes written under an untrusted signature"
-	expect_rc 2 "$vi" read --trusted-cert "$tmp/good.pem" "$data" "$hash" "$root"
+	expect_rc $EX_USAGE "$vi" read --trusted-cert "$tmp/good.pem" "$data" "$hash" "$root"
 fi
 
 # --- without a superblock, one file with --hash-offset ---
@@ -126,9 +127,9 @@ got=$("$vi" table --check-at-most-once --restart-on-corruption --ignore-zero-blo
 	fail "table options: $got"
 got=$("$vi" table --ignore-corruption --dm-name root "$data" "$hash" "$root" | sed -n 2p)
 [ "$got" = "dm-mod.create=\"root,,,ro,$want 1 ignore_corruption\"" ] || fail "dm-name: $got"
-expect_rc 2 "$vi" table --ignore-corruption --panic-on-corruption "$data" "$hash" "$root"
-expect_rc 2 "$vi" table --error-as-corruption "$data" "$hash" "$root"
-"$vi" table --json "$data" "$hash" "$root" | grep -q "^{\"table\":\"$want\",\"dm_mod_create\":" ||
+expect_rc $EX_USAGE "$vi" table --ignore-corruption --panic-on-corruption "$data" "$hash" "$root"
+expect_rc $EX_USAGE "$vi" table --error-as-corruption "$data" "$hash" "$root"
+"$vi" table --json "$data" "$hash" "$root" | grep -q "^{\"status\":\"ok\",\"exit_code\":0,\"table\":\"$want\",\"dm_mod_create\":" ||
 	fail "table --json"
 # The no-superblock offset becomes the hash start block.
 mkimage tnosb 100 4096 4096 1 sha1 - --no-superblock

@@ -1,11 +1,12 @@
 #!/bin/sh
 # verify-image with root-hash signatures: `sig` and `verify --root-hash-signature`
 # over an image formatted by veritysetup, signed with openssl at test time;
-# exit codes 0 (good), 5 (bad signature), 3 (good signature, corrupt image),
-# 2 (missing or unusable trust options).
+# exit codes 0 (good), 6 (bad signature), 2 (good signature, corrupt image),
+# 1 (missing or unusable trust options).
 set -eu
 
 . "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../exit-status.sh"
 VI="$top_builddir/verify-image"
 sig_test_start openssl dtc veritysetup
 
@@ -57,16 +58,16 @@ expect_exit 0 "sig: --trusted-certs directory" \
 expect_exit 0 "sig: --trusted-dtb" "$VI" sig "$ROOT" "$T/good.p7s" --trusted-dtb "$T/keys.dtb"
 expect_exit 0 "sig: two --trusted-cert" "$VI" sig "$ROOT" "$T/good.p7s" \
 	--trusted-cert "$T/other.pem" --trusted-cert "$T/good.pem"
-expect_exit 5 "sig: untrusted signer" \
+expect_exit $EX_SIG "sig: untrusted signer" \
 	"$VI" sig "$ROOT" "$T/other.p7s" --trusted-cert "$T/good.pem"
 grep -q "No signer is trusted" "$T/out" && pass=$((pass + 1)) ||
 	{ failed=$((failed + 1)); echo "FAIL  untrusted message missing"; }
-expect_exit 5 "sig: other root hash" \
+expect_exit $EX_SIG "sig: other root hash" \
 	"$VI" sig "$(openssl rand -hex 32)" "$T/good.p7s" --trusted-cert "$T/good.pem"
-expect_exit 2 "sig: no trust option" "$VI" sig "$ROOT" "$T/good.p7s"
-expect_exit 2 "sig: certificate file is not a certificate" \
+expect_exit $EX_USAGE "sig: no trust option" "$VI" sig "$ROOT" "$T/good.p7s"
+expect_exit $EX_USAGE "sig: certificate file is not a certificate" \
 	"$VI" sig "$ROOT" "$T/good.p7s" --trusted-cert "$T/root.txt"
-expect_exit 4 "sig: missing signature file" \
+expect_exit $EX_IO "sig: missing signature file" \
 	"$VI" sig "$ROOT" "$T/missing.p7s" --trusted-cert "$T/good.pem"
 expect_exit 0 "sig --json" "$VI" sig --json "$ROOT" "$T/good.p7s" --trusted-cert "$T/good.pem"
 grep -q '"status":"ok"' "$T/out" && pass=$((pass + 1)) ||
@@ -74,15 +75,15 @@ grep -q '"status":"ok"' "$T/out" && pass=$((pass + 1)) ||
 
 expect_exit 0 "verify --root-hash-signature, good" "$VI" verify "$T/data.img" "$T/hash.img" \
 	"$ROOT" --root-hash-signature "$T/good.p7s" --trusted-cert "$T/good.pem"
-expect_exit 5 "verify --root-hash-signature, untrusted" "$VI" verify "$T/data.img" \
+expect_exit $EX_SIG "verify --root-hash-signature, untrusted" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/other.p7s" --trusted-dtb "$T/keys.dtb"
-expect_exit 2 "verify: trust options without signature" "$VI" verify "$T/data.img" \
+expect_exit $EX_USAGE "verify: trust options without signature" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --trusted-cert "$T/good.pem"
-expect_exit 2 "verify: signature without trust options" "$VI" verify "$T/data.img" \
+expect_exit $EX_USAGE "verify: signature without trust options" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/good.p7s"
 # Good signature, corrupt image: the signature passes, the data does not.
 printf 'X' | dd of="$T/data.img" bs=1 seek=123456 conv=notrunc 2>/dev/null
-expect_exit 3 "verify: good signature, tampered image" "$VI" verify "$T/data.img" \
+expect_exit $EX_CORRUPT "verify: good signature, tampered image" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/good.p7s" --trusted-cert "$T/good.pem"
 
 sig_test_finish

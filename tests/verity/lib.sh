@@ -5,6 +5,7 @@ top_builddir=${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}
 VI="$top_builddir/verify-image"
 PATH="$PATH:/usr/sbin:/sbin"
 export PATH
+. "$(dirname "$0")/../exit-status.sh"
 [ -x "$VI" ] || {
 	echo "no $VI: build first"
 	exit 99
@@ -65,6 +66,16 @@ expect_rc() {
 		cat "$tmp/err" >&2
 		fail "exit $rc, wanted $want: $*"
 	}
+}
+
+# same_as_veritysetup ARGS...: where veritysetup is installed, it exits as
+# the last expect_rc did ($rc) on the same arguments.
+same_as_veritysetup() {
+	command -v veritysetup >/dev/null 2>&1 || return 0
+	ours=$rc
+	run_rc veritysetup "$@"
+	[ "$rc" = "$ours" ] || fail "veritysetup exits $rc, verify-image $ours: $*"
+	rc=$ours
 }
 
 # json_field NAME: a number or string field of the JSON in $tmp/out.
