@@ -23,4 +23,12 @@ unsigned verity_log2_u32(uint32_t x);
 void *verity_alloc(const struct verity_allocator *allocator, size_t size);
 void verity_free(const struct verity_allocator *allocator, void *ptr);
 
+/*
+ * The default allocator of the platform file linked in: malloc/free
+ * (platform_posix.c), or none (platform_none.c: NULL, hooks required).
+ */
+bool verity_platform_allocator(void);
+void *verity_default_alloc(size_t size);
+void verity_default_free(void *ptr);
+
 #endif /* VERITY_UTIL_H */
