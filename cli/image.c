@@ -83,17 +83,22 @@ bool cli_same_file(int fd1, int fd2)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Open @path read-only as a bdev. Return: exit code. */
-static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
-                       struct verity_bdev *bdev)
+/*
+ * Open @path read-only as a bdev: a logical volume when --pv is given and
+ * @path names one, else a file. Return: exit code.
+ */
+static int open_device(struct cli_image *img, const struct cli_options *opts, const char *path,
+                       int *fd, struct verity_fd_bdev *ctx, struct verity_bdev *bdev)
 {
+	bool is_lv;
 	int ret;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	ret = cli_lvm_resolve(&img->pvs, opts, path, bdev, &is_lv);
+	if (ret || is_lv)
+		return ret;
+	*fd = cli_open_path(path, O_RDONLY, NULL);
+	if (*fd < 0)
 		return EXIT_IO;
-	}
 	ret = verity_bdev_from_fd(bdev, ctx, *fd, UINT64_MAX);
 	if (ret == VERITY_E_INVAL) {
 		cli_error("Device %s is not a regular file or block device.", path);
@@ -115,6 +120,7 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 {
 	size_t len;
 	FILE *f;
+	int fd;
 
 	if (arg && opts->root_hash_file) {
 		cli_error("Give the root hash either as an argument or with --root-hash-file.");
@@ -132,10 +138,14 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 		strcpy(text, arg);
 		return EXIT_OK;
 	}
-	f = fopen(opts->root_hash_file, "re");
+	fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-		          strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+			          strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
@@ -240,6 +250,11 @@ static int image_resolve(struct cli_image *img, const struct cli_options *opts,
 		p.root_hex = root_text;
 	}
 	if (check_signature && (opts->root_hash_signature || cli_has_trust_options(opts))) {
+		/* A usage error, found before any certificate file is read. */
+		if (!opts->root_hash_signature) {
+			cli_error("Trusted certificates given without --root-hash-signature.");
+			return EXIT_USAGE;
+		}
 		ret = cli_load_keyring(opts, &keyring);
 		if (!ret && opts->root_hash_signature)
 			ret = cli_read_signature(opts->root_hash_signature, &sig, &sig_len);
@@ -280,13 +295,18 @@ static int image_open(struct cli_image *img, const struct cli_options *opts, con
 	img->hash_path = hash_path;
 	img->hash_offset = opts->hash_offset;
 
-	ret = open_device(hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
+	ret = open_device(img, opts, hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
 	if (ret || !data_path)
 		return ret;
-	ret = open_device(data_path, &img->data_fd, &img->data_ctx, &img->data);
+	ret = open_device(img, opts, data_path, &img->data_fd, &img->data_ctx, &img->data);
 	if (ret)
 		return ret;
-	img->same_file = cli_same_file(img->data_fd, img->hash_fd);
+	/* Two LVs are the same device when they resolve to the same one. */
+	if (img->data_fd < 0 || img->hash_fd < 0)
+		img->same_file =
+		    img->data.user_data == img->hash.user_data && img->data.read == img->hash.read;
+	else
+		img->same_file = cli_same_file(img->data_fd, img->hash_fd);
 	return EXIT_OK;
 }
 
@@ -300,20 +320,62 @@ int cli_image_open(struct cli_image *img, const struct cli_options *opts, const 
 
 void cli_image_close(struct cli_image *img)
 {
+	cli_image_close_ddi(img);
 	if (img->data_fd >= 0)
 		close(img->data_fd);
 	if (img->hash_fd >= 0)
 		close(img->hash_fd);
 	img->data_fd = img->hash_fd = -1;
+	cli_lvm_close(&img->pvs);
 }
 
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = image_open(img, opts, argv[0], argv[1]);
+	int ret;
 
+	/* One argument: a discoverable disk image. */
+	if (argc == 1)
+		return cli_image_open_ddi(img, opts, argv[0]);
+	ret = image_open(img, opts, argv[0], argv[1]);
 	return ret ? ret
 	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
+}
+
+void cli_failure_remember(void *user_data, const struct verity_device_event *event)
+{
+	struct cli_failure *f = user_data;
+
+	if (!f->seen) {
+		f->seen = true;
+		f->event = *event;
+	}
+}
+
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err)
+{
+	const struct verity_device_event *ev = &f->event;
+	uint64_t dbs = img->params.data_block_size, hbs = img->params.hash_block_size;
+
+	if (!f->seen) {
+		cli_error("Read failed: %s.", verity_strerror(err));
+		return;
+	}
+	if (ev->kind == VERITY_EVENT_CORRUPTION && ev->block_type == VERITY_BLOCK_DATA)
+		cli_error("Verification failed: data block %llu (bytes %llu..%llu of %s) is "
+		          "corrupted.",
+		          (unsigned long long)ev->block, (unsigned long long)(ev->block * dbs),
+		          (unsigned long long)((ev->block + 1) * dbs - 1), img->data_path);
+	else if (ev->kind == VERITY_EVENT_CORRUPTION)
+		cli_error(
+		    "Verification failed: hash block %llu (position %llu of %s) is corrupted.",
+		    (unsigned long long)ev->block, (unsigned long long)(ev->block * hbs),
+		    img->hash_path);
+	else
+		cli_error("Input/output error reading %s %s block %llu: %s.",
+		          ev->block_type == VERITY_BLOCK_DATA ? "data" : "hash",
+		          ev->block_type == VERITY_BLOCK_DATA ? img->data_path : img->hash_path,
+		          (unsigned long long)ev->block, verity_strerror(ev->error));
 }
 
 /* Tree blocks, and the hash device size veritysetup shows (0 if unknown). */

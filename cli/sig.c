@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Trust options and root-hash signature checks shared by verify and sig. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -19,12 +21,16 @@ bool cli_has_trust_options(const struct cli_options *opts)
 static int read_small_file(const char *path, const char *what, size_t max, uint8_t **data,
                            size_t *len)
 {
-	FILE *f = fopen(path, "rbe");
+	int fd = cli_open_path(path, O_RDONLY, what);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct stat st;
 	uint8_t *buf;
 
 	if (!f) {
-		cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {

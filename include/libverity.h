@@ -26,6 +26,8 @@
 #include <libverity/table.h>
 #include <libverity/sig.h>
 #include <libverity/open.h>
+#include <libverity/disk.h>
+#include <libverity/lvm.h>
 
 #if __STDC_HOSTED__ && !defined(VERITY_FREESTANDING)
 #include <libverity/hosted.h>

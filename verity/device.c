@@ -66,7 +66,8 @@ int verity_device_open(struct verity_device **devp, const struct verity_params *
 		return VERITY_E_NOMEM;
 
 	dev = (struct verity_device *)base;
-	memset(dev, 0, sizeof(*dev));
+	/* All of it: a read callback that succeeds without writing must not expose old heap. */
+	memset(base, 0, plan.total);
 	dev->params = *params;
 	dev->geo = geo;
 	dev->data_dev = *data;

@@ -168,7 +168,8 @@ VERITY_PUBLIC int verity_root_hex(const uint8_t *digest, size_t digest_len, char
  * certificate is embedded must verify with it; and at least one signer must
  * verify with a keyring certificate found by issuer and serial number (or
  * subject key identifier), or through a chain of embedded certificates
- * ending at a certificate signed by a keyring certificate.
+ * linked by authority key identifiers, as the kernel does. The work is
+ * bounded: at most 64 signature checks per message (VERITY_E_SIG_LIMIT).
  *
  * Return: 0 when trusted; VERITY_E_INVAL (NULL arguments, reserved fields),
  * VERITY_E_BAD_HEX (@root_hex not lowercase hex), VERITY_E_NOMEM, or one of

@@ -60,9 +60,11 @@ freestanding() {
 	}
 	mkdir "$dir/objs"
 	(cd "$dir/objs" && "${host}-ar" x "$lib")
+	# What the archive defines itself does not count as outside.
+	"${host}-nm" --defined-only "$dir"/objs/*.o | awk 'NF == 3 { print $3 }' | sort -u >"$dir/defined"
 	for o in "$dir"/objs/*.o; do
-		bad=$("${host}-nm" -u "$o" | awk 'NF >= 2 { print $2 }' | grep -v '^verity_' |
-			grep -v -E "$allowed" | tr '\n' ' ')
+		bad=$("${host}-nm" -u "$o" | awk 'NF >= 2 { print $2 }' | sort -u |
+			comm -23 - "$dir/defined" | grep -v -E "$allowed" | tr '\n' ' ')
 		case " $pending " in *" ${o##*/} "*) continue ;; esac
 		if [ -n "$bad" ]; then
 			echo "FAIL: $host: ${o##*/} needs $bad"
@@ -87,8 +89,12 @@ if [ -n "$bad" ]; then
 	exit 1
 fi
 # libfdt-dev has no arm64 package beside the host's: its shared library, by name.
+# Until keyring.c's file loader leaves the core (see "pending"), the harness
+# brings the hosted path opener it still references.
+aarch64-linux-gnu-gcc -std=c11 -O2 -D_GNU_SOURCE -I"$tmp/aarch64-linux-gnu" -I"$s" \
+	-c "$s/verity/open_path.c" -o "$tmp/open_path.o"
 aarch64-linux-gnu-gcc -std=c11 -O2 -I"$a64/include" "$s/tests/device/boot_main.c" \
-	"$tmp/boot.o" "$a64/lib/libverity.a" "$arm64_libs/libmbedx509.a" \
+	"$tmp/boot.o" "$tmp/open_path.o" "$a64/lib/libverity.a" "$arm64_libs/libmbedx509.a" \
 	"$arm64_libs/libmbedcrypto.a" "$arm64_libs/libfdt.so.1" \
 	-Wl,-rpath-link,"$arm64_libs" -Wl,-rpath,"$arm64_libs" -o "$tmp/boot"
 
