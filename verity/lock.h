@@ -15,7 +15,7 @@
 
 struct verity_lock {
 	bool enabled;
-	_Alignas(16) unsigned char storage[VERITY_LOCK_STORAGE];
+	_Alignas(8) unsigned char storage[VERITY_LOCK_STORAGE];
 };
 
 /* Whether the platform file linked in has threads. */

@@ -16,7 +16,7 @@ struct posix_lock {
 };
 
 _Static_assert(sizeof(struct posix_lock) <= VERITY_LOCK_STORAGE, "lock storage too small");
-_Static_assert(_Alignof(struct posix_lock) <= 16, "lock storage misaligned");
+_Static_assert(_Alignof(struct posix_lock) <= 8, "lock storage misaligned");
 
 static struct posix_lock *impl(struct verity_lock *lock)
 {

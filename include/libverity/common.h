@@ -179,7 +179,10 @@ VERITY_PUBLIC int verity_hex_to_digest(const char *hex, size_t len, uint8_t *out
 
 /*
  * Allocator hooks, so that a bootloader can link the core without malloc.
- * A NULL hooks pointer anywhere means the C library's malloc/free.
+ * A NULL hooks pointer anywhere means the C library's malloc/free (in the
+ * freestanding build, which has no default, hooks are required). @alloc
+ * returns memory aligned to at least 8 bytes, or NULL; @free is never
+ * called with NULL.
  */
 struct verity_allocator {
 	void *user_data;
