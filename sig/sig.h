@@ -8,6 +8,8 @@
 #include <mbedtls/x509_crt.h>
 
 #include "libverity.h"
+/* keyring.c still holds the file loaders declared there (hosted). */
+#include "libverity/hosted.h"
 
 /* The container compatible string of the device-tree binding. */
 #define VERITY_DT_KEYS_COMPATIBLE "libverity,dm-verity-keys"

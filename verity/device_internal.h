@@ -105,7 +105,6 @@ int verity_dev_plan_memory(struct plan *p, const struct verity_params *params,
 size_t verity_dev_reader_offset(const struct plan *p, uint32_t i);
 
 /* device_walk.c */
-int verity_dev_read_bdev(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len);
 int verity_dev_event(struct verity_device *dev, uint32_t kind, uint32_t type, uint64_t block,
                      int error);
 int verity_dev_io_error(struct verity_device *dev, uint32_t type, uint64_t block, int error);

@@ -100,12 +100,11 @@ int verity_dev_check_options(const struct verity_device_options *o)
 	     o->io_error_mode == VERITY_IO_ERROR_PANIC) &&
 	    !o->panic)
 		return VERITY_E_MISSING_CALLBACK;
-#ifdef VERITY_FREESTANDING
-	if (o->flags & VERITY_DEVICE_THREAD_SAFE)
+	if ((o->flags & VERITY_DEVICE_THREAD_SAFE) && !verity_platform_threads())
 		return VERITY_E_NO_THREADS;
-	if (!o->allocator || !o->allocator->alloc || !o->allocator->free)
+	if (!verity_platform_allocator() &&
+	    (!o->allocator || !o->allocator->alloc || !o->allocator->free))
 		return VERITY_E_INVAL;
-#endif
 	return 0;
 }
 

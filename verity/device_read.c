@@ -62,7 +62,7 @@ static int recheck_data_block(struct verity_device *dev, struct reader *r, uint6
 	uint64_t b = first + k;
 	int ret;
 
-	ret = verity_dev_read_bdev(&dev->data_dev, b << dev->data_block_bits, block, dbs);
+	ret = verity_bdev_read(&dev->data_dev, b << dev->data_block_bits, block, dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_DATA, b, ret);
 	ret = verity_hash_blocks(&dev->hasher, block, dbs, 1, r->real + (size_t)k * ds);
@@ -146,13 +146,13 @@ static int read_batch_with_leaf(struct verity_device *dev, struct reader *r, uin
 	uint32_t listed = n < LEAF_LIST_LEN - 1 ? n : LEAF_LIST_LEN - 1;
 	int ret;
 
-	ret = verity_dev_read_bdev(&dev->hash_dev, abs * dev->params.hash_block_size, r->hash_block,
-	                           dbs);
+	ret =
+	    verity_bdev_read(&dev->hash_dev, abs * dev->params.hash_block_size, r->hash_block, dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_HASH, abs, ret);
 	c->hash_blocks_read++;
-	ret = verity_dev_read_bdev(&dev->data_dev, first << dev->data_block_bits, r->data,
-	                           (size_t)n * dbs);
+	ret = verity_bdev_read(&dev->data_dev, first << dev->data_block_bits, r->data,
+	                       (size_t)n * dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_DATA, first, ret);
 	list[0] = r->hash_block;
@@ -248,8 +248,8 @@ static int read_batch(struct verity_device *dev, struct reader *r, uint64_t firs
 		}
 		while (end < n && r->state[end] != BLOCK_ZERO)
 			end++;
-		ret = verity_dev_read_bdev(&dev->data_dev, (first + k) << dev->data_block_bits,
-		                           r->data + (size_t)k * dbs, (size_t)(end - k) * dbs);
+		ret = verity_bdev_read(&dev->data_dev, (first + k) << dev->data_block_bits,
+		                       r->data + (size_t)k * dbs, (size_t)(end - k) * dbs);
 		if (ret)
 			return verity_dev_io_error(dev, VERITY_BLOCK_DATA, first + k, ret);
 		k = end;

@@ -189,7 +189,10 @@ VERITY_PUBLIC int verity_hex_to_digest(const char *hex, size_t len, uint8_t *out
 
 /*
  * Allocator hooks, so that a bootloader can link the core without malloc.
- * A NULL hooks pointer anywhere means the C library's malloc/free.
+ * A NULL hooks pointer anywhere means the C library's malloc/free (in the
+ * freestanding build, which has no default, hooks are required). @alloc
+ * returns memory aligned to at least 8 bytes, or NULL; @free is never
+ * called with NULL.
  */
 struct verity_allocator {
 	void *user_data;
@@ -223,7 +226,8 @@ struct verity_bdev {
  *
  * Return: 0; VERITY_E_INVAL for a NULL bdev, callback or buffer;
  * VERITY_E_RANGE if [offset, offset + len) is not inside the device (also on
- * overflow); otherwise what the callback returned.
+ * overflow); otherwise what the callback returned, a positive value turned
+ * into VERITY_E_IO. Every read the library makes goes through here.
  */
 VERITY_PUBLIC int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf,
                                    size_t len);

@@ -16,7 +16,8 @@ extern "C" {
 /*
  * The verified block device: a read-only view of the data area in which
  * every byte handed out has been hashed and matched along a path to the root
- * digest (reference/dm-verity-format.md sections 2, 6 and 7).
+ * digest (the Linux kernel's dm-verity, Documentation/admin-guide/device-mapper/verity.rst;
+ * docs/device.md).
  *
  * Memory: everything the device holds (its state, bounce buffers, the cached
  * intermediate levels, the leaf cache, the check_at_most_once bitmap) comes
