@@ -93,6 +93,7 @@ static int run(int argc, char **argv, bool json)
 	}
 	if (opts.version) {
 		print_version(text);
+		cli_json_field_string("version", VERITY_VERSION_STRING);
 		return EXIT_OK;
 	}
 	if (opts.help || opts.usage) {

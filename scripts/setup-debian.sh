@@ -11,4 +11,4 @@ apt-get install -y --no-install-recommends \
 	libssl-dev valgrind clang-format \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
-	afl++ clang time
+	afl++ clang libclang-rt-14-dev time debootstrap

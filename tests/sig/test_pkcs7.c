@@ -18,6 +18,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
+#include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
 
 #include "libverity.h"
@@ -176,7 +177,19 @@ static void make_cert(struct identity *id, const char *subject, struct identity 
 	mbedtls_mpi_init(&sn);
 	cr_assert_eq(mbedtls_mpi_lset(&sn, serial), 0);
 	mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+	/* 3.4 deprecates the MPI form; these serials are small and positive. */
+	{
+		unsigned char raw[8];
+		size_t n = mbedtls_mpi_size(&sn);
+
+		cr_assert_leq(n, sizeof(raw));
+		cr_assert_eq(mbedtls_mpi_write_binary(&sn, raw, n), 0);
+		cr_assert_eq(mbedtls_x509write_crt_set_serial_raw(&w, raw, n), 0);
+	}
+#else
 	cr_assert_eq(mbedtls_x509write_crt_set_serial(&w, &sn), 0);
+#endif
 	cr_assert_eq(mbedtls_x509write_crt_set_validity(&w, not_before, not_after), 0);
 	cr_assert_eq(mbedtls_x509write_crt_set_subject_name(&w, subject), 0);
 	cr_assert_eq(mbedtls_x509write_crt_set_issuer_name(&w, issuer ? issuer_name : subject), 0);
