@@ -230,6 +230,21 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature);
 
+/* ---- cli/rootcheck.c ---- */
+
+/* The hash-device block of the top tree level; false for a one-block image. */
+bool cli_top_block(const struct verity_params *params, uint64_t *block);
+
+/*
+ * The top hash block of @img does not hash to its root hash: verify the tree
+ * below against the stored top block instead, into @below. below->error 0
+ * means the tree is consistent and the root hash is wrong (veritysetup's 1);
+ * a corruption there is what veritysetup reports (2).
+ * Return: 0, or the error that kept it from checking.
+ */
+int cli_check_below_top(const struct cli_image *img, const struct verity_tree_options *topts,
+                        struct verity_verify_result *below);
+
 /* Print the veritysetup "VERITY header information" block (format, dump). */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
                            const uint8_t *uuid, uint64_t hash_offset, bool root);
