@@ -44,7 +44,7 @@ static const struct option_def option_table[] = {
     {"hash-offset", 0, OPT_U64, FIELD(hash_offset), "bytes",
      "Starting offset on the hash device (default 0)"},
     {"salt", 's', OPT_STRING, FIELD(salt), "hex string",
-     "Salt as hex, or - for none (format default: 32 random bytes)"},
+     "Salt as hex, or - for none"},
     {"uuid", 0, OPT_STRING, FIELD(uuid), "STRING", "UUID for device to use (default: random)"},
     {"no-superblock", 0, OPT_FLAG, FIELD(no_superblock), NULL, "Do not use verity superblock"},
     {"root-hash-file", 0, OPT_STRING, FIELD(root_hash_file), "STRING", "Path to root hash file"},

@@ -70,6 +70,13 @@ refused --threads=2 read "$tmp/data" "$tmp/hash" "$root"
 refused --salt=00 sig "$root" "$tmp/root"
 refused --hash-offset=0 sig "$root" "$tmp/root"
 [ ! -e "$tmp/h2" ] || fail "a refused format wrote its hash file"
+# Only format picks a random salt: the others' help must not claim it.
+for cmd in verify read table dump; do
+	expect_rc 0 "$VI" "$cmd" --help
+	! grep -qi random "$tmp/out" || fail "$cmd --help: $(grep -i random "$tmp/out")"
+done
+expect_rc 0 "$VI" format --help
+grep -q "random" "$tmp/out" || fail "format --help names its random salt and UUID"
 # Common options go with every action.
 expect_rc 0 "$VI" dump "$tmp/hash" -v --debug -q
 
