@@ -261,7 +261,7 @@ bool cli_has_trust_options(const struct cli_options *opts);
  * Load the trusted certificates of --trusted-cert, --trusted-certs and
  * --trusted-dtb (at least one is required). Prints a message on error.
  * Return: EXIT_OK, EXIT_USAGE (no trust option, unusable certificate or
- * device tree), EXIT_IO or EXIT_FAILURE_GENERIC.
+ * device tree), EXIT_IO or EXIT_NOMEM.
  */
 int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **keyring);
 
@@ -269,7 +269,7 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  * Check the signature file @sig_path over the root digest (lowercase hex of
  * @digest is what is signed), with the trust options of @opts. Prints what
  * failed, or with -v who signed. Return: EXIT_OK, EXIT_BAD_SIGNATURE,
- * EXIT_USAGE, EXIT_IO or EXIT_FAILURE_GENERIC.
+ * EXIT_USAGE, EXIT_IO or EXIT_NOMEM.
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);
