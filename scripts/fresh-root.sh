@@ -113,7 +113,7 @@ if [ ! -s "$base" ]; then
 		{ tail -n 30 "$root.debootstrap.log"; rm -f "$root.debootstrap.log"; exit 1; }
 	rm -f "$root.debootstrap.log"
 	rm -rf --one-file-system "$root/var/cache/apt/archives"/*.deb "$root/var/lib/apt/lists"/*_* 2>/dev/null || true
-	tar -C "$root" --numeric-owner -cf "$base.tmp" . && mv "$base.tmp" "$base"
+	tar -C "$root" --numeric-owner -cf "$base.$$" . && mv "$base.$$" "$base"
 	stage "debootstrap-$suite"
 else
 	tar -C "$root" --numeric-owner -xf "$base"
@@ -175,9 +175,10 @@ t0=\$(date +%s)
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends $(echo $core_packages) >/dev/null
 echo "time: core-packages \$((\$(date +%s) - t0)) s"; t0=\$(date +%s)
-autoreconf -fi >/dev/null 2>&1
-./configure --enable-werror >/dev/null
-make -j"\$(nproc)" >/dev/null
+quiet() { "\$@" >step.log 2>&1 || { tail -n 60 step.log; exit 1; }; }
+quiet autoreconf -fi
+quiet ./configure --enable-werror
+quiet make -j"\$(nproc)"
 echo "time: core-build \$((\$(date +%s) - t0)) s"; t0=\$(date +%s)
 status=0
 make -j"\$(nproc)" check >check.log 2>&1 || status=\$?
