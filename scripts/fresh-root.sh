@@ -148,6 +148,14 @@ elif git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	tar -C "$top" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$root/src/libverity" -xf -
 fi
+# A git checkout of exactly that, as a newcomer's clone is (format-check
+# lists the tracked files).
+if command -v git >/dev/null 2>&1; then
+	git -C "$root/src/libverity" init -q &&
+		git -C "$root/src/libverity" add -A &&
+		git -C "$root/src/libverity" -c user.name=fresh-root -c user.email=fresh-root@localhost \
+			commit -q -m "tree under test" || { echo "fresh-root: git init failed" >&2; exit 1; }
+fi
 stage copy-tree
 
 mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
