@@ -2,7 +2,7 @@
 /*
  * Verified reads against their references, in one run (bench/bench_device.sh
  * makes the image). Figures are thread CPU time (the machine may be shared),
- * medians of RUNS interleaved runs.
+ * medians of interleaved runs (7 unless given).
  *
  *   hash-one      one data block, best single-stream SHA-256 (the reference
  *                 for warm reads), and through hash_many with n = 1
@@ -20,7 +20,7 @@
  * mmap of the same file (populated up front, as a bootloader's memory is),
  * to separate I/O cost from verification cost.
  *
- * Usage: bench_device DATA HASH 'TABLE LINE' [random reads per run]
+ * Usage: bench_device DATA HASH 'TABLE LINE' [random reads per run [runs [CSV file]]]
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@
 #include "sha/sha256.h"
 #include "verity/hash.h"
 
-#define RUNS 7
+#define MAX_RUNS 51
 
 static double now(void)
 {
@@ -328,19 +328,63 @@ enum metric {
 	M_COUNT,
 };
 
+/* One row per measurement: name, value, unit. */
+static void write_csv(const char *path, const double *m)
+{
+	static const struct {
+		int id;
+		const char *name, *unit;
+	} rows[] = {
+	    {M_HASH_SINGLE, "hash one block single-stream", "us"},
+	    {M_HASH_MANY1, "hash one block hash_many n=1", "us"},
+	    {M_PREAD, "pread one random block", "us"},
+	    {M_PREAD_HASH, "pread + hash a random block (fd)", "us"},
+	    {M_COPY_HASH, "copy + hash a random block (mmap)", "us"},
+	    {M_WARM_FD, "warm random verified read (fd)", "us"},
+	    {M_WARM_FD + 1, "warm random verified read (mmap)", "us"},
+	    {M_COLD_LEAF_FD, "cold-leaf random verified read (fd)", "us"},
+	    {M_COLD_LEAF_FD + 1, "cold-leaf random verified read (mmap)", "us"},
+	    {M_COLD_ALL_FD, "cold-all random verified read (fd)", "us"},
+	    {M_COLD_ALL_FD + 1, "cold-all random verified read (mmap)", "us"},
+	    {M_SEQ_PREAD, "sequential pread", "MB/s"},
+	    {M_HASH_MANY, "hash_many over the data", "MB/s"},
+	    {M_FULL_VERIFY, "full verify 1 thread (fd)", "MB/s"},
+	    {M_SEQ_FD, "sequential verified read (fd)", "MB/s"},
+	    {M_SEQ_FD + 1, "sequential verified read (mmap)", "MB/s"},
+	};
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		die(path, 0);
+	fprintf(f, "measurement,value,unit\n");
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		fprintf(f, "%s,%.3f,%s\n", rows[i].name, m[rows[i].id], rows[i].unit);
+	if (fclose(f))
+		die(path, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct verity_device *warm[2], *cold_leaf[2], *cold_all[2], *seq[2];
-	double samples[M_COUNT][RUNS], m[M_COUNT];
+	double samples[M_COUNT][MAX_RUNS], m[M_COUNT];
 	struct verity_device_status st[3];
 	struct setup s;
 	unsigned n;
+	int runs;
+	const char *csv;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s DATA HASH 'TABLE LINE' [reads per run]\n", argv[0]);
+		fprintf(stderr, "usage: %s DATA HASH 'TABLE LINE' [reads per run [runs [CSV]]]\n",
+		        argv[0]);
 		return 2;
 	}
 	n = argc > 4 ? (unsigned)atoi(argv[4]) : 20000;
+	runs = argc > 5 ? atoi(argv[5]) : 7;
+	csv = argc > 6 ? argv[6] : NULL;
+	if (n < 4 || runs < 1 || runs > MAX_RUNS) {
+		fprintf(stderr, "%s: reads must be at least 4, runs 1 to %d\n", argv[0], MAX_RUNS);
+		return 2;
+	}
 	open_files(&s, argv + 1);
 	for (int i = 0; i < 2; i++) {
 		struct verity_bdev *bd = i ? s.mem_bdev : s.fd_bdev;
@@ -353,7 +397,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Runs interleave the measurements, so that drift hits them alike. */
-	for (int r = 0; r < RUNS; r++) {
+	for (int r = 0; r < runs; r++) {
 		samples[M_HASH_SINGLE][r] = hash_one(&s, false);
 		samples[M_HASH_MANY1][r] = hash_one(&s, true);
 		samples[M_PREAD][r] = random_reads(&s, NULL, s.fd[0], n);
@@ -371,7 +415,7 @@ int main(int argc, char **argv)
 			samples[M_SEQ_FD + i][r] = sequential(&s, seq[i], -1);
 	}
 	for (int i = 0; i < M_COUNT; i++)
-		m[i] = median(samples[i], RUNS);
+		m[i] = median(samples[i], runs);
 
 	verity_device_get_status(warm[0], &st[0]);
 	verity_device_get_status(cold_leaf[0], &st[1]);
@@ -380,7 +424,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)s.blocks, s.dbs, (double)(s.blocks * s.dbs) / (1 << 20),
 	       s.table.params.algorithm, verity_sha256_impl_name(false),
 	       verity_sha256_impl_name(true));
-	printf("thread CPU time, medians of %d interleaved runs; %u random reads per run\n", RUNS,
+	printf("thread CPU time, medians of %d interleaved runs; %u random reads per run\n", runs,
 	       n);
 	printf("warm: %zu-block cache, %llu misses (warm-up); cold-leaf: %u levels pinned, "
 	       "%zu-block cache, %llu hits; cold-all: %u pinned, %zu-block cache\n\n",
@@ -410,8 +454,11 @@ int main(int argc, char **argv)
 	}
 	printf("\n%-46s %9.0f MB/s\n", "sequential pread", m[M_SEQ_PREAD]);
 	printf("%-46s %9.0f MB/s\n", "hash_many over the data (in memory)", m[M_HASH_MANY]);
-	printf("%-46s %9.0f MB/s\n", "full verify, verity_verify() 1 thread (fd)",
-	       m[M_FULL_VERIFY]);
+	printf("%-46s %9.0f MB/s  %.0f%% of hash_many\n",
+	       "full verify, verity_verify() 1 thread (fd)", m[M_FULL_VERIFY],
+	       100 * m[M_FULL_VERIFY] / m[M_HASH_MANY]);
+	if (csv)
+		write_csv(csv, m);
 	for (int i = 0; i < 2; i++) {
 		char label[64];
 

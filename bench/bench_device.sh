@@ -1,20 +1,42 @@
 #!/bin/sh
-# Verified-read benchmark: makes a random image with veritysetup (default
-# 1024 MiB, 4096-byte blocks, sha256: a depth-3 tree) and runs
-# bench_device on it. Usage: bench/bench_device.sh [BUILD_DIR] [SIZE_MIB] [READS]
+# Verified-read benchmark: makes a random image with veritysetup (4096-byte
+# blocks, sha256; 1024 MiB gives a depth-3 tree) and runs bench_device on
+# it: random reads warm and cold through the fd adapter and over memory,
+# sequential reads, and full verification against hash_many on the same
+# bytes (the end-to-end efficiency).
+#
+#   bench/bench_device.sh [SIZE_MIB [REPS]]     (defaults: 1024 7)
+#
+# REPS: interleaved runs behind each median; READS (environment, default
+# 20000): random reads per run. Writes $BENCH_OUT/device.csv and device.svg.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
-size_mib=${2:-1024}
-reads=${3:-20000}
-PATH=/usr/sbin:/sbin:$PATH
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
+bench_args 1024 7 "$@"
+reads=${READS:-20000}
+bench="$BUILD_DIR/bench/bench_device"
+[ -x "$bench" ] || { echo "build bench_device first ($bench)" >&2; exit 2; }
+command -v veritysetup >/dev/null || { echo "veritysetup missing (cryptsetup-bin)" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-device.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
+
+bench_header
+salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$tmp/data"
-out=$(veritysetup format "$tmp/data" "$tmp/hash" --salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d)
+out=$(veritysetup format "$tmp/data" "$tmp/hash" --salt=$salt)
 root=$(printf '%s\n' "$out" | sed -n 's/^Root hash:[[:space:]]*//p')
 blocks=$((size_mib * 256))
 # Page cache warm for both files, so that pread measures the syscall path.
 cat "$tmp/data" "$tmp/hash" >/dev/null
-"$build/bench/bench_device" "$tmp/data" "$tmp/hash" \
-	"1 $tmp/data $tmp/hash 4096 4096 $blocks 1 sha256 $root e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d" "$reads"
+"$bench" "$tmp/data" "$tmp/hash" \
+	"1 $tmp/data $tmp/hash 4096 4096 $blocks 1 sha256 $root $salt" "$reads" "$reps" \
+	"$BENCH_OUT/device.csv"
+bench_plot device "
+set datafile separator ',';
+set multiplot layout 1,2 title 'Verified reads, 4 KiB blocks, sha256';
+set style data histograms; set style fill solid 0.8 border -1; set grid ytics; set yrange [0:*];
+set xtics rotate by -35 font ',9'; unset key;
+set title 'random 4 KiB reads (us, lower is better)';
+plot '< grep \",us\$\" '.csv using 2:xtic(1);
+set title 'sequential (MB/s, higher is better)';
+plot '< grep \",MB/s\$\" '.csv using 2:xtic(1);
+unset multiplot"

@@ -51,6 +51,7 @@ struct cli_options {
 	uint32_t threads;                    /* --threads, -j (0: every CPU) */
 	bool json;                           /* --json */
 	bool no_progress;                    /* --no-progress */
+	struct cli_string_list pv;           /* --pv FILE (repeatable): LVM2 PVs */
 	/* read / table (verified block device) */
 	uint64_t offset;            /* --offset, bytes */
 	uint64_t length;            /* --length, bytes (not given: to the end) */
@@ -62,6 +63,14 @@ struct cli_options {
 	bool check_at_most_once;    /* --check-at-most-once */
 	bool use_tasklets;          /* --use-tasklets */
 	const char *dm_name;        /* --dm-name (dm-mod.create device name) */
+	/* discoverable disk images */
+	const char *architecture; /* --architecture (systemd identifier) */
+	const char *partition;    /* --partition root|usr */
+	const char *root_hash;    /* --root-hash HEX (trusted without signature) */
+	uint32_t sector_size;     /* --sector-size 512|4096 (0: find it) */
+	/* extract */
+	const char *output; /* --output, -o: file, or - for stdout */
+	bool force;         /* --force: replace an existing output file */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -128,6 +137,14 @@ extern const char *cli_program;
 
 /* Messages go to stderr; verbose and debug only with -v / --debug. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Open a path argument (@flags as open(2)) as every path is opened: never
+ * blocking on a FIFO, refusing what is not a regular file or block device.
+ * @what names it in messages ("signature file"); NULL: a device, with
+ * veritysetup's wording. Return: a file descriptor, or -1 (message printed;
+ * exit status EXIT_IO).
+ */
+int cli_open_path(const char *path, int flags, const char *what);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_debug(const struct cli_options *opts, const char *fmt, ...)
@@ -165,8 +182,58 @@ void cli_json_field_string(const char *name, const char *value); /* NULL: null *
 void cli_json_field_u64(const char *name, uint64_t value);
 void cli_json_field_int(const char *name, int value);
 void cli_json_field_bool(const char *name, bool value);
+/* @json: an already-formed JSON value (an object or an array). */
+void cli_json_field_raw(const char *name, const char *json);
 /* Print the object for exit status @code (main only). */
 void cli_json_finish(int code);
+/*
+ * For nested values: the stream the fields go to (NULL when out of memory).
+ * Write whole fields, each starting with a comma: ,"name":value
+ */
+FILE *cli_json_stream(void);
+
+/* ---- cli/lvm.c ---- */
+
+/* LVM2 physical volumes opened read-only, and what their metadata describes. */
+struct cli_lvm {
+	const char *const *paths;
+	size_t count;
+	int fds[VERITY_LVM_MAX_DEVICES];
+	struct verity_fd_bdev ctx[VERITY_LVM_MAX_DEVICES];
+	struct verity_bdev bdevs[VERITY_LVM_MAX_DEVICES];
+	struct verity_lvm *lvm;
+};
+
+/*
+ * Open and scan @count PV files. Prints a message on error.
+ * Return: EXIT_OK or an exit code (EXIT_IO, EXIT_CORRUPT, EXIT_USAGE...); on
+ * error *@err (if not NULL) gets the library code and @detail what it names.
+ */
+int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
+                 char *detail, size_t detail_size);
+void cli_lvm_close(struct cli_lvm *pvs);
+
+/* Exit status for a library error, with the LVM2 codes mapped. */
+int cli_lvm_exit_code(int err);
+
+/*
+ * With --pv: whether @path names a logical volume ("VG/LV", not "./VG/LV"
+ * nor an absolute path); if so, open the PVs once into @pvs and fill
+ * @bdev. Return: EXIT_OK with *@is_lv set or clear, or an exit code.
+ */
+int cli_lvm_resolve(struct cli_lvm *pvs, const struct cli_options *opts, const char *path,
+                    struct verity_bdev *bdev, bool *is_lv);
+
+/* The device-mapper name lvm2 gives VG/LV ("vg0/os-a" -> "vg0-os--a"). Return: exit code. */
+int cli_lvm_dm_name(const char *vg_lv, char *out, size_t size);
+
+/*
+ * The linear table of LV @path, one "<start> <len> linear <pv file> <sector>"
+ * per segment, separated by @sep. Return: EXIT_OK, EXIT_NOT_FOUND, or
+ * EXIT_USAGE (a PV name a table cannot hold, or @size too small).
+ */
+int cli_lvm_linear_table(const struct cli_lvm *pvs, const char *path, char sep, char *out,
+                         size_t size);
 
 /* ---- cli/image.c ---- */
 
@@ -184,15 +251,17 @@ struct cli_image {
 	bool superblock; /* parameters came from the superblock */
 	uint8_t uuid[VERITY_UUID_SIZE];
 	uint64_t hash_offset;
-	bool same_file; /* data and hash are one file or device */
+	bool same_file;            /* data and hash are one file or device */
+	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
+	struct cli_lvm pvs;          /* with --pv */
 };
 
 /*
- * Open @hash_path (and @data_path unless NULL) read-only and fill in the
- * parameters: from the superblock at --hash-offset, or from the options
- * with --no-superblock. Without a data path, data_blocks stays as stored.
- * Checks the geometry and, for one file, that the areas do not overlap.
- * Prints a message on error. Return: EXIT_OK or an exit code.
+ * Open @hash_path (and @data_path unless NULL) read-only and resolve the
+ * parameters with verity_open_resolve(): from the superblock at
+ * --hash-offset, or from the options with --no-superblock. Without a data
+ * path, data_blocks stays as stored. Prints a message on error.
+ * Return: EXIT_OK or an exit code.
  */
 int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
                    const char *hash_path);
@@ -204,21 +273,14 @@ int cli_params_from_options(struct verity_params *params, const struct cli_optio
 /* Print veritysetup's message for a parameter error and ours. Return: exit code. */
 int cli_parameter_error(int err);
 
-/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
-int cli_check_block_sizes(const struct verity_params *params);
-
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
 
-/* Root hash from the argument or --root-hash-file into params. Return: exit code. */
-int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
-                       const char *arg);
-
 /* The arguments and options that cli_image_open_with_root() reads. */
-#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
-	    "hash-block-size", "data-blocks", "salt"
+	    "hash-block-size", "data-blocks", "salt", "pv"
 
 /*
  * The <data_device> <hash_device> [<root_hash>] arguments of verify, read
@@ -229,6 +291,18 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
  */
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature);
+
+/* The first event a verified device reports: which block failed. */
+struct cli_failure {
+	bool seen;
+	struct verity_device_event event;
+};
+
+/* A verity_device_options.report keeping the first event in a struct cli_failure. */
+void cli_failure_remember(void *user_data, const struct verity_device_event *event);
+
+/* Say which block of which file failed (@err's message when no event was seen). */
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err);
 
 /* ---- cli/rootcheck.c ---- */
 
@@ -273,6 +347,97 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);
+
+/* Read the signature file @sig_path (at most VERITY_SIG_MAX_SIZE + 1 bytes). Return: exit code. */
+int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len);
+
+/* The policy options (--allow-sha1). */
+void cli_sig_options(const struct cli_options *opts, struct verity_sig_options *sig_opts);
+
+/* Print the outcome of a signature check of @sig_path. Return: exit code. */
+int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,
+                         const struct verity_sig_result *result);
+
+/* ---- cli/ddi.c: discoverable disk images ---- */
+
+/*
+ * systemd's sidecar files next to an image: foo.raw (or foo) has
+ * foo.roothash or foo.usrhash (hex), optionally foo.roothash.p7s /
+ * foo.usrhash.p7s (DER PKCS#7 over the hex), and for an unpartitioned
+ * image foo.verity (superblock and tree).
+ */
+struct cli_sidecar {
+	bool found;
+	uint32_t role; /* VERITY_DPS_ROOT or VERITY_DPS_USR */
+	char root_hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
+	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+	int root_size;
+	uint8_t *sig; /* NULL without a .p7s file */
+	size_t sig_len;
+	char verity_path[4096]; /* empty without a .verity file */
+};
+
+/* An image opened and dissected, with the keyring used. */
+struct cli_ddi {
+	const char *path;
+	int fd;
+	struct verity_fd_bdev fd_ctx;
+	struct verity_bdev disk;
+	struct verity_keyring *keyring;
+	bool dissected;
+	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
+	struct verity_ddi ddi;
+	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+};
+
+/* The options dissect, verify, read and table take for an image. */
+#define CLI_DDI_IMAGE_OPTIONS "architecture", "partition", "root-hash", "sector-size"
+#define CLI_DDI_OPTIONS \
+	CLI_DDI_IMAGE_OPTIONS, "trusted-cert", "trusted-certs", "trusted-dtb", "allow-sha1"
+
+/*
+ * Open and dissect the image @path with --architecture, --sector-size,
+ * --root-hash and the trust options (none: the certificates in /etc/verity.d,
+ * /run/verity.d and /usr/lib/verity.d). Prints a message on error.
+ * Return: EXIT_OK or an exit code; close @d in either case.
+ */
+int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path);
+void cli_ddi_close(struct cli_ddi *d);
+
+/* Exit status for an error of the disk layer (and any other library error). */
+int cli_ddi_exit_code(int err);
+
+/*
+ * The single-argument form of verify, read and table: dissect the image and
+ * present the pair of --partition (default root, else usr) as @img, with
+ * /dev/disk/by-partuuid/ names for data_path and hash_path. The signature
+ * (or --root-hash) has been checked by dissecting. Prints a message on error.
+ * Return: EXIT_OK or an exit code; cli_image_close() in either case.
+ */
+int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path);
+void cli_image_close_ddi(struct cli_image *img);
+
+/* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
+const char *cli_image_ddi_hash_arg(const struct cli_image *img);
+
+/*
+ * Run @fn for the image @path once per verity pair role when the image has
+ * root and usr pairs and no --partition was given (as --partition root, then
+ * usr); otherwise once. With --json the objects are wrapped in one:
+ * {"pairs":[...],"status":...,"exit_code":...}. Return: the first failure's
+ * exit code, or EXIT_OK.
+ */
+int cli_ddi_each_role(const struct cli_options *opts, const char *path,
+                      int (*fn)(const struct cli_options *opts, int argc, char **argv));
+
+/* enum verity_dps_role of --partition (root by default, or 0 for "every" when @all). */
+int cli_ddi_role(const struct cli_options *opts, bool all, uint32_t *role);
+
+/*
+ * The pair to use for --partition (default root): verity_ddi_select().
+ * Prints a message on error. Return: EXIT_OK or an exit code.
+ */
+int cli_ddi_select(struct cli_ddi *d, const struct cli_options *opts, uint32_t *index);
 
 /* ---- cli/progress.c ---- */
 

@@ -65,15 +65,32 @@ static int pad_like_veritysetup(int fd, const char *path, uint64_t hash_offset, 
 static int write_root_hash_file(const char *path, const struct verity_params *params)
 {
 	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
-	FILE *f = fopen(path, "we");
+	int fd = cli_open_path(path, O_WRONLY | O_CREAT | O_TRUNC, "root hash file");
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
+	if (fd < 0)
+		return EXIT_IO;
 	cli_hex(hex, params->root_digest, params->root_digest_size);
 	/* veritysetup writes the hex alone, without a newline. */
 	if (!f || fputs(hex, f) < 0 || fclose(f) != 0) {
 		cli_error("Cannot write root hash file %s (%s).", path, strerror(errno));
+		if (!f)
+			close(fd);
 		return EXIT_IO;
 	}
 	return EXIT_OK;
+}
+
+/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
+static int check_block_sizes(const struct verity_params *params)
+{
+	struct verity_params probe = *params;
+	int err;
+
+	if (probe.data_blocks == 0)
+		probe.data_blocks = 1;
+	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
+	return err ? cli_parameter_error(err) : EXIT_OK;
 }
 
 static int run_format(const struct cli_options *opts, int argc, char **argv)
@@ -105,12 +122,9 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		return cli_exit_code(err);
 	}
 
-	data_fd = open(data_path, O_RDONLY | O_CLOEXEC);
-	if (data_fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", data_path,
-		          strerror(errno));
+	data_fd = cli_open_path(data_path, O_RDONLY, NULL);
+	if (data_fd < 0)
 		return EXIT_IO;
-	}
 	err = verity_bdev_from_fd(&data, &data_ctx, data_fd, UINT64_MAX);
 	if (err) {
 		cli_error("Cannot use %s as a data device: %s.", data_path, verity_strerror(err));
@@ -118,7 +132,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ret = cli_check_block_sizes(&params);
+	ret = check_block_sizes(&params);
 	if (ret)
 		goto out;
 	if (params.data_blocks == 0)
@@ -145,9 +159,8 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		        "size (%ld).\n",
 		        sysconf(_SC_PAGESIZE));
 
-	hash_fd = open(hash_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	hash_fd = cli_open_path(hash_path, O_RDWR | O_CREAT, "hash device");
 	if (hash_fd < 0) {
-		cli_error("Cannot open device %s for writing (%s).", hash_path, strerror(errno));
 		ret = EXIT_IO;
 		goto out;
 	}

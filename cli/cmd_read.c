@@ -15,31 +15,9 @@
 #define CHUNK_BYTES (1u << 20)
 #define READ_BUDGET (16u << 20)
 
-static const char *const read_options[] = {"offset",
-                                           "length",
-                                           CLI_IMAGE_OPTIONS,
-                                           "root-hash-signature",
-                                           "trusted-cert",
-                                           "trusted-certs",
-                                           "trusted-dtb",
-                                           "allow-sha1",
-                                           NULL};
-
-/* The first event a read reports: which block failed. */
-struct failure {
-	bool seen;
-	struct verity_device_event event;
-};
-
-static void remember(void *user_data, const struct verity_device_event *event)
-{
-	struct failure *f = user_data;
-
-	if (!f->seen) {
-		f->seen = true;
-		f->event = *event;
-	}
-}
+static const char *const read_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, "offset",        "length",      CLI_IMAGE_OPTIONS, "root-hash-signature",
+    "trusted-cert",        "trusted-certs", "trusted-dtb", "allow-sha1",      NULL};
 
 static int write_out(const uint8_t *buf, size_t len)
 {
@@ -50,34 +28,8 @@ static int write_out(const uint8_t *buf, size_t len)
 	return EXIT_OK;
 }
 
-static void report(const struct cli_image *img, const struct failure *f, int err)
-{
-	const struct verity_device_event *ev = &f->event;
-	uint64_t dbs = img->params.data_block_size, hbs = img->params.hash_block_size;
-
-	if (!f->seen) {
-		cli_error("Read failed: %s.", verity_strerror(err));
-		return;
-	}
-	if (ev->kind == VERITY_EVENT_CORRUPTION && ev->block_type == VERITY_BLOCK_DATA)
-		cli_error("Verification failed: data block %llu (bytes %llu..%llu of %s) is "
-		          "corrupted.",
-		          (unsigned long long)ev->block, (unsigned long long)(ev->block * dbs),
-		          (unsigned long long)((ev->block + 1) * dbs - 1), img->data_path);
-	else if (ev->kind == VERITY_EVENT_CORRUPTION)
-		cli_error(
-		    "Verification failed: hash block %llu (position %llu of %s) is corrupted.",
-		    (unsigned long long)ev->block, (unsigned long long)(ev->block * hbs),
-		    img->hash_path);
-	else
-		cli_error("Input/output error reading %s %s block %llu: %s.",
-		          ev->block_type == VERITY_BLOCK_DATA ? "data" : "hash",
-		          ev->block_type == VERITY_BLOCK_DATA ? img->data_path : img->hash_path,
-		          (unsigned long long)ev->block, verity_strerror(ev->error));
-}
-
 /* Whether the failing block is the top hash block (checked against the root). */
-static bool top_block_failed(const struct cli_image *img, const struct failure *f)
+static bool top_block_failed(const struct cli_image *img, const struct cli_failure *f)
 {
 	uint64_t top;
 
@@ -125,7 +77,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 {
 	struct verity_device_options dopts = {0};
 	struct verity_device *dev = NULL;
-	struct failure failure = {0};
+	struct cli_failure failure = {0};
 	struct cli_image img;
 	uint64_t size, offset, end;
 	uint8_t *buf = NULL;
@@ -135,7 +87,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	if (ret)
 		goto out;
 	dopts.memory_budget = READ_BUDGET;
-	dopts.report = remember;
+	dopts.report = cli_failure_remember;
 	dopts.callback_data = &failure;
 	err = verity_device_open(&dev, &img.params, &img.data, &img.hash, &dopts);
 	if (err) {
@@ -183,7 +135,7 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 			cli_error("Verification of root hash failed.");
 			ret = EXIT_USAGE;
 		} else {
-			report(&img, &failure, err);
+			cli_failure_report(&img, &failure, err);
 		}
 	}
 out:
@@ -197,7 +149,7 @@ const struct cli_command cli_cmd_read = {
     .name = "read",
     .args = CLI_IMAGE_ARGS,
     .summary = "Write verified bytes of <data_device> to standard output",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
     .raw_stdout = true,
@@ -208,7 +160,7 @@ const struct cli_command cli_cmd_cat = {
     .name = "cat",
     .args = CLI_IMAGE_ARGS,
     .summary = "Same as read",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = read_options,
     .raw_stdout = true,

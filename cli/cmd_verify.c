@@ -4,9 +4,9 @@
 
 #include "cli/commands.h"
 
-static const char *const verify_options[] = {CLI_IMAGE_OPTIONS,     "threads",      "no-progress",
-                                             "root-hash-signature", "trusted-cert", "trusted-certs",
-                                             "trusted-dtb",         "allow-sha1",   NULL};
+static const char *const verify_options[] = {
+    CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS, "threads",     "no-progress", "root-hash-signature",
+    "trusted-cert",        "trusted-certs",   "trusted-dtb", "allow-sha1",  NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -88,7 +88,7 @@ static void print_failure(const struct cli_image *img, const struct verity_verif
 	}
 }
 
-static int run_verify(const struct cli_options *opts, int argc, char **argv)
+static int verify_one(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
 	struct verity_verify_result result;
@@ -131,11 +131,19 @@ out:
 	return ret;
 }
 
+static int run_verify(const struct cli_options *opts, int argc, char **argv)
+{
+	/* A disk image: every verity pair, unless --partition names one. */
+	if (argc == 1)
+		return cli_ddi_each_role(opts, argv[0], verify_one);
+	return verify_one(opts, argc, argv);
+}
+
 const struct cli_command cli_cmd_verify = {
     .name = "verify",
     .args = CLI_IMAGE_ARGS,
     .summary = "Verify every block of <data_device> and <hash_device> against <root_hash>",
-    .min_args = 2,
+    .min_args = 1,
     .max_args = 3,
     .options = verify_options,
     .veritysetup = true,

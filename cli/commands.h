@@ -32,5 +32,9 @@ extern const struct cli_command cli_cmd_read;
 extern const struct cli_command cli_cmd_cat;
 extern const struct cli_command cli_cmd_table;
 extern const struct cli_command cli_cmd_sig;
+extern const struct cli_command cli_cmd_dissect;
+extern const struct cli_command cli_cmd_lvm;
+extern const struct cli_command cli_cmd_extract;
+extern const struct cli_command cli_cmd_ls;
 
 #endif

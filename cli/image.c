@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,17 +72,6 @@ int cli_parameter_error(int err)
 	return cli_exit_code(err);
 }
 
-int cli_check_block_sizes(const struct verity_params *params)
-{
-	struct verity_params probe = *params;
-	int err;
-
-	if (probe.data_blocks == 0)
-		probe.data_blocks = 1;
-	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
-	return err ? cli_parameter_error(err) : EXIT_OK;
-}
-
 bool cli_same_file(int fd1, int fd2)
 {
 	struct stat a, b;
@@ -93,17 +83,22 @@ bool cli_same_file(int fd1, int fd2)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Open @path read-only as a bdev. Return: exit code. */
-static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
-                       struct verity_bdev *bdev)
+/*
+ * Open @path read-only as a bdev: a logical volume when --pv is given and
+ * @path names one, else a file. Return: exit code.
+ */
+static int open_device(struct cli_image *img, const struct cli_options *opts, const char *path,
+                       int *fd, struct verity_fd_bdev *ctx, struct verity_bdev *bdev)
 {
+	bool is_lv;
 	int ret;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	ret = cli_lvm_resolve(&img->pvs, opts, path, bdev, &is_lv);
+	if (ret || is_lv)
+		return ret;
+	*fd = cli_open_path(path, O_RDONLY, NULL);
+	if (*fd < 0)
 		return EXIT_IO;
-	}
 	ret = verity_bdev_from_fd(bdev, ctx, *fd, UINT64_MAX);
 	if (ret == VERITY_E_INVAL) {
 		cli_error("Device %s is not a regular file or block device.", path);
@@ -119,119 +114,13 @@ static int open_device(const char *path, int *fd, struct verity_fd_bdev *ctx,
 	return EXIT_OK;
 }
 
-static int read_superblock(struct cli_image *img)
+/* Root hash text from the argument or --root-hash-file. Return: exit code. */
+static int read_root_text(const struct cli_options *opts, const char *arg,
+                          char text[ROOT_HASH_FILE_MAX + 1])
 {
-	uint8_t sb[VERITY_SUPERBLOCK_SIZE];
-	int ret;
-
-	if (img->hash_offset % 512) {
-		cli_error("Unsupported VERITY hash offset.");
-		return EXIT_USAGE;
-	}
-	if (img->hash.size < VERITY_SUPERBLOCK_SIZE ||
-	    img->hash_offset > img->hash.size - VERITY_SUPERBLOCK_SIZE) {
-		cli_error("Device %s is too small to hold a VERITY superblock at offset %llu.",
-		          img->hash_path, (unsigned long long)img->hash_offset);
-		return EXIT_USAGE /* veritysetup: not a VERITY device */;
-	}
-	ret = verity_bdev_read(&img->hash, img->hash_offset, sb, sizeof(sb));
-	if (ret) {
-		cli_error("Cannot read the VERITY superblock of %s: %s.", img->hash_path,
-		          verity_strerror(ret));
-		return cli_exit_code(ret);
-	}
-	ret = verity_superblock_parse(sb, sizeof(sb), img->hash_offset, &img->params, img->uuid);
-	if (ret) {
-		cli_error("Device %s is not a valid VERITY device: %s.", img->hash_path,
-		          verity_strerror(ret));
-		return cli_exit_code(ret);
-	}
-	img->superblock = true;
-	return EXIT_OK;
-}
-
-int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
-                   const char *hash_path)
-{
-	uint64_t area;
-	int ret;
-
-	memset(img, 0, sizeof(*img));
-	img->data_fd = img->hash_fd = -1;
-	img->data_path = data_path;
-	img->hash_path = hash_path;
-	img->hash_offset = opts->hash_offset;
-
-	ret = open_device(hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
-	if (ret)
-		return ret;
-	if (data_path) {
-		ret = open_device(data_path, &img->data_fd, &img->data_ctx, &img->data);
-		if (ret)
-			return ret;
-		img->same_file = cli_same_file(img->data_fd, img->hash_fd);
-	}
-
-	if (!opts->no_superblock) {
-		ret = read_superblock(img);
-		if (ret)
-			return ret;
-	} else {
-		ret = cli_params_from_options(&img->params, opts);
-		if (ret)
-			return ret;
-		ret = verity_hash_start_block(img->hash_offset, img->params.hash_block_size, false,
-		                              &img->params.hash_start_block);
-		if (ret) {
-			cli_error(ret == VERITY_E_BAD_HASH_OFFSET
-			              ? "Unsupported VERITY hash offset."
-			              : "Unsupported VERITY block size.");
-			return EXIT_USAGE;
-		}
-	}
-	if (!data_path)
-		return EXIT_OK;
-
-	ret = cli_check_block_sizes(&img->params);
-	if (ret)
-		return ret;
-	/* As veritysetup: no block count means the whole data device. */
-	if (img->params.data_blocks == 0)
-		img->params.data_blocks = img->data.size / img->params.data_block_size;
-	if (img->params.data_blocks == 0) {
-		cli_error("Data device %s is smaller than one data block.", data_path);
-		return EXIT_USAGE;
-	}
-	ret = verity_geometry_init(&(struct verity_geometry){0}, &img->params);
-	if (ret)
-		return cli_parameter_error(ret);
-	if (img->same_file) {
-		area = img->superblock ? img->hash_offset
-		                       : img->params.hash_start_block * img->params.hash_block_size;
-		ret = verity_check_overlap(&img->params, area);
-		if (ret) {
-			cli_error("Data area overlaps with hash area.");
-			return EXIT_USAGE;
-		}
-	}
-	return EXIT_OK;
-}
-
-void cli_image_close(struct cli_image *img)
-{
-	if (img->data_fd >= 0)
-		close(img->data_fd);
-	if (img->hash_fd >= 0)
-		close(img->hash_fd);
-	img->data_fd = img->hash_fd = -1;
-}
-
-int cli_read_root_hash(struct verity_params *params, const struct cli_options *opts,
-                       const char *arg)
-{
-	uint32_t ds = verity_hash_digest_size(params->algorithm);
-	char text[ROOT_HASH_FILE_MAX + 1];
-	int n;
+	size_t len;
+	FILE *f;
+	int fd;
 
 	if (arg && opts->root_hash_file) {
 		cli_error("Give the root hash either as an argument or with --root-hash-file.");
@@ -241,59 +130,252 @@ int cli_read_root_hash(struct verity_params *params, const struct cli_options *o
 		cli_error("Root hash not specified (argument or --root-hash-file).");
 		return EXIT_USAGE;
 	}
-	if (opts->root_hash_file) {
-		FILE *f = fopen(opts->root_hash_file, "re");
-		size_t len;
-
-		if (!f) {
-			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
-			          strerror(errno));
-			return EXIT_IO;
-		}
-		len = fread(text, 1, sizeof(text), f);
-		fclose(f);
-		if (len > ROOT_HASH_FILE_MAX) {
-			cli_error("Invalid root hash file %s.", opts->root_hash_file);
-			return EXIT_USAGE;
-		}
-		text[len] = '\0';
-		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-		               text[len - 1] == ' ' || text[len - 1] == '\t'))
-			text[--len] = '\0';
-		n = cli_unhex(text, params->root_digest, sizeof(params->root_digest));
-		if (n < 0 || (uint32_t)n != ds) {
-			cli_error("Invalid root hash file %s.", opts->root_hash_file);
-			return EXIT_USAGE;
-		}
-	} else {
-		n = cli_unhex(arg, params->root_digest, sizeof(params->root_digest));
-		if (n < 0 || (uint32_t)n != ds) {
+	if (arg) {
+		if (strlen(arg) > ROOT_HASH_FILE_MAX) {
 			cli_error("Invalid root hash string specified.");
 			return EXIT_USAGE;
 		}
+		strcpy(text, arg);
+		return EXIT_OK;
 	}
-	params->root_digest_size = (uint32_t)n;
+	fd = cli_open_path(opts->root_hash_file, O_RDONLY, "root hash file");
+	f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f) {
+		if (fd >= 0) {
+			cli_error("Cannot read root hash file %s (%s).", opts->root_hash_file,
+			          strerror(errno));
+			close(fd);
+		}
+		return EXIT_IO;
+	}
+	len = fread(text, 1, ROOT_HASH_FILE_MAX + 1, f);
+	fclose(f);
+	if (len > ROOT_HASH_FILE_MAX) {
+		cli_error("Invalid root hash file %s.", opts->root_hash_file);
+		return EXIT_USAGE;
+	}
+	text[len] = '\0';
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' ||
+	               text[len - 1] == '\t'))
+		text[--len] = '\0';
 	return EXIT_OK;
+}
+
+/* The messages veritysetup and verify-image print for each refusal. */
+static int resolve_failed(const struct cli_image *img, const struct cli_options *opts,
+                          const struct verity_open_info *info, int err,
+                          const struct verity_sig_result *sig_result)
+{
+	switch (info->step) {
+	case VERITY_OPEN_STEP_SUPERBLOCK:
+		if (err == VERITY_E_BAD_HASH_OFFSET) {
+			cli_error("Unsupported VERITY hash offset.");
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_HASH_DEVICE_TOO_SMALL) {
+			cli_error("Device %s is too small to hold a VERITY superblock at offset "
+			          "%llu.",
+			          img->hash_path, (unsigned long long)img->hash_offset);
+			return EXIT_USAGE; /* veritysetup: not a VERITY device */
+		}
+		if (err > -200 || err <= -300) {
+			cli_error("Cannot read the VERITY superblock of %s: %s.", img->hash_path,
+			          verity_strerror(err));
+			return cli_exit_code(err);
+		}
+		cli_error("Device %s is not a valid VERITY device: %s.", img->hash_path,
+		          verity_strerror(err));
+		return cli_exit_code(err);
+	case VERITY_OPEN_STEP_PARAMS:
+		if (err == VERITY_E_BAD_HASH_OFFSET) {
+			cli_error("Unsupported VERITY hash offset.");
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_DATA_DEVICE_TOO_SMALL) {
+			cli_error("Data device %s is smaller than one data block.", img->data_path);
+			return EXIT_USAGE;
+		}
+		if (err == VERITY_E_AREA_OVERLAP) {
+			cli_error("Data area overlaps with hash area.");
+			return EXIT_USAGE;
+		}
+		return cli_parameter_error(err);
+	case VERITY_OPEN_STEP_ROOT:
+		if (opts->root_hash_file)
+			cli_error("Invalid root hash file %s.", opts->root_hash_file);
+		else
+			cli_error("Invalid root hash string specified.");
+		return EXIT_USAGE;
+	case VERITY_OPEN_STEP_SIGNATURE:
+		if (err == VERITY_E_SIG_MISSING) {
+			cli_error("Trusted certificates given without --root-hash-signature.");
+			return EXIT_USAGE;
+		}
+		return cli_signature_result(opts, opts->root_hash_signature, err, sig_result);
+	default:
+		cli_error("Cannot resolve the VERITY parameters: %s.", verity_strerror(err));
+		return cli_exit_code(err);
+	}
+}
+
+/*
+ * Everything but opening the files is verity_open_resolve()'s: the rules a
+ * bootloader gets are the rules this tool applies.
+ */
+static int image_resolve(struct cli_image *img, const struct cli_options *opts,
+                         const char *root_arg, bool want_root, bool check_signature)
+{
+	char root_text[ROOT_HASH_FILE_MAX + 1];
+	struct verity_open_params p = {0};
+	struct verity_open_info info;
+	struct verity_sig_options sig_opts;
+	struct verity_sig_result sig_result = {0};
+	struct verity_params tree;
+	struct verity_keyring *keyring = NULL;
+	uint8_t *sig = NULL;
+	size_t sig_len = 0;
+	int ret, err;
+
+	if (opts->no_superblock) {
+		ret = cli_params_from_options(&tree, opts);
+		if (ret)
+			return ret;
+		p.flags |= VERITY_OPEN_NO_SUPERBLOCK;
+		p.tree = &tree;
+	}
+	if (want_root) {
+		ret = read_root_text(opts, root_arg, root_text);
+		if (ret)
+			return ret;
+		p.root_hex = root_text;
+	}
+	if (check_signature && (opts->root_hash_signature || cli_has_trust_options(opts))) {
+		/* A usage error, found before any certificate file is read. */
+		if (!opts->root_hash_signature) {
+			cli_error("Trusted certificates given without --root-hash-signature.");
+			return EXIT_USAGE;
+		}
+		ret = cli_load_keyring(opts, &keyring);
+		if (!ret && opts->root_hash_signature)
+			ret = cli_read_signature(opts->root_hash_signature, &sig, &sig_len);
+		if (ret) {
+			verity_keyring_free(keyring);
+			return ret;
+		}
+		cli_sig_options(opts, &sig_opts);
+		p.keyring = keyring;
+		p.signature = sig;
+		p.signature_size = sig_len;
+		p.sig_options = &sig_opts;
+		p.sig_result = &sig_result;
+	}
+	p.data = img->data_path ? &img->data : NULL;
+	p.hash = img->same_file ? NULL : &img->hash;
+	p.hash_offset = img->hash_offset;
+	err = verity_open_resolve(&p, &info);
+	ret = err ? resolve_failed(img, opts, &info, err, &sig_result) : EXIT_OK;
+	if (!ret && sig)
+		ret = cli_signature_result(opts, opts->root_hash_signature, 0, &sig_result);
+	free(sig);
+	verity_keyring_free(keyring);
+	img->params = info.params;
+	img->superblock = info.superblock;
+	memcpy(img->uuid, info.uuid, sizeof(img->uuid));
+	return ret;
+}
+
+static int image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
+                      const char *hash_path)
+{
+	int ret;
+
+	memset(img, 0, sizeof(*img));
+	img->data_fd = img->hash_fd = -1;
+	img->data_path = data_path;
+	img->hash_path = hash_path;
+	img->hash_offset = opts->hash_offset;
+
+	ret = open_device(img, opts, hash_path, &img->hash_fd, &img->hash_ctx, &img->hash);
+	if (ret || !data_path)
+		return ret;
+	ret = open_device(img, opts, data_path, &img->data_fd, &img->data_ctx, &img->data);
+	if (ret)
+		return ret;
+	/* Two LVs are the same device when they resolve to the same one. */
+	if (img->data_fd < 0 || img->hash_fd < 0)
+		img->same_file =
+		    img->data.user_data == img->hash.user_data && img->data.read == img->hash.read;
+	else
+		img->same_file = cli_same_file(img->data_fd, img->hash_fd);
+	return EXIT_OK;
+}
+
+int cli_image_open(struct cli_image *img, const struct cli_options *opts, const char *data_path,
+                   const char *hash_path)
+{
+	int ret = image_open(img, opts, data_path, hash_path);
+
+	return ret ? ret : image_resolve(img, opts, NULL, false, false);
+}
+
+void cli_image_close(struct cli_image *img)
+{
+	cli_image_close_ddi(img);
+	if (img->data_fd >= 0)
+		close(img->data_fd);
+	if (img->hash_fd >= 0)
+		close(img->hash_fd);
+	img->data_fd = img->hash_fd = -1;
+	cli_lvm_close(&img->pvs);
 }
 
 int cli_image_open_with_root(struct cli_image *img, const struct cli_options *opts, int argc,
                              char **argv, bool check_signature)
 {
-	int ret = cli_image_open(img, opts, argv[0], argv[1]);
+	int ret;
 
-	if (!ret)
-		ret = cli_read_root_hash(&img->params, opts, argc > 2 ? argv[2] : NULL);
-	if (ret || !check_signature)
-		return ret;
-	/* The signature is checked before the root hash is trusted for anything. */
-	if (opts->root_hash_signature)
-		return cli_check_signature(opts, opts->root_hash_signature, img->params.root_digest,
-		                           img->params.root_digest_size);
-	if (cli_has_trust_options(opts)) {
-		cli_error("Trusted certificates given without --root-hash-signature.");
-		return EXIT_USAGE;
+	/* One argument: a discoverable disk image. */
+	if (argc == 1)
+		return cli_image_open_ddi(img, opts, argv[0]);
+	ret = image_open(img, opts, argv[0], argv[1]);
+	return ret ? ret
+	           : image_resolve(img, opts, argc > 2 ? argv[2] : NULL, true, check_signature);
+}
+
+void cli_failure_remember(void *user_data, const struct verity_device_event *event)
+{
+	struct cli_failure *f = user_data;
+
+	if (!f->seen) {
+		f->seen = true;
+		f->event = *event;
 	}
-	return EXIT_OK;
+}
+
+void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err)
+{
+	const struct verity_device_event *ev = &f->event;
+	uint64_t dbs = img->params.data_block_size, hbs = img->params.hash_block_size;
+
+	if (!f->seen) {
+		cli_error("Read failed: %s.", verity_strerror(err));
+		return;
+	}
+	if (ev->kind == VERITY_EVENT_CORRUPTION && ev->block_type == VERITY_BLOCK_DATA)
+		cli_error("Verification failed: data block %llu (bytes %llu..%llu of %s) is "
+		          "corrupted.",
+		          (unsigned long long)ev->block, (unsigned long long)(ev->block * dbs),
+		          (unsigned long long)((ev->block + 1) * dbs - 1), img->data_path);
+	else if (ev->kind == VERITY_EVENT_CORRUPTION)
+		cli_error(
+		    "Verification failed: hash block %llu (position %llu of %s) is corrupted.",
+		    (unsigned long long)ev->block, (unsigned long long)(ev->block * hbs),
+		    img->hash_path);
+	else
+		cli_error("Input/output error reading %s %s block %llu: %s.",
+		          ev->block_type == VERITY_BLOCK_DATA ? "data" : "hash",
+		          ev->block_type == VERITY_BLOCK_DATA ? img->data_path : img->hash_path,
+		          (unsigned long long)ev->block, verity_strerror(ev->error));
 }
 
 /* Tree blocks, and the hash device size veritysetup shows (0 if unknown). */

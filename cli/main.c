@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image: a drop-in for veritysetup's userspace commands. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -9,7 +10,8 @@ const char *cli_program = "verify-image";
 /* One line per subcommand. */
 static const struct cli_command *const commands[] = {
     &cli_cmd_format, &cli_cmd_verify, &cli_cmd_dump,  &cli_cmd_sig,
-    &cli_cmd_read,   &cli_cmd_cat,    &cli_cmd_table,
+    &cli_cmd_read,   &cli_cmd_cat,    &cli_cmd_table, &cli_cmd_dissect,
+    &cli_cmd_lvm, &cli_cmd_extract, &cli_cmd_ls,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -18,6 +20,33 @@ static void print_version(FILE *out)
 {
 	fprintf(out, "verify-image %s (SHA-256: %s, %s for many blocks)\n", VERITY_VERSION_STRING,
 	        verity_sha256_impl_name(false), verity_sha256_impl_name(true));
+}
+
+/* --version: choose now, as a verify run would, and say why. */
+static void print_version_measured(FILE *out)
+{
+	enum { CALIBRATION_BYTES = 16 * 4096 };
+	void *blocks = calloc(1, CALIBRATION_BYTES);
+
+	if (blocks)
+		verity_sha256_calibrate(blocks, CALIBRATION_BYTES);
+	free(blocks);
+	print_version(out);
+	fprintf(out, "SHA-256 for many blocks: %s\nSHA-256 for one message: %s\n",
+	       verity_sha256_impl_reason(true), verity_sha256_impl_reason(false));
+}
+
+/* Refuses a VERITY_SHA256_IMPL that would otherwise be ignored. */
+static int check_sha256_env(void)
+{
+	int err = verity_sha256_check_env();
+
+	if (!err)
+		return EXIT_OK;
+	cli_error("VERITY_SHA256_IMPL=%s: %s.", getenv("VERITY_SHA256_IMPL"),
+	          err == VERITY_E_INVAL ? "no SHA-256 implementation of that name"
+	                                : "this CPU cannot run that SHA-256 implementation");
+	return EXIT_USAGE;
 }
 
 static void print_usage(FILE *out)
@@ -91,8 +120,11 @@ static int run(int argc, char **argv, bool json)
 			return EXIT_USAGE;
 		}
 	}
+	ret = check_sha256_env();
+	if (ret)
+		return ret;
 	if (opts.version) {
-		print_version(text);
+		print_version_measured(text);
 		cli_json_field_string("version", VERITY_VERSION_STRING);
 		return EXIT_OK;
 	}
@@ -121,6 +153,10 @@ static int run(int argc, char **argv, bool json)
 		return EXIT_USAGE;
 	}
 	ret = cmd->run(&opts, npos - 1, argv + 1);
+	cli_debug(&opts, "SHA-256 for many blocks: %s, %s", verity_sha256_impl_name(true),
+	          verity_sha256_impl_reason(true));
+	cli_debug(&opts, "SHA-256 for one message: %s, %s", verity_sha256_impl_name(false),
+	          verity_sha256_impl_reason(false));
 	if (ret == EXIT_OK)
 		cli_verbose(&opts, "Command successful.");
 	else

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Trust options and root-hash signature checks shared by verify and sig. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -19,12 +21,16 @@ bool cli_has_trust_options(const struct cli_options *opts)
 static int read_small_file(const char *path, const char *what, size_t max, uint8_t **data,
                            size_t *len)
 {
-	FILE *f = fopen(path, "rbe");
+	int fd = cli_open_path(path, O_RDONLY, what);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct stat st;
 	uint8_t *buf;
 
 	if (!f) {
-		cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+		if (fd >= 0) {
+			cli_error("Cannot read %s %s (%s).", what, path, strerror(errno));
+			close(fd);
+		}
 		return EXIT_IO;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
@@ -114,10 +120,38 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 	return EXIT_OK;
 }
 
+int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len)
+{
+	return read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE, sig,
+	                       sig_len);
+}
+
+int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,
+                         const struct verity_sig_result *result)
+{
+	if (err == VERITY_E_NOMEM)
+		return EXIT_NOMEM;
+	if (err) {
+		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
+		cli_error("%s: %s.", sig_path, result->detail);
+		return err == VERITY_E_INVAL ? EXIT_USAGE : EXIT_BAD_SIGNATURE;
+	}
+	cli_verbose(opts, "Root hash signature verified: signer %d of %u, trusted certificate %s.",
+	            result->trusted_signer, result->signer_count, result->trusted_name);
+	return EXIT_OK;
+}
+
+void cli_sig_options(const struct cli_options *opts, struct verity_sig_options *sig_opts)
+{
+	memset(sig_opts, 0, sizeof(*sig_opts));
+	if (opts->allow_sha1)
+		sig_opts->flags |= VERITY_SIG_ALLOW_SHA1;
+}
+
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len)
 {
-	struct verity_sig_options sig_opts = {0};
+	struct verity_sig_options sig_opts;
 	struct verity_sig_result result;
 	struct verity_keyring *kr;
 	uint8_t *sig;
@@ -127,25 +161,14 @@ int cli_check_signature(const struct cli_options *opts, const char *sig_path, co
 	ret = cli_load_keyring(opts, &kr);
 	if (ret)
 		return ret;
-	ret = read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE, &sig,
-	                      &sig_len);
+	ret = cli_read_signature(sig_path, &sig, &sig_len);
 	if (ret) {
 		verity_keyring_free(kr);
 		return ret;
 	}
-	if (opts->allow_sha1)
-		sig_opts.flags |= VERITY_SIG_ALLOW_SHA1;
+	cli_sig_options(opts, &sig_opts);
 	err = verity_sig_verify_digest(kr, sig, sig_len, digest, digest_len, &sig_opts, &result);
 	free(sig);
 	verity_keyring_free(kr);
-	if (err == VERITY_E_NOMEM)
-		return EXIT_NOMEM;
-	if (err) {
-		cli_error("Root hash signature verification failed: %s.", verity_strerror(err));
-		cli_error("%s: %s.", sig_path, result.detail);
-		return err == VERITY_E_INVAL ? EXIT_USAGE : EXIT_BAD_SIGNATURE;
-	}
-	cli_verbose(opts, "Root hash signature verified: signer %d of %u, trusted certificate %s.",
-	            result.trusted_signer, result.signer_count, result.trusted_name);
-	return EXIT_OK;
+	return cli_signature_result(opts, sig_path, err, &result);
 }

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 
 #include "cli/commands.h"
+#include "verity/open_path.h"
 
 /*
  * --json: main.c prints exactly one object per run (cli_json_finish); the
@@ -38,6 +39,20 @@ void cli_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int cli_open_path(const char *path, int flags, const char *what)
+{
+	int fd = verity_open_path(path, flags);
+
+	if (fd == VERITY_OPEN_NOT_REGULAR)
+		cli_error("%s %s is not a regular file or block device.", what ? what : "Device",
+		          path);
+	else if (fd < 0 && !what)
+		cli_error("Device %s does not exist or access denied (%s).", path, strerror(errno));
+	else if (fd < 0)
+		cli_error("Cannot open %s %s (%s).", what, path, strerror(errno));
+	return fd < 0 ? -1 : fd;
 }
 
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
@@ -102,31 +117,11 @@ void cli_hex(char *out, const uint8_t *bytes, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int cli_unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t len = strlen(hex);
+	size_t n;
 
-	if (len % 2 || len / 2 > max)
-		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (int)(len / 2);
+	return verity_hex_to_digest(hex, strlen(hex), out, max, &n) ? -1 : (int)n;
 }
 
 int cli_uuid_parse(const char *text, uint8_t uuid[VERITY_UUID_SIZE])
@@ -244,6 +239,11 @@ void cli_json_field_u64(const char *name, uint64_t value)
 		fprintf(f, ",\"%s\":%llu", name, (unsigned long long)value);
 }
 
+FILE *cli_json_stream(void)
+{
+	return fields();
+}
+
 void cli_json_field_int(const char *name, int value)
 {
 	FILE *f = fields();
@@ -258,6 +258,14 @@ void cli_json_field_bool(const char *name, bool value)
 
 	if (f)
 		fprintf(f, ",\"%s\":%s", name, value ? "true" : "false");
+}
+
+void cli_json_field_raw(const char *name, const char *json)
+{
+	FILE *f = fields();
+
+	if (f)
+		fprintf(f, ",\"%s\":%s", name, json);
 }
 
 /* One name per exit status, so that every subcommand names a failure alike. */

@@ -51,6 +51,27 @@ static inline bool fuzz_verbose(void)
 	} while (0)
 
 /*
+ * Allocator hooks that count live blocks (user_data: a long), for harnesses
+ * that check every allocation is freed: FUZZ_COUNTING_ALLOCATOR(&live).
+ */
+static inline void *fuzz_count_alloc(void *user_data, size_t size)
+{
+	++*(long *)user_data;
+	return malloc(size ? size : 1);
+}
+
+static inline void fuzz_count_free(void *user_data, void *ptr)
+{
+	--*(long *)user_data;
+	free(ptr);
+}
+
+#define FUZZ_COUNTING_ALLOCATOR(live)                     \
+	{                                                 \
+		(live), fuzz_count_alloc, fuzz_count_free \
+	}
+
+/*
  * Structured reading of the input: fields are taken from the front, and a
  * read past the end yields zeros, so every input is a valid (if short)
  * description and mutations reach the code behind the header.

@@ -9,6 +9,13 @@ apt-get install -y --no-install-recommends \
 	autoconf-archive pkg-config libmbedtls-dev libfdt-dev \
 	device-tree-compiler libcriterion-dev cryptsetup-bin openssl \
 	libssl-dev valgrind clang-format \
+	lvm2 \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
-	afl++ clang libclang-rt-14-dev time debootstrap
+	afl++ clang libclang-rt-14-dev time gnuplot-nox debootstrap \
+	qemu-system-x86 dmsetup \
+	systemd e2fsprogs mount python3 \
+	libsquashfs-dev libext2fs-dev squashfs-tools \
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
+# Debian's kernel, unpacked, for the tests where the kernel judges table lines.
+sh "$(dirname "$0")/fetch-kernel.sh"

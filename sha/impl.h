@@ -10,12 +10,17 @@
 
 #include "sha256.h"
 
+/* A monotonic cycle or tick count; false where the CPU has none usable. */
+bool verity_cpu_cycles(uint64_t *now);
+
 #if defined(__x86_64__)
 bool verity_cpu_has_shani(void);
 bool verity_cpu_has_avx2(void);
 bool verity_cpu_has_avx512(void);
 void verity_sha256_blocks_shani(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 void verity_sha256_blocks_shani_x2(uint32_t state[][8], const uint8_t *const data[],
+                                   size_t nblocks);
+void verity_sha256_blocks_shani_x3(uint32_t state[][8], const uint8_t *const data[],
                                    size_t nblocks);
 void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const data[],
                                    size_t nblocks);

@@ -169,7 +169,7 @@ static void fill_stage(uint8_t *dst, size_t q, size_t n, const struct many_job *
 }
 
 static void hash_group(const struct verity_sha256_impl *impl, const struct many_job *job,
-                       const uint8_t *first, size_t stride, unsigned active, uint8_t *digests)
+                       const uint8_t *const src[], unsigned active, uint8_t *digests)
 {
 	uint32_t state[MAX_LANES][8];
 	const uint8_t *msg[MAX_LANES];
@@ -179,7 +179,7 @@ static void hash_group(const struct verity_sha256_impl *impl, const struct many_
 
 	/* Idle lanes repeat lane 0; their results are dropped. */
 	for (unsigned i = 0; i < lanes; i++) {
-		msg[i] = first + (i < active ? i : 0) * stride;
+		msg[i] = src[i < active ? i : 0];
 		memcpy(state[i], job->start, sizeof(job->start));
 	}
 	for (size_t q = 0; q < job->padded_len;) {
@@ -271,54 +271,137 @@ group_impl(const struct verity_sha256_impl *impl, const struct verity_sha256_imp
 }
 
 /*
+ * Where the messages are: @ptrs[i] when @ptrs is not NULL, otherwise
+ * @base + i * @stride.
+ */
+struct many_src {
+	const uint8_t *base;
+	size_t stride;
+	const uint8_t *const *ptrs;
+};
+
+static bool src_valid(const struct many_src *src, size_t msg_len, size_t n)
+{
+	if (src->ptrs) {
+		if (msg_len)
+			for (size_t i = 0; i < n; i++)
+				if (!src->ptrs[i])
+					return false;
+		return true;
+	}
+	return (src->base || !msg_len) && (n == 1 || src->stride >= msg_len) &&
+	       (n == 1 || src->stride <= (SIZE_MAX - msg_len) / (n - 1));
+}
+
+static bool args_valid(const struct many_src *src, size_t msg_len, size_t n, const uint8_t *salt,
+                       size_t salt_len, enum verity_salt_position pos, const uint8_t *digests)
+{
+	return digests && (salt || !salt_len) && msg_len <= SIZE_MAX / 2 &&
+	       salt_len <= SIZE_MAX / 2 - msg_len &&
+	       (pos == VERITY_SALT_PREFIX || pos == VERITY_SALT_SUFFIX) &&
+	       src_valid(src, msg_len, n);
+}
+
+/*
  * @choose_groups: pick per group with group_impl() (the dispatching entry
  * point); otherwise every group, full or not, goes through @impl, so that
  * tests and benchmarks measure exactly that block function.
  */
-static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups, const uint8_t *msgs,
-                     size_t msg_len, size_t stride, size_t n, const uint8_t *salt, size_t salt_len,
-                     enum verity_salt_position pos, uint8_t *digests)
+static int hash_many(const struct verity_sha256_impl *impl, bool choose_groups,
+                     const struct many_src *src, size_t msg_len, size_t n, const uint8_t *salt,
+                     size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
 {
 	struct many_job job;
 	const struct verity_sha256_impl *single;
+	size_t done = 0;
 
 	if (n == 0)
 		return 0;
-	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES || !digests ||
-	    (!msgs && msg_len) || (!salt && salt_len) || msg_len > SIZE_MAX / 2 ||
-	    salt_len > SIZE_MAX / 2 - msg_len ||
-	    (pos != VERITY_SALT_PREFIX && pos != VERITY_SALT_SUFFIX) ||
-	    (n > 1 && stride < msg_len) || (n > 1 && stride > (SIZE_MAX - msg_len) / (n - 1)))
+	if (!impl || impl->lanes == 0 || impl->lanes > MAX_LANES ||
+	    !args_valid(src, msg_len, n, salt, salt_len, pos, digests))
 		return VERITY_E_INVAL;
-	if (!msgs) /* zero-length messages */
-		msgs = digests;
 	single = impl->lanes == 1 ? impl : verity_sha256_impl_single();
 
 	prepare_job(&job, single, msg_len, salt, salt_len, pos);
-	while (n) {
+	while (done < n) {
 		const struct verity_sha256_impl *use =
-		    choose_groups ? group_impl(impl, single, n) : impl;
-		unsigned active = n < use->lanes ? (unsigned)n : use->lanes;
+		    choose_groups ? group_impl(impl, single, n - done) : impl;
+		unsigned active = n - done < use->lanes ? (unsigned)(n - done) : use->lanes;
+		const uint8_t *group[MAX_LANES];
 
-		hash_group(use, &job, msgs, stride, active, digests);
-		msgs += (size_t)active * stride;
-		digests += (size_t)active * VERITY_SHA256_DIGEST_SIZE;
-		n -= active;
+		for (unsigned i = 0; i < active; i++) {
+			group[i] =
+			    src->ptrs ? src->ptrs[done + i] : src->base + (done + i) * src->stride;
+			if (!msg_len) /* zero-length messages: any readable pointer */
+				group[i] = digests;
+		}
+		hash_group(use, &job, group, active, digests + done * VERITY_SHA256_DIGEST_SIZE);
+		done += active;
 	}
 	return 0;
+}
+
+static const uint8_t *src_at(const struct many_src *src, size_t i)
+{
+	return src->ptrs ? src->ptrs[i] : src->base + i * src->stride;
+}
+
+/* The dispatching entry points: calibrate on the first large batch, then hash. */
+static int hash_many_chosen(const struct many_src *src, size_t msg_len, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests)
+{
+	if (n >= VERITY_SHA256_CALIBRATION_MSGS && msg_len >= VERITY_SHA256_CALIBRATION_MIN &&
+	    verity_sha256_calibration_wanted() &&
+	    args_valid(src, msg_len, n, salt, salt_len, pos, digests)) {
+		const uint8_t *first[VERITY_SHA256_CALIBRATION_MSGS];
+
+		for (size_t i = 0; i < VERITY_SHA256_CALIBRATION_MSGS; i++)
+			first[i] = src_at(src, i);
+		/* Timed on at most 4 KiB of each: bounded work; hashed for real below. */
+		verity_sha256_calibrate_list(first, msg_len < 4096 ? msg_len : 4096, salt, salt_len,
+		                             pos, digests);
+	}
+	return hash_many(verity_sha256_impl_many(), true, src, msg_len, n, salt, salt_len, pos,
+	                 digests);
 }
 
 int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests)
 {
-	return hash_many(impl, false, msgs, msg_len, stride, n, salt, salt_len, pos, digests);
+	const struct many_src src = {msgs, stride, NULL};
+
+	return hash_many(impl, false, &src, msg_len, n, salt, salt_len, pos, digests);
 }
 
 int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, size_t n,
                             const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
                             uint8_t *digests)
 {
-	return hash_many(verity_sha256_impl_many(), true, msgs, msg_len, stride, n, salt, salt_len,
-	                 pos, digests);
+	const struct many_src src = {msgs, stride, NULL};
+
+	return hash_many_chosen(&src, msg_len, n, salt, salt_len, pos, digests);
+}
+
+int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl, const uint8_t *const msgs[],
+                                 size_t msg_len, size_t n, const uint8_t *salt, size_t salt_len,
+                                 enum verity_salt_position pos, uint8_t *digests)
+{
+	const struct many_src src = {NULL, 0, msgs};
+
+	if (!msgs && n)
+		return VERITY_E_INVAL;
+	return hash_many(impl, false, &src, msg_len, n, salt, salt_len, pos, digests);
+}
+
+int verity_sha256_hash_list(const uint8_t *const msgs[], size_t msg_len, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests)
+{
+	const struct many_src src = {NULL, 0, msgs};
+
+	if (!msgs && n)
+		return VERITY_E_INVAL;
+	return hash_many_chosen(&src, msg_len, n, salt, salt_len, pos, digests);
 }

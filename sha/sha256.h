@@ -30,7 +30,7 @@ typedef void (*verity_sha256_blocks_fn)(uint32_t state[][8], const uint8_t *cons
 
 struct verity_sha256_impl {
 	const char *name;
-	unsigned lanes; /* streams per call: 1, 2, 4, 8 or 16 */
+	unsigned lanes; /* streams per call: 1 to 16 */
 	bool (*cpu_supported)(void);
 	verity_sha256_blocks_fn blocks;
 };
@@ -102,6 +102,28 @@ int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const ui
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,
                                  size_t salt_len, enum verity_salt_position pos, uint8_t *digests);
 
+/**
+ * verity_sha256_hash_list() - hash_many() with the messages given by address
+ * @msgs: @n pointers; message i is @msg_len bytes at @msgs[i] (anywhere,
+ *        any alignment, repeats allowed; NULL only when @msg_len is 0)
+ *
+ * The other parameters, the grouping and the digests are as for
+ * verity_sha256_hash_many(), so a caller can hash blocks from separate
+ * buffers (a tree block and the data under it) in one call.
+ * Return: 0 (also for n == 0), or VERITY_E_INVAL when n > 0 and: @msgs is
+ * NULL; any @msgs[i] is NULL with @msg_len > 0; @digests is NULL; @salt is
+ * NULL with @salt_len > 0; the lengths are too large as for hash_many();
+ * @pos is not one of the enum values.
+ */
+int verity_sha256_hash_list(const uint8_t *const msgs[], size_t msg_len, size_t n,
+                            const uint8_t *salt, size_t salt_len, enum verity_salt_position pos,
+                            uint8_t *digests);
+
+/* Same with an explicit implementation, as verity_sha256_hash_many_impl(). */
+int verity_sha256_hash_list_impl(const struct verity_sha256_impl *impl, const uint8_t *const msgs[],
+                                 size_t msg_len, size_t n, const uint8_t *salt, size_t salt_len,
+                                 enum verity_salt_position pos, uint8_t *digests);
+
 /* Streaming init with an explicit single-lane implementation. */
 void verity_sha256_init_impl(struct verity_sha256_ctx *ctx, const struct verity_sha256_impl *impl);
 
@@ -116,6 +138,21 @@ const struct verity_sha256_impl *verity_sha256_impl_find(const char *name);
 /* The chosen ones (never NULL). */
 const struct verity_sha256_impl *verity_sha256_impl_single(void);
 const struct verity_sha256_impl *verity_sha256_impl_many(void);
+
+/*
+ * Calibration (dispatch.c): the first hash_many()/hash_list() call with at
+ * least VERITY_SHA256_CALIBRATION_MSGS messages of VERITY_SHA256_CALIBRATION_MIN
+ * bytes or more, while nothing is forced, times the candidates on the first
+ * 4 KiB of its first messages and fixes the choice for many messages.
+ */
+#define VERITY_SHA256_CALIBRATION_MSGS 16
+#define VERITY_SHA256_CALIBRATION_MIN  1024
+bool verity_sha256_calibration_wanted(void);
+void verity_sha256_calibrate_list(const uint8_t *const msgs[VERITY_SHA256_CALIBRATION_MSGS],
+                                  size_t msg_len, const uint8_t *salt, size_t salt_len,
+                                  enum verity_salt_position pos, uint8_t *digests);
+/* Index of the smallest of @count (>= 1) costs; ties go to the first. */
+size_t verity_sha256_pick_fastest(const uint64_t cost[], size_t count);
 
 /* Generic C block function, always built; other paths are checked against it. */
 void verity_sha256_blocks_generic(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);

@@ -20,12 +20,14 @@
 #include <libfdt.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
 #if defined(MBEDTLS_USE_PSA_CRYPTO)
 #include <psa/crypto.h>
 #endif
 
 #include "sha/sha256.h"
 #include "sig/sig.h"
+#include "verity/open_path.h"
 
 #define KEYRING_MAX_FILE_SIZE (1024 * 1024)
 
@@ -208,6 +210,40 @@ static int commit(struct verity_keyring *kr, struct verity_keyring *staged)
 	return 0;
 }
 
+/*
+ * What the kernel refuses to load as a trusted key (x509_cert_parse(),
+ * rsa_check_key_length()): a self-signed certificate whose own signature
+ * does not verify, and an RSA modulus of a size its RSA does not take.
+ */
+static int check_loadable(struct verity_keyring *kr, const mbedtls_x509_crt *crt, const char *name)
+{
+	struct verity_crt_ids ids;
+	bool self_signed, unsupported;
+	int ret;
+
+	if (!name)
+		name = "certificate";
+	if (mbedtls_pk_get_type(&crt->pk) == MBEDTLS_PK_RSA &&
+	    !verity_rsa_bits_valid(mbedtls_pk_get_bitlen(&crt->pk))) {
+		set_error(kr,
+		          "%s: %zu-bit RSA key (the kernel takes 512, 1024, 1536, 2048, 3072 "
+		          "or 4096 bits)",
+		          name, mbedtls_pk_get_bitlen(&crt->pk));
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	if (verity_crt_ids(crt, &ids) != 0) {
+		set_error(kr, "%s: malformed authorityKeyIdentifier", name);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = verity_crt_self_check(crt, &ids, &self_signed, &unsupported, NULL);
+	if (ret) {
+		set_error(kr, "%s: self-signed certificate whose own signature does not verify",
+		          name);
+		return VERITY_E_KEYRING_BAD_CERT;
+	}
+	return 0;
+}
+
 /* Parse one strict-DER certificate into a new entry of @kr. */
 static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len, const char *name)
 {
@@ -233,6 +269,12 @@ static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len
 		free(entry);
 		return ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? VERITY_E_NOMEM
 		                                            : VERITY_E_KEYRING_BAD_CERT;
+	}
+	ret = check_loadable(kr, &entry->crt, name);
+	if (ret) {
+		mbedtls_x509_crt_free(&entry->crt);
+		free(entry);
+		return ret;
 	}
 	if (!verity_crt_skid(&entry->crt, &entry->skid, &entry->skid_len)) {
 		entry->skid = NULL;
@@ -350,7 +392,11 @@ static int read_file(struct verity_keyring *kr, const char *path, uint8_t **data
 	size_t done = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = verity_open_path(path, O_RDONLY);
+	if (fd == VERITY_OPEN_NOT_REGULAR) {
+		set_error(kr, "%s: not a regular file", path);
+		return VERITY_E_IO;
+	}
 	if (fd < 0) {
 		set_error(kr, "%s: %s", path, strerror(errno));
 		return VERITY_E_IO;
@@ -532,16 +578,14 @@ static int node_is_active(struct verity_keyring *staged, const void *blob, int n
 	return strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
-static int stage_dt_cert(struct verity_keyring *staged, const void *blob, int node)
+static int stage_dt_cert(struct verity_keyring *staged, const void *blob, int node,
+                         const char *node_path)
 {
-	char node_path[256];
 	const uint8_t *der, *fingerprint;
 	const char *hint = NULL;
 	char name[128];
 	int len, fp_len, ret;
 
-	if (fdt_get_path(blob, node, node_path, sizeof(node_path)) != 0)
-		snprintf(node_path, sizeof(node_path), "(node at offset %d)", node);
 	ret = node_is_active(staged, blob, node, node_path);
 	if (ret <= 0)
 		return ret;
@@ -588,30 +632,101 @@ static int stage_dt_cert(struct verity_keyring *staged, const void *blob, int no
 	return ret;
 }
 
-static int stage_dt_container(struct verity_keyring *staged, const void *blob, int container)
-{
-	char path[256];
-	int node, ret;
+/* Deeper trees are refused: the walk keeps one slot per level. */
+#define DT_MAX_DEPTH 64
 
-	if (fdt_get_path(blob, container, path, sizeof(path)) != 0)
-		snprintf(path, sizeof(path), "(node at offset %d)", container);
-	ret = node_is_active(staged, blob, container, path);
-	if (ret <= 0)
-		return ret;
-	fdt_for_each_subnode(node, blob, container)
-	{
-		ret = stage_dt_cert(staged, blob, node);
-		if (ret < 0)
-			return ret;
-	}
-	if (node != -FDT_ERR_NOTFOUND) {
-		set_error(staged, "%s: %s", path, fdt_strerror(node));
-		return VERITY_E_KEYRING_BAD_DTB;
-	}
-	return 0;
+/*
+ * One pass over the tree (or the subtree of @start), each node visited once:
+ * node paths are built from the names on the way down (never with
+ * fdt_get_path(), which walks from the root each time), and a node is a
+ * certificate when its parent is an active container.
+ */
+struct dt_walk {
+	char path[256]; /* the current node's path, cut to fit (names are for logs) */
+	size_t len[DT_MAX_DEPTH + 1];
+	bool container[DT_MAX_DEPTH + 1];
+	unsigned long steps;
+};
+
+static void dt_walk_enter(struct dt_walk *w, int depth, const char *name)
+{
+	size_t n = w->len[depth - 1];
+
+	if (n > 1 && n < sizeof(w->path) - 1)
+		w->path[n++] = '/';
+	while (*name && n < sizeof(w->path) - 1)
+		w->path[n++] = *name++;
+	w->path[n] = '\0';
+	w->len[depth] = n;
 }
 
-static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t size, const char *path)
+/* Is @node an active container? By compatible string, or @by_path for @start. */
+static int dt_container(struct verity_keyring *staged, const void *blob, int node, const char *path,
+                        bool by_path, bool *found)
+{
+	if (!by_path && fdt_node_check_compatible(blob, node, VERITY_DT_KEYS_COMPATIBLE) != 0)
+		return 0;
+	*found = true;
+	return node_is_active(staged, blob, node, path);
+}
+
+static int stage_dt_walk(struct verity_keyring *staged, const void *blob, int start,
+                         const char *start_path, bool by_path, unsigned long *steps)
+{
+	struct dt_walk *w = calloc(1, sizeof(*w));
+	int node = start, depth = 0, ret;
+	bool found = false;
+
+	if (!w)
+		return VERITY_E_NOMEM;
+	w->len[0] = strnlen(start_path, sizeof(w->path) - 1);
+	memcpy(w->path, start_path, w->len[0]);
+	ret = dt_container(staged, blob, start, w->path, by_path, &found);
+	if (ret < 0)
+		goto out;
+	w->container[0] = ret > 0;
+	for (;;) {
+		node = fdt_next_node(blob, node, &depth);
+		w->steps++;
+		if (node < 0 || depth <= 0)
+			break;
+		if (depth > DT_MAX_DEPTH) {
+			set_error(staged, "%s: nodes nested deeper than %d levels", w->path,
+			          DT_MAX_DEPTH);
+			ret = VERITY_E_KEYRING_BAD_DTB;
+			goto out;
+		}
+		dt_walk_enter(w, depth, fdt_get_name(blob, node, NULL));
+		if (w->container[depth - 1]) {
+			ret = stage_dt_cert(staged, blob, node, w->path);
+			if (ret < 0)
+				goto out;
+		}
+		/* With a path, only the direct subnodes of that node hold certificates. */
+		ret = by_path ? 0 : dt_container(staged, blob, node, w->path, false, &found);
+		if (ret < 0)
+			goto out;
+		w->container[depth] = ret > 0;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
+		set_error(staged, "%s: %s", w->path, fdt_strerror(node));
+		ret = VERITY_E_KEYRING_BAD_DTB;
+		goto out;
+	}
+	ret = 0;
+	if (!found) {
+		set_error(staged, "no node compatible with \"%s\"", VERITY_DT_KEYS_COMPATIBLE);
+		ret = VERITY_E_KEYRING_DTB_NO_NODE;
+	}
+out:
+	if (steps)
+		*steps = w->steps;
+	free(w);
+	return ret;
+}
+
+static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t size, const char *path,
+                     unsigned long *steps)
 {
 	int ret, node;
 
@@ -630,24 +745,9 @@ static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t siz
 			set_error(staged, "%s: %s", path, fdt_strerror(node));
 			return VERITY_E_KEYRING_DTB_NO_NODE;
 		}
-		ret = stage_dt_container(staged, blob, node);
+		ret = stage_dt_walk(staged, blob, node, path, true, steps);
 	} else {
-		bool found = false;
-
-		for (node = fdt_node_offset_by_compatible(blob, -1, VERITY_DT_KEYS_COMPATIBLE);
-		     node >= 0;
-		     node = fdt_node_offset_by_compatible(blob, node, VERITY_DT_KEYS_COMPATIBLE)) {
-			found = true;
-			ret = stage_dt_container(staged, blob, node);
-			if (ret < 0)
-				return ret;
-		}
-		if (!found) {
-			set_error(staged, "no node compatible with \"%s\"",
-			          VERITY_DT_KEYS_COMPATIBLE);
-			return VERITY_E_KEYRING_DTB_NO_NODE;
-		}
-		ret = 0;
+		ret = stage_dt_walk(staged, blob, 0, "/", false, steps);
 	}
 	if (ret < 0)
 		return ret;
@@ -661,12 +761,20 @@ static int stage_dtb(struct verity_keyring *staged, const void *blob, size_t siz
 int verity_keyring_add_dtb(struct verity_keyring *keyring, const void *blob, size_t size,
                            const char *path)
 {
+	return verity_keyring_add_dtb_counted(keyring, blob, size, path, NULL);
+}
+
+int verity_keyring_add_dtb_counted(struct verity_keyring *keyring, const void *blob, size_t size,
+                                   const char *path, unsigned long *steps)
+{
 	struct verity_keyring staged = {0};
 	int ret;
 
+	if (steps)
+		*steps = 0;
 	if (!keyring || !blob)
 		return VERITY_E_INVAL;
-	ret = stage_dtb(&staged, blob, size, path);
+	ret = stage_dtb(&staged, blob, size, path, steps);
 	if (ret) {
 		memcpy(keyring->error, staged.error, sizeof(keyring->error));
 		free_entries(&staged);

@@ -26,7 +26,12 @@
 
 #define SIG_MAX_SIGNERS 16
 #define SIG_MAX_CERTS   16
-#define SIG_MAX_CHAIN   8
+/*
+ * Signature checks per message: each embedded certificate's self-signature
+ * and its chain link (remembered), each signer's signature and its one trust
+ * check. A hostile message cannot make more.
+ */
+#define SIG_MAX_CHECKS (2 * SIG_MAX_CERTS + 2 * SIG_MAX_SIGNERS)
 
 #define TAG_SEQUENCE    (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
 #define TAG_SET         (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SET)
@@ -79,8 +84,22 @@ struct signer {
 	size_t sig_len;
 	/* Filled in during verification. */
 	const mbedtls_x509_crt *embedded;  /* its certificate in the message */
+	int embedded_index;                /* ... as an index of certs[], or -1 */
+	bool unsupported;                  /* its chain uses an algorithm not used */
 	uint8_t hash[MBEDTLS_MD_MAX_SIZE]; /* digest the signature covers */
 	size_t hash_len;
+};
+
+/* What the chain walks learn about one embedded certificate. */
+struct cert_state {
+	const uint8_t *at; /* its place in the message, for error offsets */
+	struct verity_crt_ids ids;
+	bool self_signed, unsupported_sig;
+	int issuer; /* embedded issuer found by a chain walk (itself when self-signed), or -1 */
+	bool seen, verified;
+	const struct verity_keyring_entry *trusted_by;
+	const mbedtls_x509_crt *checked_by; /* memo of the last signature check */
+	enum verity_crt_sig checked;
 };
 
 struct message {
@@ -89,13 +108,15 @@ struct message {
 	struct signer signers[SIG_MAX_SIGNERS];
 	size_t n_certs;
 	mbedtls_x509_crt certs[SIG_MAX_CERTS];
+	struct cert_state state[SIG_MAX_CERTS];
 };
 
 struct ctx {
 	const uint8_t *base;
 	const struct verity_sig_options *opts;
 	struct verity_sig_result *res;
-	int signer; /* index being parsed, or -1 */
+	int signer;      /* index being parsed, or -1 */
+	unsigned checks; /* signature checks made */
 };
 
 static int fail(struct ctx *c, int err, const uint8_t *at, const char *fmt, ...)
@@ -654,6 +675,7 @@ static int parse_certs(struct ctx *c, struct message *msg, unsigned char *p,
 		if (msg->n_certs == SIG_MAX_CERTS)
 			return fail(c, VERITY_E_SIG_LIMIT, at, "more than %d certificates",
 			            SIG_MAX_CERTS);
+		msg->state[msg->n_certs].at = at;
 		ret = mbedtls_x509_crt_parse_der(&msg->certs[msg->n_certs++], at, (size_t)(p - at));
 		if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
 			return fail(c, VERITY_E_NOMEM, at, "certificates: out of memory");
@@ -790,67 +812,13 @@ static int parse_message(struct ctx *c, struct message *msg, const uint8_t *sig,
 /* Does certificate @crt match the signer ID of @s? */
 static bool crt_matches_signer(const mbedtls_x509_crt *crt, const struct signer *s)
 {
+	const uint8_t *skid;
+	size_t skid_len;
+
 	if (s->version == 1)
-		return crt->issuer_raw.len == s->issuer_len &&
-		       memcmp(crt->issuer_raw.p, s->issuer, s->issuer_len) == 0 &&
-		       crt->serial.len == s->serial_len &&
-		       memcmp(crt->serial.p, s->serial, s->serial_len) == 0;
-	{
-		const uint8_t *skid;
-		size_t skid_len;
-
-		return verity_crt_skid(crt, &skid, &skid_len) && skid_len == s->skid_len &&
-		       memcmp(skid, s->skid, skid_len) == 0;
-	}
-}
-
-/* The named curve of an EC SubjectPublicKeyInfo (pk_raw is public in 2.28 and 3.x). */
-static bool ec_curve_accepted(const mbedtls_x509_crt *crt)
-{
-	unsigned char *p = crt->pk_raw.p;
-	const unsigned char *end = p + crt->pk_raw.len;
-	mbedtls_asn1_buf alg, params;
-	size_t len;
-
-	if (!p || mbedtls_asn1_get_tag(&p, end, &len, TAG_SEQUENCE) != 0 ||
-	    mbedtls_asn1_get_alg(&p, p + len, &alg, &params) != 0 || params.tag != MBEDTLS_ASN1_OID)
-		return false;
-	return OID_EQ(&params, MBEDTLS_OID_EC_GRP_SECP256R1) ||
-	       OID_EQ(&params, MBEDTLS_OID_EC_GRP_SECP384R1);
-}
-
-/* Is @crt's key one this policy verifies @s with? */
-static bool key_accepted(const mbedtls_x509_crt *crt, const struct signer *s)
-{
-	mbedtls_pk_type_t type = mbedtls_pk_get_type(&crt->pk);
-	size_t bits = mbedtls_pk_get_bitlen(&crt->pk);
-
-	switch (s->scheme) {
-	case SCHEME_RSA_PKCS1V15:
-	case SCHEME_RSA_PSS:
-		return type == MBEDTLS_PK_RSA && bits >= 2048 && bits <= 4096;
-	case SCHEME_ECDSA:
-		return (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) &&
-		       ec_curve_accepted(crt);
-	}
-	return false;
-}
-
-static bool signature_verifies(const mbedtls_x509_crt *crt, const struct signer *s)
-{
-	mbedtls_pk_context *pk = (mbedtls_pk_context *)&crt->pk;
-
-	if (s->scheme == SCHEME_RSA_PSS) {
-		mbedtls_pk_rsassa_pss_options pss = {
-		    .mgf1_hash_id = s->pss_mgf1_md,
-		    .expected_salt_len = s->pss_salt_len,
-		};
-
-		return mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &pss, pk, s->md, s->hash,
-		                             s->hash_len, s->sig, s->sig_len) == 0;
-	}
-	/* Any non-zero value fails, MBEDTLS_ERR_PK_SIG_LEN_MISMATCH included. */
-	return mbedtls_pk_verify(pk, s->md, s->hash, s->hash_len, s->sig, s->sig_len) == 0;
+		return verity_crt_id_is(crt, s->issuer, s->issuer_len, s->serial, s->serial_len);
+	return verity_crt_skid(crt, &skid, &skid_len) && skid_len == s->skid_len &&
+	       memcmp(skid, s->skid, skid_len) == 0;
 }
 
 /*
@@ -899,109 +867,366 @@ static int compute_signed_hash(struct ctx *c, struct signer *s, const char *cont
 	return 0;
 }
 
-/*
- * Certificate @child's own signature, checked with @issuer's key. Parsed from
- * the raw DER (the signature fields are private in mbedTLS 3). Accepts the
- * same algorithms as signers, with sha*WithRSAEncryption for certificates.
- */
-static bool crt_signed_by(const mbedtls_x509_crt *child, const mbedtls_x509_crt *issuer)
+/* Is @crt's key one this policy verifies @s with? */
+static bool key_accepted(const mbedtls_x509_crt *crt, const struct signer *s)
 {
-	unsigned char *p = child->raw.p;
-	const unsigned char *end = p + child->raw.len;
-	mbedtls_asn1_buf alg, params;
-	mbedtls_md_type_t md;
-	mbedtls_pk_type_t pk_type;
-	uint8_t hash[MBEDTLS_MD_MAX_SIZE];
-	size_t len;
+	mbedtls_pk_type_t type = mbedtls_pk_get_type(&crt->pk);
 
-	if (child->issuer_raw.len != issuer->subject_raw.len ||
-	    memcmp(child->issuer_raw.p, issuer->subject_raw.p, child->issuer_raw.len) != 0)
-		return false;
-	/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, BIT STRING } */
-	if (mbedtls_asn1_get_tag(&p, end, &len, TAG_SEQUENCE) != 0 || p + len != end ||
-	    mbedtls_asn1_get_tag(&p, end, &len, TAG_SEQUENCE) != 0)
-		return false;
-	p += len;
-	if (mbedtls_asn1_get_alg(&p, end, &alg, &params) != 0 ||
-	    mbedtls_oid_get_sig_alg(&alg, &md, &pk_type) != 0 ||
-	    mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_BIT_STRING) != 0 || len < 2 ||
-	    *p != 0 || p + len != end)
-		return false;
-	if (md != MBEDTLS_MD_SHA256 && md != MBEDTLS_MD_SHA384 && md != MBEDTLS_MD_SHA512)
-		return false;
-	if (pk_type == MBEDTLS_PK_RSA) {
-		size_t bits = mbedtls_pk_get_bitlen(&issuer->pk);
-
-		if (mbedtls_pk_get_type(&issuer->pk) != MBEDTLS_PK_RSA || bits < 2048 ||
-		    bits > 4096)
-			return false;
-	} else if (pk_type == MBEDTLS_PK_ECDSA) {
-		if (!mbedtls_pk_can_do(&issuer->pk, MBEDTLS_PK_ECDSA) || !ec_curve_accepted(issuer))
-			return false;
-	} else {
-		return false;
+	switch (s->scheme) {
+	case SCHEME_RSA_PKCS1V15:
+	case SCHEME_RSA_PSS:
+		return type == MBEDTLS_PK_RSA &&
+		       verity_rsa_bits_accepted(mbedtls_pk_get_bitlen(&crt->pk));
+	case SCHEME_ECDSA:
+		return (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) &&
+		       verity_ec_curve_accepted(crt);
 	}
-	if (mbedtls_md(mbedtls_md_info_from_type(md), child->tbs.p, child->tbs.len, hash) != 0)
-		return false;
-	return mbedtls_pk_verify((mbedtls_pk_context *)&issuer->pk, md, hash,
-	                         mbedtls_md_get_size(mbedtls_md_info_from_type(md)), p + 1,
-	                         len - 1) == 0;
+	return false;
+}
+
+/* Every signature check goes through here: the total per message is capped. */
+static int spend_check(struct ctx *c)
+{
+	if (c->checks >= SIG_MAX_CHECKS)
+		return fail(c, VERITY_E_SIG_LIMIT, NULL, "more than %d signature checks",
+		            SIG_MAX_CHECKS);
+	c->checks++;
+	return 0;
+}
+
+static int signature_verifies(struct ctx *c, const mbedtls_x509_crt *crt, const struct signer *s,
+                              bool *ok)
+{
+	mbedtls_pk_context *pk = (mbedtls_pk_context *)&crt->pk;
+	int ret = spend_check(c);
+
+	if (ret)
+		return ret;
+	if (s->scheme == SCHEME_RSA_PSS) {
+		mbedtls_pk_rsassa_pss_options pss = {
+		    .mgf1_hash_id = s->pss_mgf1_md,
+		    .expected_salt_len = s->pss_salt_len,
+		};
+
+		*ok = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &pss, pk, s->md, s->hash,
+		                            s->hash_len, s->sig, s->sig_len) == 0;
+		return 0;
+	}
+	/* Any non-zero value fails, MBEDTLS_ERR_PK_SIG_LEN_MISMATCH included. */
+	*ok = mbedtls_pk_verify(pk, s->md, s->hash, s->hash_len, s->sig, s->sig_len) == 0;
+	return 0;
 }
 
 /*
- * Chain policy (as the kernel's pkcs7_validate_trust_one): from the signer's
- * embedded certificate, follow issuers among the embedded certificates; the
- * chain is trusted when one link is signed by a keyring certificate (or is
- * byte-identical to one). No validity dates, no CA or key-usage checks.
+ * Embedded certificate @child's signature checked with @issuer's key,
+ * remembered: a certificate is checked at most once per issuer it is
+ * offered, and the chain walks offer each one issuer.
  */
-static const struct verity_keyring_entry *trusted_chain(const struct message *msg,
-                                                        const struct verity_keyring *kr,
-                                                        const mbedtls_x509_crt *crt)
+static int cert_verifies(struct ctx *c, struct message *msg, size_t child,
+                         const mbedtls_x509_crt *issuer, enum verity_crt_sig *result)
 {
-	for (int depth = 0; crt && depth < SIG_MAX_CHAIN; depth++) {
-		const mbedtls_x509_crt *next = NULL;
+	struct cert_state *st = &msg->state[child];
+	int ret;
 
-		for (size_t k = 0; k < kr->count; k++) {
-			const mbedtls_x509_crt *anchor = &kr->entries[k]->crt;
+	if (st->checked_by != issuer) {
+		ret = spend_check(c);
+		if (ret)
+			return ret;
+		st->checked = verity_crt_verify(&msg->certs[child], issuer);
+		st->checked_by = issuer;
+	}
+	*result = st->checked;
+	return 0;
+}
 
-			if ((anchor->raw.len == crt->raw.len &&
-			     memcmp(anchor->raw.p, crt->raw.p, crt->raw.len) == 0) ||
-			    crt_signed_by(crt, anchor))
-				return kr->entries[k];
+static bool same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
+{
+	return a && b && a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/*
+ * The parse-time checks of each embedded certificate (kernel
+ * x509_cert_parse): key identifiers, and a self-signed certificate's own
+ * signature, whose failure refuses the whole message.
+ */
+static int check_embedded_certs(struct ctx *c, struct message *msg)
+{
+	for (size_t i = 0; i < msg->n_certs; i++) {
+		struct cert_state *st = &msg->state[i];
+		int ret;
+
+		st->issuer = -1;
+		if (verity_crt_ids(&msg->certs[i], &st->ids) != 0)
+			return fail(c, VERITY_E_SIG_BAD_CERT, msg->state[i].at,
+			            "certificates[%zu]: malformed authorityKeyIdentifier", i);
+		if (c->checks >= SIG_MAX_CHECKS)
+			return spend_check(c);
+		ret = verity_crt_self_check(&msg->certs[i], &st->ids, &st->self_signed,
+		                            &st->unsupported_sig, &c->checks);
+		if (ret)
+			return fail(
+			    c,
+			    ret == VERITY_CRT_SIG_BAD_KEY ? VERITY_E_SIG_KEY_UNSUPPORTED
+			                                  : VERITY_E_SIG_BAD_CERT,
+			    msg->state[i].at,
+			    "certificates[%zu]: self-signed certificate whose own signature "
+			    "%s",
+			    i,
+			    ret == VERITY_CRT_SIG_BAD_KEY ? "uses an RSA size the kernel refuses"
+			                                  : "does not verify");
+	}
+	return 0;
+}
+
+/*
+ * As the kernel's pkcs7_verify_sig_chain(): from the signer's certificate,
+ * follow ONE issuer per link, the embedded certificate that the
+ * authorityKeyIdentifier names (issuer and serial, else key ID); stop at a
+ * self-signed certificate, an issuer not embedded, or a loop. Each link's
+ * signature must verify (else the message is refused).
+ */
+static int walk_chain(struct ctx *c, struct message *msg, struct signer *s)
+{
+	size_t x = (size_t)s->embedded_index;
+
+	for (size_t i = 0; i < msg->n_certs; i++)
+		msg->state[i].seen = false;
+	for (;;) {
+		struct cert_state *xs = &msg->state[x];
+		const struct verity_crt_ids *ids = &xs->ids;
+		enum verity_crt_sig r;
+		size_t p;
+		int ret;
+
+		xs->seen = true;
+		if (xs->self_signed) {
+			xs->issuer = (int)x;
+			return 0;
 		}
-		for (size_t i = 0; i < msg->n_certs && !next; i++)
-			if (&msg->certs[i] != crt && crt_signed_by(crt, &msg->certs[i]))
-				next = &msg->certs[i];
-		crt = next;
+		if (xs->unsupported_sig) {
+			s->unsupported = true;
+			return 0;
+		}
+		for (p = 0; p < msg->n_certs; p++)
+			if (ids->akid_issuer
+			        ? verity_crt_id_is(&msg->certs[p], ids->akid_issuer,
+			                           ids->akid_issuer_len, ids->akid_serial,
+			                           ids->akid_serial_len)
+			        : same_bytes(msg->state[p].ids.skid, msg->state[p].ids.skid_len,
+			                     ids->akid_kid, ids->akid_kid_len))
+				break;
+		if (p == msg->n_certs)
+			return 0; /* the top of what is embedded */
+		if (ids->akid_issuer && ids->akid_kid &&
+		    !same_bytes(msg->state[p].ids.skid, msg->state[p].ids.skid_len, ids->akid_kid,
+		                ids->akid_kid_len))
+			return fail(
+			    c, VERITY_E_SIG_BAD_CERT, msg->state[x].at,
+			    "certificates[%zu]: authorityKeyIdentifier names certificates[%zu] "
+			    "by issuer and serial but not by key ID",
+			    x, p);
+		if (msg->state[p].seen)
+			return 0; /* a loop: the kernel stops there too */
+		ret = cert_verifies(c, msg, x, &msg->certs[p], &r);
+		if (ret)
+			return ret;
+		if (r == VERITY_CRT_SIG_UNSUPPORTED) {
+			s->unsupported = true;
+			return 0;
+		}
+		if (r != VERITY_CRT_SIG_OK)
+			return fail(
+			    c,
+			    r == VERITY_CRT_SIG_BAD_KEY ? VERITY_E_SIG_KEY_UNSUPPORTED
+			                                : VERITY_E_SIG_BAD_SIGNATURE,
+			    msg->state[x].at,
+			    "certificates[%zu]: signature does not verify with its issuer "
+			    "certificates[%zu]%s",
+			    x, p,
+			    r == VERITY_CRT_SIG_BAD_KEY ? " (an RSA size the kernel refuses)" : "");
+		xs->issuer = (int)p;
+		x = p;
+	}
+}
+
+/*
+ * A keyring certificate as the kernel's find_asymmetric_key() finds it: by
+ * ID (issuer Name and serial) when given, whose key ID must then equal
+ * @skid when that is given too (*@rejected otherwise); else by key ID.
+ */
+static const struct verity_keyring_entry *keyring_find(const struct verity_keyring *kr,
+                                                       const uint8_t *issuer, size_t issuer_len,
+                                                       const uint8_t *serial, size_t serial_len,
+                                                       const uint8_t *skid, size_t skid_len,
+                                                       bool *rejected)
+{
+	*rejected = false;
+	for (size_t k = 0; k < kr->count; k++) {
+		const struct verity_keyring_entry *e = kr->entries[k];
+
+		if (issuer ? !verity_crt_id_is(&e->crt, issuer, issuer_len, serial, serial_len)
+		           : !same_bytes(e->skid, e->skid_len, skid, skid_len))
+			continue;
+		if (issuer && skid && !same_bytes(e->skid, e->skid_len, skid, skid_len)) {
+			*rejected = true;
+			return NULL;
+		}
+		return e;
 	}
 	return NULL;
+}
+
+enum trust { TRUSTED, NO_KEY, UNSUPPORTED };
+
+/*
+ * As the kernel's pkcs7_validate_trust_one(): walk the chain found above;
+ * the first link that is itself a keyring certificate (by ID) vouches for
+ * the link below it (or for the signature); else the keyring certificate
+ * the top link's authorityKeyIdentifier names vouches for the top link;
+ * else a keyring certificate with the signer's ID for the signature. The
+ * one check made must succeed, else the message is refused. Certificates
+ * seen for an earlier signer are not walked again.
+ * Return: 0 with *@result set, or a negative error.
+ */
+static int trust_one(struct ctx *c, struct message *msg, const struct verity_keyring *kr,
+                     struct signer *s, enum trust *result,
+                     const struct verity_keyring_entry **trusted)
+{
+	const struct verity_keyring_entry *key = NULL;
+	int child = -1, last = -1, x = s->embedded_index, top = -1;
+	bool rejected, ok = false;
+	int ret;
+
+	*result = NO_KEY;
+	if (s->unsupported) {
+		*result = UNSUPPORTED;
+		return 0;
+	}
+	for (; x >= 0; child = x, x = msg->state[x].issuer) {
+		struct cert_state *st = &msg->state[x];
+
+		if (st->seen) {
+			if (!st->verified)
+				return 0;
+			*trusted = st->trusted_by;
+			top = x;
+			goto verified;
+		}
+		st->seen = true;
+		key = keyring_find(kr, msg->certs[x].issuer_raw.p, msg->certs[x].issuer_raw.len,
+		                   msg->certs[x].serial.p, msg->certs[x].serial.len, st->ids.skid,
+		                   st->ids.skid_len, &rejected);
+		if (key) {
+			top = x;
+			goto matched;
+		}
+		if (st->issuer == x)
+			return 0; /* an unknown self-signed root */
+		last = x;
+	}
+	if (last >= 0 && (msg->state[last].ids.akid_issuer || msg->state[last].ids.akid_kid)) {
+		const struct verity_crt_ids *ids = &msg->state[last].ids;
+
+		key =
+		    keyring_find(kr, ids->akid_issuer, ids->akid_issuer_len, ids->akid_serial,
+		                 ids->akid_serial_len, ids->akid_kid, ids->akid_kid_len, &rejected);
+		if (rejected)
+			return fail(c, VERITY_E_SIG_UNTRUSTED, msg->state[last].at,
+			            "certificates[%d]: authorityKeyIdentifier names a trusted "
+			            "certificate by issuer and serial but not by key ID",
+			            last);
+		if (key) {
+			child = last;
+			top = last;
+			goto matched;
+		}
+	}
+	key = s->version == 1 ? keyring_find(kr, s->issuer, s->issuer_len, s->serial, s->serial_len,
+	                                     NULL, 0, &rejected)
+	                      : keyring_find(kr, NULL, 0, NULL, 0, s->skid, s->skid_len, &rejected);
+	if (!key)
+		return 0;
+	child = -1;
+	top = -1;
+
+matched:
+	/* The keyring certificate vouches for @child, or for the signature itself. */
+	if (child < 0) {
+		if (!key_accepted(&key->crt, s)) {
+			*result = UNSUPPORTED;
+			return 0;
+		}
+		ret = signature_verifies(c, &key->crt, s, &ok);
+		if (ret)
+			return ret;
+	} else {
+		enum verity_crt_sig r;
+
+		ret = cert_verifies(c, msg, (size_t)child, &key->crt, &r);
+		if (ret)
+			return ret;
+		if (r == VERITY_CRT_SIG_UNSUPPORTED) {
+			*result = UNSUPPORTED;
+			return 0;
+		}
+		ok = r == VERITY_CRT_SIG_OK;
+	}
+	if (!ok) {
+		if (child < 0)
+			return fail(c, VERITY_E_SIG_BAD_SIGNATURE, s->sig,
+			            "signature does not verify with the trusted certificate %s",
+			            key->name);
+		return fail(c, VERITY_E_SIG_BAD_SIGNATURE, msg->state[child].at,
+		            "certificates[%d] does not verify with the trusted certificate %s",
+		            child, key->name);
+	}
+	*trusted = key;
+
+verified:
+	/* Everything from the signer's certificate up to @top is now vouched for. */
+	for (x = s->embedded_index; top >= 0 && x >= 0; x = msg->state[x].issuer) {
+		msg->state[x].verified = true;
+		msg->state[x].trusted_by = *trusted;
+		if (x == top)
+			break;
+	}
+	*result = TRUSTED;
+	return 0;
 }
 
 static int verify_message(struct ctx *c, struct message *msg, const struct verity_keyring *kr,
                           const char *root_hex)
 {
 	size_t content_len = strlen(root_hex);
+	const struct verity_keyring_entry *trusted = NULL;
 	bool any_unsupported = false;
 	int ret;
 
-	/* Pass 1: digests for all signers; embedded signer certificates must verify. */
+	ret = check_embedded_certs(c, msg);
+	if (ret)
+		return ret;
+
+	/* Pass 1 (pkcs7_verify): digests; embedded signer certificates and their chains verify. */
 	for (size_t i = 0; i < msg->n_signers; i++) {
 		struct signer *s = &msg->signers[i];
+		bool ok;
 
 		c->signer = (int)i;
+		s->embedded_index = -1;
 		ret = compute_signed_hash(c, s, root_hex, content_len);
 		if (ret)
 			return ret;
-		for (size_t k = 0; k < msg->n_certs && !s->embedded; k++)
+		for (size_t k = 0; k < msg->n_certs && s->embedded_index < 0; k++)
 			if (crt_matches_signer(&msg->certs[k], s))
-				s->embedded = &msg->certs[k];
-		if (!s->embedded)
+				s->embedded_index = (int)k;
+		if (s->embedded_index < 0)
 			continue;
+		s->embedded = &msg->certs[s->embedded_index];
 		/* Every signer with an embedded certificate must verify: no skipping. */
 		if (!key_accepted(s->embedded, s))
 			return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, s->start,
 			            "embedded certificate key does not fit the signature algorithm "
-			            "or is refused (RSA 2048..4096, ECDSA P-256/P-384)");
+			            "or is refused (RSA 2048/3072/4096, ECDSA P-256/P-384)");
 		if (s->has_signing_time &&
 		    (compare_time(&s->signing_time, &s->embedded->valid_from) < 0 ||
 		     compare_time(&s->signing_time, &s->embedded->valid_to) > 0))
@@ -1011,51 +1236,45 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 			    "certificate's validity",
 			    s->signing_time.year, s->signing_time.mon, s->signing_time.day,
 			    s->signing_time.hour, s->signing_time.min, s->signing_time.sec);
-		if (!signature_verifies(s->embedded, s))
+		ret = signature_verifies(c, s->embedded, s, &ok);
+		if (ret)
+			return ret;
+		if (!ok)
 			return fail(c, VERITY_E_SIG_BAD_SIGNATURE, s->sig,
 			            "signature does not verify with the embedded certificate");
+		ret = walk_chain(c, msg, s);
+		if (ret)
+			return ret;
 	}
 
-	/* Pass 2: one signer must reach the keyring. */
+	/* Pass 2 (pkcs7_validate_trust): every signer; one must reach the keyring. */
+	for (size_t i = 0; i < msg->n_certs; i++)
+		msg->state[i].seen = false;
 	for (size_t i = 0; i < msg->n_signers; i++) {
-		struct signer *s = &msg->signers[i];
-		const struct verity_keyring_entry *trusted = NULL;
-		bool direct_found = false;
+		const struct verity_keyring_entry *by = NULL;
+		enum trust t;
 
 		c->signer = (int)i;
-		/* Directly: a keyring certificate with the signer's ID and key. */
-		for (size_t k = 0; k < kr->count && !trusted; k++) {
-			const mbedtls_x509_crt *anchor = &kr->entries[k]->crt;
-
-			if (!crt_matches_signer(anchor, s))
-				continue;
-			if (!key_accepted(anchor, s)) {
-				any_unsupported = true;
-				continue;
-			}
-			direct_found = true;
-			if (signature_verifies(anchor, s))
-				trusted = kr->entries[k];
-		}
-		if (!trusted && direct_found)
-			return fail(c, VERITY_E_SIG_BAD_SIGNATURE, s->sig,
-			            "signature does not verify with the trusted certificate");
-		/* Through embedded certificates (already verified in pass 1). */
-		if (!trusted && s->embedded)
-			trusted = trusted_chain(msg, kr, s->embedded);
-		if (trusted) {
+		ret = trust_one(c, msg, kr, &msg->signers[i], &t, &by);
+		if (ret)
+			return ret;
+		if (t == UNSUPPORTED)
+			any_unsupported = true;
+		if (t == TRUSTED && !trusted) {
+			trusted = by;
 			c->res->trusted_signer = (int)i;
-			snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s",
-			         trusted->name);
-			c->signer = -1;
-			return 0;
 		}
 	}
 	c->signer = -1;
+	if (trusted) {
+		snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s", trusted->name);
+		return 0;
+	}
 	if (any_unsupported)
 		return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, NULL,
-		            "no trusted signer; a signer key type, curve or size was refused "
-		            "(RSA 2048..4096, ECDSA P-256/P-384)");
+		            "no trusted signer; a signer key type, curve or size, or a "
+		            "certificate's signature algorithm, was refused "
+		            "(RSA 2048/3072/4096, ECDSA P-256/P-384, SHA-256/384/512)");
 	return fail(c, VERITY_E_SIG_UNTRUSTED, NULL,
 	            "no signer's certificate is in the keyring or chains to it");
 }
@@ -1077,6 +1296,14 @@ int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig, 
                       const char *root_hex, const struct verity_sig_options *options,
                       struct verity_sig_result *result)
 {
+	return verity_sig_verify_counted(keyring, sig, sig_len, root_hex, options, result, NULL);
+}
+
+int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_t *sig,
+                              size_t sig_len, const char *root_hex,
+                              const struct verity_sig_options *options,
+                              struct verity_sig_result *result, unsigned *checks)
+{
 	static const struct verity_sig_options defaults;
 	struct verity_sig_result scratch;
 	struct ctx c;
@@ -1093,6 +1320,7 @@ int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig, 
 	c.base = sig;
 	c.res = result;
 	c.signer = -1;
+	c.checks = 0;
 	c.opts = options ? options : &defaults;
 
 	if (!keyring || !sig || !root_hex)
@@ -1123,6 +1351,8 @@ int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig, 
 	for (size_t i = 0; i < SIG_MAX_CERTS; i++)
 		mbedtls_x509_crt_free(&msg->certs[i]);
 	free(msg);
+	if (checks)
+		*checks = c.checks;
 	if (!ret) {
 		result->error = 0;
 		snprintf(result->detail, sizeof(result->detail), "signer %d trusted via %s",

@@ -82,8 +82,9 @@ static mbedtls_md_type_t md_type(enum verity_hash_alg alg)
 	}
 }
 
+/* Block i at @list[i], or at @blocks + i * @block_size when @list is NULL. */
 static int md_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks,
-                          size_t block_size, size_t n, uint8_t *digests)
+                          const uint8_t *const *list, size_t block_size, size_t n, uint8_t *digests)
 {
 	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md_type(hasher->alg));
 	mbedtls_md_context_t ctx;
@@ -97,7 +98,7 @@ static int md_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blo
 		return VERITY_E_NOMEM;
 	}
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		const uint8_t *block = blocks + i * block_size;
+		const uint8_t *block = list ? list[i] : blocks + i * block_size;
 		bool prefix = hasher->salt_pos == VERITY_SALT_PREFIX;
 
 		if (mbedtls_md_starts(&ctx) ||
@@ -112,19 +113,37 @@ static int md_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blo
 }
 #endif
 
-int verity_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks, size_t block_size,
-                       size_t n, uint8_t *digests)
+static int hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks,
+                       const uint8_t *const *list, size_t block_size, size_t n, uint8_t *digests)
 {
 	if (n == 0)
 		return 0;
-	if (!hasher || !blocks || !digests)
+	if (!hasher || !(blocks || list) || !digests)
 		return VERITY_E_INVAL;
 	if (hasher->alg == VERITY_HASH_SHA256)
-		return verity_sha256_hash_many(blocks, block_size, block_size, n, hasher->salt,
-		                               hasher->salt_len, hasher->salt_pos, digests);
+		return list ? verity_sha256_hash_list(list, block_size, n, hasher->salt,
+		                                      hasher->salt_len, hasher->salt_pos, digests)
+		            : verity_sha256_hash_many(blocks, block_size, block_size, n,
+		                                      hasher->salt, hasher->salt_len,
+		                                      hasher->salt_pos, digests);
 #ifndef VERITY_FREESTANDING
-	return md_hash_blocks(hasher, blocks, block_size, n, digests);
+	for (size_t i = 0; list && i < n; i++)
+		if (!list[i])
+			return VERITY_E_INVAL;
+	return md_hash_blocks(hasher, blocks, list, block_size, n, digests);
 #else
 	return VERITY_E_BAD_HASH_ALG;
 #endif
+}
+
+int verity_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks, size_t block_size,
+                       size_t n, uint8_t *digests)
+{
+	return hash_blocks(hasher, blocks, NULL, block_size, n, digests);
+}
+
+int verity_hash_block_list(const struct verity_hasher *hasher, const uint8_t *const blocks[],
+                           size_t block_size, size_t n, uint8_t *digests)
+{
+	return hash_blocks(hasher, NULL, blocks, block_size, n, digests);
 }

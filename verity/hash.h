@@ -39,4 +39,11 @@ int verity_hasher_init(struct verity_hasher *hasher, const struct verity_params 
 int verity_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks, size_t block_size,
                        size_t n, uint8_t *digests);
 
+/*
+ * Same for @n blocks at separate addresses: block i at @blocks[i] (none
+ * NULL). Return: 0, VERITY_E_INVAL or VERITY_E_BAD_HASH_ALG.
+ */
+int verity_hash_block_list(const struct verity_hasher *hasher, const uint8_t *const blocks[],
+                           size_t block_size, size_t n, uint8_t *digests);
+
 #endif /* VERITY_HASH_H */

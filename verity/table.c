@@ -124,28 +124,9 @@ static bool fits_sectors(uint64_t blocks, unsigned block_bits)
 	return ((blocks << shift) >> shift) == blocks;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static bool parse_hex(const struct word *w, uint8_t *out, size_t out_len)
 {
-	if (w->len != 2 * out_len)
-		return false;
-	for (size_t i = 0; i < out_len; i++) {
-		int hi = hex_value(w->p[2 * i]), lo = hex_value(w->p[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
+	return w->len == 2 * out_len && verity_hex_to_digest(w->p, w->len, out, out_len, NULL) == 0;
 }
 
 static bool copy_name(const struct word *w, char *dst)

@@ -110,8 +110,8 @@ Test(sha256, table_is_sane)
 	for (size_t i = 0; i < verity_sha256_impl_count(); i++) {
 		const struct verity_sha256_impl *impl = verity_sha256_impl_at(i);
 
-		cr_assert(impl->lanes == 1 || impl->lanes == 2 || impl->lanes == 4 ||
-		              impl->lanes == 8 || impl->lanes == 16,
+		cr_assert(impl->lanes == 1 || impl->lanes == 2 || impl->lanes == 3 ||
+		              impl->lanes == 4 || impl->lanes == 8 || impl->lanes == 16,
 		          "%s", impl->name);
 		cr_assert_eq(verity_sha256_impl_find(impl->name), impl);
 	}
@@ -471,4 +471,166 @@ Test(sha256, hash_many_bad_input)
 		to_hex(out + 32, 32, hex);
 		cr_assert_str_eq(hex, fips_vectors[0].hex);
 	}
+}
+
+/*
+ * hash_list: messages at scattered, unaligned addresses (one repeated), for
+ * every usable implementation and the dispatcher, against hash_many over a
+ * contiguous copy.
+ */
+Test(sha256, hash_list_matches_hash_many)
+{
+	const struct verity_sha256_impl *impls[32];
+	size_t count = usable_impls(impls, 32);
+	enum { N = 37, LEN = 4096 };
+	uint8_t salt[32], *pool = malloc(N * (LEN + 64)), *flat = malloc(N * LEN);
+	uint8_t want[32 * N], got[32 * N];
+	const uint8_t *list[N];
+
+	cr_assert(pool && flat);
+	fill_random(salt, sizeof(salt));
+	fill_random(pool, N * (LEN + 64));
+	for (size_t i = 0; i < N; i++) {
+		/* Reverse order, odd offsets; message 5 repeats message 2. */
+		list[i] = pool + (N - 1 - (i == 5 ? 2 : i)) * (LEN + 64) + (i % 7);
+		memcpy(flat + i * LEN, list[i], LEN);
+	}
+	for (int side = 0; side < 2; side++) {
+		enum verity_salt_position pos = side ? VERITY_SALT_SUFFIX : VERITY_SALT_PREFIX;
+
+		cr_assert_eq(verity_sha256_hash_many_impl(verity_sha256_impl_find("generic"), flat,
+		                                          LEN, LEN, N, salt, 32, pos, want),
+		             0);
+		for (size_t k = 0; k < count; k++) {
+			for (size_t n = 1; n <= N; n += (n < 18 ? 1 : 19)) {
+				memset(got, 0, sizeof(got));
+				cr_assert_eq(verity_sha256_hash_list_impl(impls[k], list, LEN, n,
+				                                          salt, 32, pos, got),
+				             0);
+				cr_assert_arr_eq(got, want, 32 * n, "%s n %zu side %d",
+				                 impls[k]->name, n, side);
+			}
+		}
+		memset(got, 0, sizeof(got));
+		cr_assert_eq(verity_sha256_hash_list(list, LEN, N, salt, 32, pos, got), 0);
+		cr_assert_arr_eq(got, want, sizeof(got), "dispatched, side %d", side);
+	}
+	free(pool);
+	free(flat);
+}
+
+Test(sha256, hash_list_bad_input)
+{
+	uint8_t msg[64] = {0}, out[64];
+	const uint8_t *list[2] = {msg, NULL};
+
+	cr_assert_eq(verity_sha256_hash_list(NULL, 64, 0, NULL, 0, VERITY_SALT_PREFIX, NULL), 0);
+	cr_assert_eq(verity_sha256_hash_list(NULL, 64, 1, NULL, 0, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 2, NULL, 0, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL, "a NULL message");
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 1, NULL, 0, VERITY_SALT_PREFIX, NULL),
+	             VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 64, 1, NULL, 3, VERITY_SALT_PREFIX, out),
+	             VERITY_E_INVAL);
+	cr_assert_eq(
+	    verity_sha256_hash_list(list, 64, 1, NULL, 0, (enum verity_salt_position)9, out),
+	    VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_hash_list(list, 0, 2, NULL, 0, VERITY_SALT_PREFIX, out), 0,
+	             "zero-length messages may be NULL");
+	cr_assert_eq(
+	    verity_sha256_hash_list_impl(NULL, list, 64, 1, NULL, 0, VERITY_SALT_PREFIX, out),
+	    VERITY_E_INVAL);
+}
+
+/* The calibration keeps the cheapest candidate; ties go to the earlier one. */
+Test(sha256, pick_fastest_is_argmin)
+{
+	static const uint64_t one[] = {7};
+	static const uint64_t costs[] = {900, 450, 451, 2000};
+	static const uint64_t tie[] = {300, 200, 200, 250};
+	static const uint64_t last[] = {UINT64_MAX, UINT64_MAX, 5};
+
+	cr_assert_eq(verity_sha256_pick_fastest(one, 1), 0);
+	cr_assert_eq(verity_sha256_pick_fastest(costs, 4), 1);
+	cr_assert_eq(verity_sha256_pick_fastest(tie, 4), 1);
+	cr_assert_eq(verity_sha256_pick_fastest(last, 3), 2);
+}
+
+/* Each Criterion test runs in its own process: the first use reads the variable. */
+Test(sha256, env_unknown_name_is_an_error)
+{
+	cr_assert_eq(setenv("VERITY_SHA256_IMPL", "no-such-impl", 1), 0);
+	cr_assert_eq(verity_sha256_check_env(), VERITY_E_INVAL);
+	/* The automatic choice stays in force and works. */
+	cr_assert(verity_sha256_impl_many()->cpu_supported());
+	cr_assert_eq(verity_sha256_check_env(), VERITY_E_INVAL, "the error is remembered");
+}
+
+Test(sha256, env_names_an_implementation)
+{
+	cr_assert_eq(setenv("VERITY_SHA256_IMPL", "generic", 1), 0);
+	cr_assert_eq(verity_sha256_check_env(), 0);
+	cr_assert_str_eq(verity_sha256_impl_name(true), "generic");
+	cr_assert_str_eq(verity_sha256_impl_name(false), "generic");
+	cr_assert_str_eq(verity_sha256_impl_reason(true), "forced by VERITY_SHA256_IMPL");
+}
+
+Test(sha256, forced_by_api_is_not_recalibrated)
+{
+	const struct verity_sha256_impl *impls[32];
+	size_t count = usable_impls(impls, 32);
+	const struct verity_sha256_impl *last = impls[count - 1];
+	uint8_t *blocks = calloc(1, 16 * 4096);
+	int rc;
+
+	cr_assert_not_null(blocks);
+	cr_assert_eq(verity_sha256_force_impl(last->name), 0);
+	rc = verity_sha256_calibrate(blocks, 16 * 4096);
+	cr_assert(rc == 0 || rc == VERITY_E_UNSUPPORTED, "%d", rc);
+	cr_assert_eq(verity_sha256_impl_many(), last);
+	cr_assert_str_eq(verity_sha256_impl_reason(true), "forced by verity_sha256_force_impl()");
+	cr_assert_eq(verity_sha256_calibrate(blocks, 16 * 4096 - 1), VERITY_E_INVAL);
+	cr_assert_eq(verity_sha256_calibrate(NULL, 16 * 4096), VERITY_E_INVAL);
+	free(blocks);
+}
+
+/*
+ * The first large batch measures the multi-stream candidates and keeps one
+ * of them; the digests of that batch are right whatever was chosen.
+ */
+Test(sha256, first_large_batch_calibrates)
+{
+	enum { N = 20, LEN = 4096 };
+	uint8_t salt[32], got[32 * N], want[32 * N];
+	uint8_t *blocks = malloc(N * LEN);
+	size_t multi = 0;
+
+	cr_assert_not_null(blocks);
+	fill_random(salt, sizeof(salt));
+	fill_random(blocks, N * LEN);
+	cr_assert_eq(verity_sha256_force_impl(NULL), 0);
+	cr_assert_eq(verity_sha256_hash_many_impl(verity_sha256_impl_find("generic"), blocks, LEN,
+	                                          LEN, N, salt, 32, VERITY_SALT_PREFIX, want),
+	             0);
+	cr_assert_eq(
+	    verity_sha256_hash_many(blocks, LEN, LEN, 8, salt, 32, VERITY_SALT_PREFIX, got), 0);
+	cr_assert_str_eq(verity_sha256_impl_reason(true),
+	                 "static order (no batch of 4 KiB blocks hashed yet)",
+	                 "a small batch does not calibrate");
+	cr_assert_eq(
+	    verity_sha256_hash_many(blocks, LEN, LEN, N, salt, 32, VERITY_SALT_PREFIX, got), 0);
+	cr_assert_arr_eq(got, want, sizeof(got));
+	for (size_t i = 0; i < verity_sha256_impl_count(); i++)
+		multi += verity_sha256_impl_at(i)->lanes > 1 &&
+		         verity_sha256_impl_at(i)->cpu_supported();
+	cr_log_info("chosen %s: %s", verity_sha256_impl_name(true),
+	            verity_sha256_impl_reason(true));
+	cr_assert(verity_sha256_impl_many()->cpu_supported());
+	if (multi >= 2 && strcmp(verity_sha256_impl_reason(true),
+	                         "static order (no cycle counter to measure with)"))
+		cr_assert(strstr(verity_sha256_impl_reason(true), "fastest measured here") != NULL,
+		          "%s", verity_sha256_impl_reason(true));
+	if (multi >= 2)
+		cr_assert_gt(verity_sha256_impl_many()->lanes, 1);
 }

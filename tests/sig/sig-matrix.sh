@@ -203,8 +203,54 @@ expect VERITY_E_SIG_BAD_SIGNATURE "wrong certificate (same issuer+serial, other 
 	--cert "$T/impostor.pem" "$ROOT" "$T/serial.p7s"
 openssl smime -sign -binary -in "$R" -signer "$T/impostor.pem" -inkey "$T/impostor.key" \
 	-outform DER -out "$T/impostor.p7s" -noattr
-expect VERITY_E_SIG_BAD_SIGNATURE "impostor embeds its cert, trusted cert differs" \
+# The kernel looks the embedded self-signed certificate up by issuer+serial
+# AND key ID; the key IDs differ, so nothing vouches for it: untrusted.
+expect VERITY_E_SIG_UNTRUSTED "impostor embeds its cert, trusted cert differs" \
 	--cert "$T/serial.pem" "$ROOT" "$T/impostor.p7s"
+
+# A chain as openssl writes it (authority key identifiers): root CA (trusted,
+# not embedded) -> intermediate -> leaf, both embedded; the leaf signs.
+printf '[ca]\nbasicConstraints = critical, CA:true\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n' >"$T/ca.cnf"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/ca.key" \
+	-out "$T/ca.pem" -subj /CN=verity-root -days 3650 2>/dev/null
+for n in mid leaf; do
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/$n.key" -out "$T/$n.csr" -subj "/CN=verity-$n" 2>/dev/null
+done
+openssl x509 -req -in "$T/mid.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -set_serial 2 \
+	-extfile "$T/ca.cnf" -extensions ca -days 3650 -out "$T/mid.pem" 2>/dev/null
+openssl x509 -req -in "$T/leaf.csr" -CA "$T/mid.pem" -CAkey "$T/mid.key" -set_serial 3 \
+	-extfile "$T/ca.cnf" -extensions ca -days 3650 -out "$T/leaf.pem" 2>/dev/null
+openssl smime -sign -binary -in "$R" -signer "$T/leaf.pem" -inkey "$T/leaf.key" \
+	-certfile "$T/mid.pem" -outform DER -out "$T/chain.p7s" -noattr
+expect ACCEPT "chain leaf -> intermediate -> trusted root" --cert "$T/ca.pem" "$ROOT" \
+	"$T/chain.p7s"
+expect ACCEPT "chain: trusted intermediate" --cert "$T/mid.pem" "$ROOT" "$T/chain.p7s"
+expect VERITY_E_SIG_UNTRUSTED "chain to an untrusted root" --cert "$T/p256.pem" "$ROOT" \
+	"$T/chain.p7s"
+
+# RSA moduli: the kernel takes 512/1024/1536/2048/3072/4096 bits only (this
+# library's policy: 2048 and up); other sizes are refused as signer
+# certificates and as trusted certificates.
+mkcert rsa3072 rsa:3072
+smime rsa3072 rsa3072-2.p7s "$R" -noattr
+expect ACCEPT "RSA-3072 embedded and trusted" --cert "$T/rsa3072.pem" "$ROOT" "$T/rsa3072-2.p7s"
+for bits in 2056 2560 3000; do
+	mkcert "rsa$bits" "rsa:$bits"
+	smime "rsa$bits" "rsa$bits-2.p7s" "$R" -noattr
+	expect VERITY_E_KEYRING_BAD_CERT "RSA-$bits trusted certificate refused" \
+		--cert "$T/rsa$bits.pem"
+	expect VERITY_E_SIG_KEY_UNSUPPORTED "RSA-$bits embedded signer refused" \
+		--cert "$T/rsa2048.pem" "$ROOT" "$T/rsa$bits-2.p7s"
+done
+
+# A self-signed certificate whose own signature is broken: refused as a
+# trusted certificate (test_pkcs7 covers the embedded case).
+size=$(wc -c <"$T/p256.der")
+cp "$T/p256.der" "$T/badself.der"
+xor_byte "$T/badself.der" $((size - 2)) 1
+expect VERITY_E_KEYRING_BAD_CERT "trusted self-signed certificate, broken self-signature" \
+	--cert "$T/badself.der"
 
 # Root hash argument must be the exact lowercase string.
 expect VERITY_E_BAD_HEX "upper-case root hash argument" --cert "$T/p256.pem" \

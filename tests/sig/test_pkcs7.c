@@ -22,6 +22,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "libverity.h"
+#include "sig/sig.h"
 
 /* ---- byte buffers and DER ---- */
 
@@ -163,6 +164,9 @@ static void make_key(mbedtls_pk_context *pk, mbedtls_ecp_group_id curve, unsigne
 	}
 }
 
+/* Whether make_cert() writes an authorityKeyIdentifier (the issuer's key ID). */
+static bool cert_akid = true;
+
 /* A certificate for @id's key, signed by @issuer (NULL: self-signed). */
 static void make_cert(struct identity *id, const char *subject, struct identity *issuer,
                       const char *issuer_name, int serial, const char *not_before,
@@ -197,6 +201,8 @@ static void make_cert(struct identity *id, const char *subject, struct identity 
 	mbedtls_x509write_crt_set_issuer_key(&w, issuer ? &issuer->key : &id->key);
 	mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
 	cr_assert_eq(mbedtls_x509write_crt_set_subject_key_identifier(&w), 0);
+	if (cert_akid)
+		cr_assert_eq(mbedtls_x509write_crt_set_authority_key_identifier(&w), 0);
 	len = mbedtls_x509write_crt_der(&w, out, sizeof(out), test_rng, NULL);
 	cr_assert_gt(len, 0);
 	id->der = bytes(out + sizeof(out) - len, (size_t)len);
@@ -245,7 +251,7 @@ struct msg_spec {
 	bool outer_data; /* ContentInfo type data instead of signedData */
 	bool garbage_cert;
 	int n_certs;
-	struct identity *certs[4];
+	struct identity *certs[16];
 	int n_signers;
 	struct signer_spec signers[20];
 };
@@ -720,6 +726,89 @@ Test(pkcs7, chain_to_trusted_certificate)
 	cr_assert_eq(check(&wrong_ca), VERITY_E_SIG_UNTRUSTED);
 	free_identity(&leaf);
 	free_identity(&stranger);
+
+	/* Without an authorityKeyIdentifier the kernel finds no issuer: neither do we. */
+	cert_akid = false;
+	make_key(&leaf.key, MBEDTLS_ECP_DP_SECP256R1, 0);
+	make_cert(&leaf, "CN=leaf", &alice, "CN=verity-test", 79, "20200101000000",
+	          "20300101000000");
+	cert_akid = true;
+	cr_assert_eq(check(&chained), VERITY_E_SIG_UNTRUSTED);
+	free_identity(&leaf);
+}
+
+/*
+ * A hostile message: 16 embedded certificates with one subject name that
+ * sign each other in a cycle, 16 signers, none trusted. The work is counted
+ * in signature checks: each certificate's link is checked once per message.
+ */
+Test(pkcs7, certificate_cycle_bounded_work)
+{
+	static struct identity ring[16];
+	struct msg_spec m = {.n_certs = 16, .n_signers = 16};
+	struct verity_sig_result res;
+	unsigned checks = 0;
+	struct buf sig;
+	int ret;
+
+	for (int i = 0; i < 16; i++)
+		make_key(&ring[i].key, MBEDTLS_ECP_DP_SECP256R1, 0);
+	for (int akid = 1; akid >= 0; akid--) {
+		cert_akid = akid;
+		for (int i = 0; i < 16; i++) {
+			make_cert(&ring[i], "CN=cycle", &ring[(i + 1) % 16], "CN=cycle", 100 + i,
+			          "20200101000000", "20300101000000");
+			m.certs[i] = &ring[i];
+			m.signers[i] = (struct signer_spec){.id = &ring[i]};
+		}
+		sig = build(&m);
+		ret = verity_sig_verify_counted(keyring, sig.p, sig.len, root_hex, NULL, &res,
+		                                &checks);
+		free(sig.p);
+		if (akid) {
+			/* 16 signer signatures, 16 links: no certificate checked twice. */
+			cr_assert_eq(ret, VERITY_E_SIG_UNTRUSTED, "%d: %s", ret, res.detail);
+			cr_assert_leq(checks, 32, "%u signature checks", checks);
+		} else {
+			/* Same subject and issuer, no key identifier: a self-signed certificate
+			 * whose own signature fails, refused as the kernel's parser does. */
+			cr_assert_eq(ret, VERITY_E_SIG_BAD_CERT, "%d: %s", ret, res.detail);
+			cr_assert_leq(checks, 1, "%u signature checks", checks);
+		}
+		for (int i = 0; i < 16; i++) {
+			mbedtls_x509_crt_free(&ring[i].crt);
+			free(ring[i].der.p);
+		}
+	}
+	cert_akid = true;
+	for (int i = 0; i < 16; i++)
+		mbedtls_pk_free(&ring[i].key);
+}
+
+/* A self-signed certificate with a broken self-signature: refused everywhere. */
+Test(pkcs7, broken_self_signature)
+{
+	struct identity broken = {0};
+	struct msg_spec m = {.n_certs = 1, .certs = {&broken}, .n_signers = 1};
+	struct verity_keyring *kr;
+
+	broken.der = copy(alice.der);
+	broken.der.p[broken.der.len - 2] ^= 1; /* inside the signature value */
+	mbedtls_x509_crt_init(&broken.crt);
+	cr_assert_eq(mbedtls_x509_crt_parse_der(&broken.crt, broken.der.p, broken.der.len), 0);
+	mbedtls_pk_init(&broken.key);
+	m.signers[0] = (struct signer_spec){.id = &alice};
+	cr_assert_eq(check(&m), VERITY_E_SIG_BAD_CERT);
+	m.certs[0] = &alice;
+	cr_assert_eq(check(&m), 0, "the intact certificate is accepted");
+
+	cr_assert_eq(verity_keyring_new(&kr), 0);
+	cr_assert_eq(verity_keyring_add_der(kr, broken.der.p, broken.der.len, "broken"),
+	             VERITY_E_KEYRING_BAD_CERT);
+	cr_assert_eq(verity_keyring_count(kr), 0);
+	cr_assert_eq(verity_keyring_add_der(kr, alice.der.p, alice.der.len, "alice"), 0);
+	verity_keyring_free(kr);
+	free_identity(&broken);
 }
 
 Test(pkcs7, key_types_refused)
@@ -1008,4 +1097,62 @@ Test(fit, dm_verity_node)
 	                                    &params, NULL),
 	             VERITY_E_DT_BAD_PARAMS);
 	free(fdt);
+}
+
+/*
+ * Many disabled nodes: the keyring walk visits each node once (it used to
+ * look up every node's path from the root first: quadratic). The bound is
+ * in steps of the walk, counted by the library.
+ */
+static void *many_nodes_blob(int count, bool containers, size_t *size)
+{
+	void *fdt;
+
+	*size = 256 + (size_t)count * 96;
+	fdt = malloc(*size);
+	cr_assert_not_null(fdt);
+	cr_assert_eq(fdt_create(fdt, (int)*size), 0);
+	cr_assert_eq(fdt_finish_reservemap(fdt), 0);
+	cr_assert_eq(fdt_begin_node(fdt, ""), 0);
+	if (!containers) {
+		cr_assert_eq(fdt_begin_node(fdt, "verity-keys"), 0);
+		cr_assert_eq(fdt_property_string(fdt, "compatible", "libverity,dm-verity-keys"), 0);
+	}
+	for (int i = 0; i < count; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		cr_assert_eq(fdt_begin_node(fdt, name), 0);
+		if (containers)
+			cr_assert_eq(
+			    fdt_property_string(fdt, "compatible", "libverity,dm-verity-keys"), 0);
+		cr_assert_eq(fdt_property_string(fdt, "status", "disabled"), 0);
+		cr_assert_eq(fdt_end_node(fdt), 0);
+	}
+	if (!containers)
+		cr_assert_eq(fdt_end_node(fdt), 0);
+	cr_assert_eq(fdt_end_node(fdt), 0);
+	cr_assert_eq(fdt_finish(fdt), 0);
+	return fdt;
+}
+
+Test(dtb, many_disabled_nodes_linear)
+{
+	const int count = 40000;
+
+	for (int containers = 0; containers <= 1; containers++) {
+		struct verity_keyring *kr;
+		unsigned long steps = 0;
+		size_t size;
+		void *fdt = many_nodes_blob(count, containers, &size);
+
+		cr_assert_eq(verity_keyring_new(&kr), 0);
+		cr_assert_eq(verity_keyring_add_dtb_counted(kr, fdt, size, NULL, &steps),
+		             VERITY_E_KEYRING_EMPTY, "%s", verity_keyring_error(kr));
+		/* One step per node, plus the container and the end of the tree. */
+		cr_assert_leq(steps, (unsigned long)count + 3, "%lu steps", steps);
+		cr_assert_geq(steps, (unsigned long)count);
+		verity_keyring_free(kr);
+		free(fdt);
+	}
 }

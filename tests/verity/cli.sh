@@ -205,7 +205,7 @@ grep -q "Invalid VERITY parameters" "$tmp/err" || fail "huge data blocks"
 # ---- options anywhere, help, dump, JSON ----
 expect_rc 0 "$VI" --hash-offset 0 verify "$tmp/data" -j1 "$tmp/hash" --no-progress "$root"
 expect_rc 0 "$VI" --help
-grep -q "verify <data_device> <hash_device>" "$tmp/out" || fail "--help lists actions"
+grep -q "verify .*<data_device> <hash_device>" "$tmp/out" || fail "--help lists actions"
 for cmd in format verify dump; do
 	expect_rc 0 "$VI" "$cmd" --help
 	grep -q "Usage: verify-image $cmd" "$tmp/out" || fail "$cmd --help"
@@ -213,6 +213,14 @@ for cmd in format verify dump; do
 done
 grep -q -- "--hash-offset" "$tmp/out" || fail "dump --help shows --hash-offset"
 expect_rc 0 "$VI" --version
+grep -q "^SHA-256 for many blocks: ." "$tmp/out" || fail "--version says how SHA-256 was chosen"
+expect_rc 0 env VERITY_SHA256_IMPL=generic "$VI" --version
+grep -q "generic for many blocks" "$tmp/out" && grep -q "forced by VERITY_SHA256_IMPL" "$tmp/out" ||
+	fail "--version with VERITY_SHA256_IMPL: $(cat "$tmp/out")"
+expect_rc $EX_USAGE env VERITY_SHA256_IMPL=no-such-impl "$VI" verify "$tmp/data" "$tmp/hash" "$root"
+grep -q "VERITY_SHA256_IMPL=no-such-impl" "$tmp/err" || fail "unknown implementation: $(cat "$tmp/err")"
+expect_rc 0 "$VI" verify --debug "$tmp/data" "$tmp/hash" "$root"
+grep -q "SHA-256 for many blocks: " "$tmp/err" || fail "--debug says how SHA-256 was chosen"
 expect_rc 0 "$VI" dump "$tmp/hash" --json
 [ "$(json_field uuid)" = "$UUID" ] && [ "$(json_field data_blocks)" = 300 ] &&
 	[ "$(json_field hash_device_size)" = 20480 ] || fail "dump json: $(cat "$tmp/out")"

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LVM2 reader from the device up: label (sectors 0..3), pv_header,
+ * metadata area header, the ring-buffer text, its parse and the segment
+ * checks. Input: the start of one PV (seeds: the first KiBs of PVs made by
+ * lvm2, through the text of their committed metadata); the device is 16 MiB
+ * and reads zeros past the input, so the usual 1 MiB metadata area fits.
+ *
+ * Invariants: only documented codes; on success every listed LV is linear or
+ * names its type, and a linear LV reads back, in one call and split at an
+ * arbitrary point, the same bytes, all inside the device.
+ */
+#include "fuzz/fuzz.h"
+#include "libverity.h"
+
+#define DEVICE_SIZE (16u << 20)
+
+struct sparse {
+	const uint8_t *data;
+	size_t size;
+};
+
+static int sparse_read(void *user_data, uint64_t offset, void *buf, size_t len)
+{
+	const struct sparse *s = user_data;
+	uint8_t *out = buf;
+
+	FUZZ_CHECK(offset <= DEVICE_SIZE && len <= DEVICE_SIZE - offset);
+	for (size_t i = 0; i < len; i++)
+		out[i] = offset + i < s->size ? s->data[offset + i] : 0;
+	return 0;
+}
+
+static bool documented(int ret)
+{
+	return (ret <= VERITY_E_LVM_NO_LABEL && ret >= VERITY_E_LVM_TRUNCATED) ||
+	       ret == VERITY_E_NOMEM;
+}
+
+static void check_lv(const struct verity_lvm *lvm, size_t v, size_t l)
+{
+	static uint8_t a[8192], b[8192];
+	struct verity_lvm_lv_info info;
+	struct verity_bdev bdev;
+	size_t len, split;
+	int ret;
+
+	FUZZ_CHECK(verity_lvm_lv_info(lvm, v, l, &info) == 0);
+	FUZZ_CHECK(info.name && info.id && info.segment_count > 0);
+	for (size_t s = 0; s < info.segment_count; s++) {
+		struct verity_lvm_segment seg;
+
+		FUZZ_CHECK(verity_lvm_segment(lvm, v, l, s, &seg) == 0);
+		FUZZ_CHECK(seg.type != NULL);
+	}
+	ret = verity_lvm_lv_bdev(lvm, v, l, &bdev);
+	if (info.unsupported_type) {
+		FUZZ_CHECK(ret == VERITY_E_LVM_UNSUPPORTED);
+		return;
+	}
+	FUZZ_CHECK(ret == 0 && bdev.size == info.size);
+	len = bdev.size < sizeof(a) ? (size_t)bdev.size : sizeof(a);
+	FUZZ_CHECK(verity_bdev_read(&bdev, bdev.size - len, a, len) == 0);
+	split = len / 3;
+	FUZZ_CHECK(verity_bdev_read(&bdev, bdev.size - len, b, split) == 0);
+	FUZZ_CHECK(verity_bdev_read(&bdev, bdev.size - len + split, b + split, len - split) == 0);
+	FUZZ_CHECK(memcmp(a, b, len) == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sparse s = {data, size < DEVICE_SIZE ? size : DEVICE_SIZE};
+	struct verity_bdev bdev = {&s, sparse_read, DEVICE_SIZE};
+	struct verity_lvm_options o = {0};
+	struct verity_lvm *lvm = NULL;
+	char detail[128];
+	int ret;
+
+	o.detail = detail;
+	o.detail_size = sizeof(detail);
+	ret = verity_lvm_scan(&lvm, &bdev, 1, &o);
+	FUZZ_LOG("lvm_pv: %d (%s) %s\n", ret, verity_strerror(ret), detail);
+	if (ret) {
+		FUZZ_CHECK(documented(ret) && lvm == NULL);
+		FUZZ_CHECK(memchr(detail, '\0', sizeof(detail)) != NULL);
+		return 0;
+	}
+	for (size_t v = 0; v < verity_lvm_vg_count(lvm); v++) {
+		struct verity_lvm_vg_info vg;
+
+		FUZZ_CHECK(verity_lvm_vg_info(lvm, v, &vg) == 0);
+		FUZZ_CHECK(vg.extent_size > 0 && vg.extent_size % 512 == 0);
+		for (size_t l = 0; l < vg.lv_count; l++)
+			check_lv(lvm, v, l);
+	}
+	verity_lvm_free(lvm);
+	return 0;
+}

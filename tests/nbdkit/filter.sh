@@ -1,0 +1,139 @@
+#!/bin/sh
+# nbdkit-verity-filter over the file plugin, on a Unix socket (nbdkit --run):
+# nbdcopy and qemu-img compare see exactly the data; nbdinfo shows a
+# read-only export with the data block size as preferred block size; writes
+# are refused; unaligned ranges (through nbdkit's offset filter) are right;
+# with one corrupt data block exactly the requests touching it fail with EIO
+# (qemu-io) and the block is logged; signatures are checked at start-up.
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+vi=$top_builddir/verify-image
+filter=$top_builddir/.libs/nbdkit-verity-filter.so
+
+for tool in nbdkit nbdcopy nbdinfo qemu-img qemu-io; do
+	command -v "$tool" >/dev/null 2>&1 || {
+		echo "SKIP: $tool not found"
+		exit 77
+	}
+done
+[ -f "$filter" ] || {
+	echo "SKIP: the filter is not built"
+	exit 77
+}
+# nbdkit itself is not built with the sanitizers, so it cannot load a module that is.
+if ldd "$filter" | grep -q 'libasan\|libubsan'; then
+	echo "SKIP: sanitizer build"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+. "$top_srcdir/tests/common.sh"
+# nbdkit's messages say more than the failed command.
+trap '[ $? = 0 ] || { [ -f "$tmp/log" ] && cat "$tmp/log" >&2; }; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+# serve DATA CMD [filter args...]: run CMD against the export ($uri), nbdkit's log in $tmp/log
+serve() {
+	data=$1
+	cmd=$2
+	shift 2
+	nbdkit -U - --filter="$filter" file "$data" verity-hash="$tmp/hash.img" "$@" \
+		--run "$cmd" 2>"$tmp/log"
+}
+
+size=$((8 * 1048576 + 3 * 4096))
+head -c "$size" /dev/urandom >"$tmp/data.img"
+root=$("$vi" format "$tmp/data.img" "$tmp/hash.img" --no-progress | awk '/^Root hash:/ {print $3}')
+[ -n "$root" ] || fail "format"
+
+# --- whole-image copies equal the data ---
+# Four connections, sixteen requests in flight each: parallel readers of each device.
+serve "$tmp/data.img" 'nbdcopy --connections=4 --requests=16 "$uri" '"$tmp/copy.img" \
+	verity-root="$root" || fail "nbdcopy"
+cmp "$tmp/copy.img" "$tmp/data.img" || fail "nbdcopy copy differs"
+serve "$tmp/data.img" 'qemu-img compare -q -f raw -F raw '"$tmp/data.img"' "$uri"' \
+	verity-root="$root" || fail "qemu-img compare"
+
+# --- what the export says about itself ---
+serve "$tmp/data.img" 'nbdinfo --json "$uri"' verity-root="$root" >"$tmp/info" || fail nbdinfo
+for want in '"is_read_only": true' '"block_size_preferred": 4096' '"block_size_minimum": 1' \
+	"\"export-size\": $size" '"can_multi_conn": true' '"can_trim": false' '"can_zero": false'; do
+	grep -q "$want" "$tmp/info" || fail "nbdinfo: no $want"
+done
+
+# --- writes are refused ---
+cp "$tmp/data.img" "$tmp/keep.img"
+head -c 4096 /dev/zero >"$tmp/zero"
+if serve "$tmp/data.img" 'nbdcopy '"$tmp/zero"' "$uri"' verity-root="$root" 2>/dev/null; then
+	fail "a write went through"
+fi
+cmp "$tmp/data.img" "$tmp/keep.img" || fail "the data changed"
+
+# --- unaligned ranges ---
+for range in "4095 9000" "1 1" "$((size - 5)) 5" "12345 1048576"; do
+	set -- $range
+	nbdkit -U - --filter=offset --filter="$filter" file "$tmp/data.img" \
+		verity-hash="$tmp/hash.img" verity-root="$root" offset="$1" range="$2" \
+		--run 'nbdcopy "$uri" '"$tmp/range" 2>"$tmp/log" || fail "range $range"
+	tail -c +$(($1 + 1)) "$tmp/data.img" | head -c "$2" | cmp - "$tmp/range" ||
+		fail "range $range differs"
+done
+
+# --- one corrupt data block: exactly the requests touching it fail ---
+bad=100
+cp "$tmp/data.img" "$tmp/bad.img"
+printf 'X' | dd of="$tmp/bad.img" bs=1 seek=$((bad * 4096 + 7)) conv=notrunc status=none
+start=$((bad * 4096))
+end=$((start + 4096))
+set +e
+serve "$tmp/bad.img" "qemu-io -r -f raw \"\$uri\" \
+	-c 'read 0 $start' -c 'read $end 4096' -c 'read $((end + 1)) 3' \
+	-c 'read $((start - 1)) 2' -c 'read $((start + 4095)) 1' -c 'read $((start - 100)) 10000' \
+	-c 'read 0 1048576'" verity-root="$root" >"$tmp/io"
+set -e
+ok=$(grep -c '^read [0-9]*/[0-9]* bytes' "$tmp/io" || true)
+failed=$(grep -c 'read failed: Input/output error' "$tmp/io" || true)
+[ "$ok" = 3 ] && [ "$failed" = 4 ] || {
+	cat "$tmp/io" >&2
+	fail "corrupt block: $ok reads succeeded (want 3), $failed failed (want 4)"
+}
+grep -q "data corruption in block $bad" "$tmp/log" || fail "block $bad not logged"
+if serve "$tmp/bad.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" 2>/dev/null; then
+	fail "nbdcopy of a corrupt image succeeded"
+fi
+
+# --- wrong root hash: nothing reads ---
+other=$(printf '%s' "$root" | tr '0123456789abcdef' '123456789abcdef0')
+if serve "$tmp/data.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$other" 2>/dev/null; then
+	fail "wrong root hash served data"
+fi
+
+# --- signatures, checked before serving ---
+if command -v openssl >/dev/null 2>&1; then
+	sign_root "$root"
+	serve "$tmp/data.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" \
+		verity-signature="$tmp/root.p7s" verity-trusted-cert="$tmp/signer.pem" || fail "signed"
+	cmp "$tmp/copy.img" "$tmp/data.img" || fail "signed copy differs"
+	mkdir "$tmp/certs"
+	cp "$tmp/signer.pem" "$tmp/certs/signer.crt"
+	serve "$tmp/data.img" 'nbdinfo --size "$uri"' verity-root="$root" \
+		verity-signature="$tmp/root.p7s" verity-trusted-certs="$tmp/certs" >/dev/null ||
+		fail "signed, trusted-certs"
+	if command -v dtc >/dev/null 2>&1; then
+		openssl x509 -in "$tmp/signer.pem" -outform DER -out "$tmp/signer.der"
+		printf '/dts-v1/;\n/ { keys { compatible = "libverity,dm-verity-keys";\n%s\n' \
+			'signer { x509-certificate = /incbin/("signer.der"); }; }; };' >"$tmp/keys.dts"
+		dtc -q -I dts -O dtb -i "$tmp" -o "$tmp/keys.dtb" "$tmp/keys.dts"
+		serve "$tmp/data.img" 'nbdinfo --size "$uri"' verity-root="$root" \
+			verity-signature="$tmp/root.p7s" verity-trusted-dtb="$tmp/keys.dtb" >/dev/null ||
+			fail "signed, trusted-dtb"
+	fi
+	if serve "$tmp/data.img" 'true' verity-root="$other" verity-signature="$tmp/root.p7s" \
+		verity-trusted-cert="$tmp/signer.pem"; then
+		fail "signature of another root hash accepted"
+	fi
+	if serve "$tmp/data.img" 'true' verity-root="$root" verity-trusted-cert="$tmp/signer.pem"; then
+		fail "a trusted certificate without a signature accepted"
+	fi
+fi
+echo "all passed"
