@@ -253,7 +253,7 @@ struct cli_image {
 	uint64_t hash_offset;
 	bool same_file;            /* data and hash are one file or device */
 	struct cli_ddi_image *ddi; /* a discovered disk image's pair (cli/ddi.c), or NULL */
-	struct cli_lvm pvs;          /* with --pv */
+	struct cli_lvm pvs;        /* with --pv */
 };
 
 /*
@@ -277,7 +277,7 @@ int cli_parameter_error(int err);
 bool cli_same_file(int fd1, int fd2);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
-#define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>] | <image>"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
 	    "hash-block-size", "data-blocks", "salt", "pv"
@@ -388,6 +388,8 @@ struct cli_ddi {
 	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+	int root_given;     /* bytes of --root-hash in @root, 0 without */
+	struct cli_lvm pvs; /* with --pv, the image may be a logical volume */
 };
 
 /* The options dissect, verify, read and table take for an image. */
@@ -416,6 +418,9 @@ int cli_ddi_exit_code(int err);
  */
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path);
 void cli_image_close_ddi(struct cli_image *img);
+
+/* The sidecar files behind @img when it is an unpartitioned image, else NULL. */
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img);
 
 /* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
 const char *cli_image_ddi_hash_arg(const struct cli_image *img);

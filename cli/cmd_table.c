@@ -12,6 +12,8 @@
 #include "cli/commands.h"
 
 #define LINE_MAX_BYTES 4096
+/* The linear table of one LV: about 60 bytes a segment. */
+#define LINEAR_MAX_BYTES (64u << 10)
 
 static const char *const table_options[] = {CLI_DDI_OPTIONS,
                                             CLI_IMAGE_OPTIONS,
@@ -69,7 +71,7 @@ static void print_root(const struct cli_image *img)
 struct lv_devices {
 	const char *path[2];
 	char dm_name[2][2 * VERITY_LVM_NAME_MAX + 2];
-	char linear[2][LINE_MAX_BYTES];
+	char linear[2][LINEAR_MAX_BYTES];
 	unsigned count;
 };
 
@@ -150,11 +152,11 @@ static void json_linear(struct lv_devices *lvs)
 
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
-	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300], dm_line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
+	static char dm_line[LINEAR_MAX_BYTES], full[2 * LINEAR_MAX_BYTES + LINE_MAX_BYTES + 1200];
 	char data_name[2][2 * VERITY_LVM_NAME_MAX + 20], hash_name[2][2 * VERITY_LVM_NAME_MAX + 20];
-	char full[3 * LINE_MAX_BYTES + 1200];
 	struct verity_table table, dm_table;
-	struct lv_devices lvs;
+	static struct lv_devices lvs;
 	struct cli_image img;
 	int ret, err;
 

@@ -96,9 +96,10 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	struct cli_progress progress;
 	int ret;
 
-	cli_json_field_string("data_device", argv[0]);
-	cli_json_field_string("hash_device", argv[1]);
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
+	/* The paths as opened: a disk image's partitions have by-partuuid names. */
+	cli_json_field_string("data_device", img.data_path);
+	cli_json_field_string("hash_device", img.hash_path);
 	if (ret)
 		goto out;
 

@@ -171,12 +171,14 @@ void cli_ddi_close(struct cli_ddi *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	cli_lvm_close(&d->pvs);
 }
 
 int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path)
 {
 	struct verity_ddi_options o = {0};
 	struct verity_sig_options sig_opts = {0};
+	bool is_lv;
 	int ret, err;
 
 	memset(d, 0, sizeof(*d));
@@ -192,6 +194,7 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		}
 		o.root_digest = d->root;
 		o.root_digest_size = (uint32_t)n;
+		d->root_given = n;
 	}
 	ret = cli_has_trust_options(opts) ? cli_load_keyring(opts, &d->keyring)
 	                                  : default_keyring(opts, &d->keyring);
@@ -209,12 +212,16 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		o.root_digest = d->sidecar.root;
 		o.root_digest_size = (uint32_t)d->sidecar.root_size;
 	}
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
+	ret = cli_lvm_resolve(&d->pvs, opts, path, &d->disk, &is_lv);
+	if (ret)
+		return ret;
+	if (!is_lv)
+		d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!is_lv && d->fd < 0) {
 		cli_error("Cannot open image %s (%s).", path, strerror(errno));
 		return EXIT_IO;
 	}
-	if (verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
+	if (!is_lv && verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
 		cli_error("Cannot find the size of %s.", path);
 		return EXIT_IO;
 	}
@@ -292,6 +299,11 @@ void cli_image_close_ddi(struct cli_image *img)
 	img->ddi = NULL;
 }
 
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img)
+{
+	return img->ddi && img->ddi->plain ? &img->ddi->d.sidecar : NULL;
+}
+
 const char *cli_image_ddi_hash_arg(const struct cli_image *img)
 {
 	if (!img->ddi)
@@ -336,6 +348,27 @@ static int open_plain(struct cli_image *img, const struct cli_options *opts,
 	return EXIT_OK;
 }
 
+/*
+ * The pair of @role to use: the one whose root hash the caller named
+ * (--root-hash, a sidecar file) if any, else the highest label version.
+ */
+static int select_pair(const struct cli_ddi *d, uint32_t role, uint32_t *index)
+{
+	const uint8_t *want = d->sidecar.found ? d->sidecar.root : d->root_given ? d->root : NULL;
+	int size = d->sidecar.found ? d->sidecar.root_size : d->root_given;
+
+	for (uint32_t i = 0; want && i < d->ddi.pair_count; i++) {
+		const struct verity_ddi_pair *p = &d->ddi.pairs[i];
+
+		if (p->role == role && (int)p->root_digest_size == size &&
+		    memcmp(p->root_digest, want, (size_t)size) == 0) {
+			*index = i;
+			return p->status;
+		}
+	}
+	return verity_ddi_select(&d->ddi, role, NULL, index);
+}
+
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path)
 {
 	struct cli_ddi_image *x;
@@ -366,10 +399,10 @@ int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, co
 	ret = cli_ddi_role(opts, false, &role);
 	if (ret)
 		return ret;
-	err = verity_ddi_select(ddi, role, NULL, &x->index);
+	err = select_pair(&x->d, role, &x->index);
 	/* An image with /usr only (a system extension) needs no --partition. */
 	if (err == VERITY_E_DDI_NO_PARTITION && !opts->partition)
-		err = verity_ddi_select(ddi, role = VERITY_DPS_USR, NULL, &x->index);
+		err = select_pair(&x->d, role = VERITY_DPS_USR, &x->index);
 	if (err) {
 		cli_error("%s: no usable %s verity pair: %s.", path, verity_dps_role_name(role),
 		          verity_strerror(err));
@@ -433,7 +466,7 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 {
 	static const char *const roles[] = {"root", "usr"};
 	struct cli_options one = *opts;
-	char *argv[1] = {(char *)path};
+	char *argv[2] = {(char *)path, NULL}; /* NULL-terminated, as main()'s */
 	int ret = EXIT_OK;
 
 	if (opts->partition || !has_root_and_usr(opts, path))
@@ -446,7 +479,8 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 		one.partition = roles[i];
 		/* Each run's fields (each starting with a comma) go into its own object. */
 		if (opts->json && cli_json_stream())
-			fprintf(cli_json_stream(), "%s{\"partition\":\"%s\"", i ? "," : "", roles[i]);
+			fprintf(cli_json_stream(), "%s{\"partition\":\"%s\"", i ? "," : "",
+			        roles[i]);
 		r = fn(&one, 1, argv);
 		if (opts->json && cli_json_stream())
 			fputc('}', cli_json_stream());

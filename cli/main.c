@@ -9,9 +9,8 @@ const char *cli_program = "verify-image";
 
 /* One line per subcommand. */
 static const struct cli_command *const commands[] = {
-    &cli_cmd_format, &cli_cmd_verify, &cli_cmd_dump,  &cli_cmd_sig,
-    &cli_cmd_read,   &cli_cmd_cat,    &cli_cmd_table, &cli_cmd_dissect,
-    &cli_cmd_lvm, &cli_cmd_extract, &cli_cmd_ls,
+    &cli_cmd_format, &cli_cmd_verify,  &cli_cmd_dump, &cli_cmd_sig,     &cli_cmd_read, &cli_cmd_cat,
+    &cli_cmd_table,  &cli_cmd_dissect, &cli_cmd_lvm,  &cli_cmd_extract, &cli_cmd_ls,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
@@ -33,7 +32,7 @@ static void print_version_measured(FILE *out)
 	free(blocks);
 	print_version(out);
 	fprintf(out, "SHA-256 for many blocks: %s\nSHA-256 for one message: %s\n",
-	       verity_sha256_impl_reason(true), verity_sha256_impl_reason(false));
+	        verity_sha256_impl_reason(true), verity_sha256_impl_reason(false));
 }
 
 /* Refuses a VERITY_SHA256_IMPL that would otherwise be ignored. */

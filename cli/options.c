@@ -79,7 +79,7 @@ static const struct option_def option_table[] = {
     {"architecture", 0, OPT_STRING, FIELD(architecture), "ARCH",
      "Partition types of this architecture (x86-64, arm64, arm, riscv64, x86, ...)"},
     {"partition", 0, OPT_STRING, FIELD(partition), "root|usr",
-     "Which verity pair of a disk image (default: every for dissect, root otherwise)"},
+     "Which verity pair of a disk image (default: every for dissect and verify)"},
     {"root-hash", 0, OPT_STRING, FIELD(root_hash), "hex",
      "Trusted root hash of a disk image (instead of its signature)"},
     {"sector-size", 0, OPT_U32, FIELD(sector_size), "bytes",

@@ -53,11 +53,12 @@ static int read_with(const struct verity_params *params, const struct verity_bde
 	/* Twice: the second read must not depend on what the first left behind. */
 	for (int i = 0; i < 2; i++) {
 		memset(buf, 0xa5, sizeof(buf));
-		failed |= expect(what, verity_device_read(dev, (uint64_t)i * 77 * BLOCK, BLOCK, buf),
-		                 want);
+		failed |= expect(
+		    what, verity_device_read(dev, (uint64_t)i * 77 * BLOCK, BLOCK, buf), want);
 		for (size_t k = 0; want && k < sizeof(buf); k++)
 			if (buf[k]) {
-				fprintf(stderr, "FAIL %s: failed read left byte %zu set\n", what, k);
+				fprintf(stderr, "FAIL %s: failed read left byte %zu set\n", what,
+				        k);
 				failed = 1;
 				break;
 			}
