@@ -98,7 +98,13 @@ json_ok() {
 }
 cp "$tmp/data" "$tmp/bad"
 set_byte "$tmp/bad" 5000 1
+"$VI" --help >"$tmp/actions"
 while IFS='|' read -r want args; do
+	# Actions built only with optional libraries (extract, ls) may be absent.
+	case ${args%% *} in
+	format | verify | frobnicate | --* | "") ;;
+	*) grep -q "^	${args%% *} " "$tmp/actions" || continue ;;
+	esac
 	# shellcheck disable=SC2086
 	expect_rc "$want" "$VI" --json $args
 	json_ok
@@ -123,6 +129,13 @@ $EX_USAGE|table $tmp/data $tmp/hash zz
 $EX_IO|dump $tmp/missing
 $EX_IO|format $tmp/missing $tmp/h4
 $EX_IO|sig $root $tmp/missing --trusted-cert $tmp/missing
+$EX_IO|lvm $tmp/missing
+$EX_USAGE|lvm $tmp/data
+$EX_IO|dissect $tmp/missing
+$EX_USAGE|dissect $tmp/data
+$EX_IO|extract $tmp/missing $tmp/hash $root /x -o $tmp/x
+$EX_IO|ls $tmp/missing $tmp/hash $root /
+$EX_USAGE|ls $tmp/data $tmp/hash $root / --offset 1
 EOF2
 # The failure is named once, the same way by every subcommand.
 expect_rc "$EX_IO" "$VI" --json verify "$tmp/data" "$tmp/missing" "$root"
