@@ -309,6 +309,21 @@ void cli_failure_remember(void *user_data, const struct verity_device_event *eve
 /* Say which block of which file failed (@err's message when no event was seen). */
 void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err);
 
+/* ---- cli/rootcheck.c ---- */
+
+/* The hash-device block of the top tree level; false for a one-block image. */
+bool cli_top_block(const struct verity_params *params, uint64_t *block);
+
+/*
+ * The top hash block of @img does not hash to its root hash: verify the tree
+ * below against the stored top block instead, into @below. below->error 0
+ * means the tree is consistent and the root hash is wrong (veritysetup's 1);
+ * a corruption there is what veritysetup reports (2).
+ * Return: 0, or the error that kept it from checking.
+ */
+int cli_check_below_top(const struct cli_image *img, const struct verity_tree_options *topts,
+                        struct verity_verify_result *below);
+
 struct cli_fec;
 
 /* Print the veritysetup "VERITY header information" block (format, dump); @fec may be NULL. */
@@ -371,7 +386,7 @@ bool cli_has_trust_options(const struct cli_options *opts);
  * Load the trusted certificates of --trusted-cert, --trusted-certs and
  * --trusted-dtb (at least one is required). Prints a message on error.
  * Return: EXIT_OK, EXIT_USAGE (no trust option, unusable certificate or
- * device tree), EXIT_IO or EXIT_FAILURE_GENERIC.
+ * device tree), EXIT_IO or EXIT_NOMEM.
  */
 int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **keyring);
 
@@ -379,7 +394,7 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
  * Check the signature file @sig_path over the root digest (lowercase hex of
  * @digest is what is signed), with the trust options of @opts. Prints what
  * failed, or with -v who signed. Return: EXIT_OK, EXIT_BAD_SIGNATURE,
- * EXIT_USAGE, EXIT_IO or EXIT_FAILURE_GENERIC.
+ * EXIT_USAGE, EXIT_IO or EXIT_NOMEM.
  */
 int cli_check_signature(const struct cli_options *opts, const char *sig_path, const uint8_t *digest,
                         size_t digest_len);

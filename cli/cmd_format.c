@@ -306,7 +306,7 @@ const struct cli_command cli_cmd_format = {
     .name = "format",
     .args = "<data_device> <hash_device>",
     .summary = "Calculate and store the hash tree (and superblock) of <data_device> on "
-               "<hash_device>",
+               "<hash_device>; without --salt and --uuid, both are random",
     .min_args = 2,
     .max_args = 2,
     .options = format_options,

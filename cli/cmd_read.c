@@ -29,6 +29,26 @@ static int write_out(const uint8_t *buf, size_t len)
 	return EXIT_OK;
 }
 
+/* Whether the failing block is the top hash block (checked against the root). */
+static bool top_block_failed(const struct cli_image *img, const struct cli_failure *f)
+{
+	uint64_t top;
+
+	return f->seen && f->event.kind == VERITY_EVENT_CORRUPTION &&
+	       f->event.block_type == VERITY_BLOCK_HASH && cli_top_block(&img->params, &top) &&
+	       f->event.block == top;
+}
+
+/* As verify: the root hash is wrong only if the whole tree below is right. */
+static bool root_is_wrong(const struct cli_image *img, const struct cli_options *opts)
+{
+	struct verity_tree_options topts = {0};
+	struct verity_verify_result below;
+
+	topts.threads = opts->threads;
+	return cli_check_below_top(img, &topts, &below) == 0 && below.error == 0;
+}
+
 /*
  * A chunk failed: write its verified blocks up to the first that fails.
  * Return: the error of that block (the chunk's error if none fails now).
@@ -119,8 +139,13 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	if (err) {
-		cli_failure_report(&img, &failure, err);
 		ret = cli_exit_code(err);
+		if (top_block_failed(&img, &failure) && root_is_wrong(&img, opts)) {
+			cli_error("Verification of root hash failed.");
+			ret = EXIT_USAGE;
+		} else {
+			cli_failure_report(&img, &failure, err);
+		}
 	}
 	if (fec.enabled && !err) {
 		struct verity_device_status st;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image verify <data> <hash> [<root>]: veritysetup verify, faster. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -29,51 +28,6 @@ static void json_fields(const struct cli_image *img, const struct verity_verify_
 	cli_json_field_u64("level", r->level);
 	cli_json_field_u64("block", r->block);
 	cli_json_field_u64("position", r->position);
-}
-
-static int discard(void *user_data, uint64_t offset, const void *buf, size_t len)
-{
-	(void)user_data;
-	(void)offset;
-	(void)buf;
-	(void)len;
-	return 0;
-}
-
-/*
- * The top hash block does not hash to the root hash. veritysetup checks from
- * the data up, so it reports a corrupt data or hash block below (2) before a
- * wrong root hash (1). Do the same: take the digest of the stored top block
- * as the root (a one-block tree over it hashes exactly that block) and check
- * the tree below against it; keep the first corruption that finds.
- */
-static void check_below_top(const struct cli_image *img, const struct verity_tree_options *topts,
-                            struct verity_verify_result *r)
-{
-	struct verity_params top = img->params, below = img->params;
-	struct verity_memory_bdev mem_ctx;
-	struct verity_verify_result again;
-	struct verity_writer none = {NULL, discard};
-	struct verity_bdev mem;
-	uint8_t *block;
-
-	if (r->error != VERITY_E_ROOT_MISMATCH || r->kind != VERITY_BLOCK_HASH)
-		return;
-	block = malloc(img->params.hash_block_size);
-	if (!block)
-		return;
-	top.data_block_size = top.hash_block_size;
-	top.data_blocks = 1;
-	top.hash_start_block = 0;
-	if (verity_bdev_read(&img->hash, r->position, block, img->params.hash_block_size) == 0 &&
-	    verity_bdev_from_memory(&mem, &mem_ctx, block, img->params.hash_block_size) == 0 &&
-	    verity_format(&top, &mem, &none, NULL) == 0) {
-		memcpy(below.root_digest, top.root_digest, top.root_digest_size);
-		verity_verify(&below, &img->data, &img->hash, topts, &again);
-		if (cli_exit_code(again.error) == EXIT_CORRUPT)
-			*r = again;
-	}
-	free(block);
 }
 
 /* veritysetup's messages, then where exactly. */
@@ -191,8 +145,14 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	topts.progress_user_data = &progress;
 	verity_verify(&img.params, &img.data, &img.hash, &topts, &result);
 	cli_progress_end(&progress);
-	topts.progress = NULL;
-	check_below_top(&img, &topts, &result);
+	if (result.error == VERITY_E_ROOT_MISMATCH && result.kind == VERITY_BLOCK_HASH) {
+		struct verity_verify_result below;
+
+		topts.progress = NULL;
+		if (cli_check_below_top(&img, &topts, &below) == 0 &&
+		    cli_exit_code(below.error) == EXIT_CORRUPT)
+			result = below;
+	}
 	if (fec.enabled && result.error && result.kind != VERITY_BLOCK_NONE)
 		verify_with_fec(opts, &img, &fec, &result);
 	if (result.error)

@@ -125,6 +125,7 @@ static int run(int argc, char **argv, bool json)
 		return ret;
 	if (opts.version) {
 		print_version_measured(text);
+		cli_json_field_string("version", VERITY_VERSION_STRING);
 		return EXIT_OK;
 	}
 	if (opts.help || opts.usage) {

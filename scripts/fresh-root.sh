@@ -113,7 +113,7 @@ if [ ! -s "$base" ]; then
 		{ tail -n 30 "$root.debootstrap.log"; rm -f "$root.debootstrap.log"; exit 1; }
 	rm -f "$root.debootstrap.log"
 	rm -rf --one-file-system "$root/var/cache/apt/archives"/*.deb "$root/var/lib/apt/lists"/*_* 2>/dev/null || true
-	tar -C "$root" --numeric-owner -cf "$base.tmp" . && mv "$base.tmp" "$base"
+	tar -C "$root" --numeric-owner -cf "$base.$$" . && mv "$base.$$" "$base"
 	stage "debootstrap-$suite"
 else
 	tar -C "$root" --numeric-owner -xf "$base"
@@ -148,6 +148,14 @@ elif git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	tar -C "$top" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$root/src/libverity" -xf -
 fi
+# A git checkout of exactly that, as a newcomer's clone is (format-check
+# lists the tracked files).
+if command -v git >/dev/null 2>&1; then
+	git -C "$root/src/libverity" init -q &&
+		git -C "$root/src/libverity" add -A &&
+		git -C "$root/src/libverity" -c user.name=fresh-root -c user.email=fresh-root@localhost \
+			commit -q -m "tree under test" || { echo "fresh-root: git init failed" >&2; exit 1; }
+fi
 stage copy-tree
 
 mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
@@ -175,9 +183,10 @@ t0=\$(date +%s)
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends $(echo $core_packages) >/dev/null
 echo "time: core-packages \$((\$(date +%s) - t0)) s"; t0=\$(date +%s)
-autoreconf -fi >/dev/null 2>&1
-./configure --enable-werror >/dev/null
-make -j"\$(nproc)" >/dev/null
+quiet() { "\$@" >step.log 2>&1 || { tail -n 60 step.log; exit 1; }; }
+quiet autoreconf -fi
+quiet ./configure --enable-werror
+quiet make -j"\$(nproc)"
 echo "time: core-build \$((\$(date +%s) - t0)) s"; t0=\$(date +%s)
 status=0
 make -j"\$(nproc)" check >check.log 2>&1 || status=\$?

@@ -60,11 +60,17 @@ expect_rc $EX_USAGE "$vi" read --offset 10 --length $((size - 9)) "$data" "$hash
 expect_rc $EX_USAGE "$vi" read "$data" "$hash" 1234
 expect_rc $EX_USAGE "$vi" read --length=abc "$data" "$hash" "$root"
 
-# A wrong root hash: nothing written.
+# A wrong root hash: nothing written, exit 1 (as veritysetup verify).
 bad_root=$(printf '%s' "$root" | sed 's/^./0/; t; s/^/x/')
 [ "$bad_root" != "$root" ] || bad_root=$(printf '%s' "$root" | sed 's/^./1/')
-expect_rc $EX_CORRUPT "$vi" read "$data" "$hash" "$bad_root"
+expect_rc $EX_USAGE "$vi" read "$data" "$hash" "$bad_root"
 [ ! -s "$tmp/out" ] || fail "bytes written under a wrong root hash"
+grep -q "Verification of root hash failed." "$tmp/err" || fail "wrong root: $(cat "$tmp/err")"
+# A corrupt top block is corruption (2), as veritysetup verify says.
+cp "$hash" "$tmp/bad.hash"
+printf '\125' | dd of="$tmp/bad.hash" bs=1 seek=$((1 * 4096 + 17)) conv=notrunc 2>/dev/null
+expect_rc $EX_CORRUPT "$vi" read "$data" "$tmp/bad.hash" "$root"
+[ ! -s "$tmp/out" ] || fail "bytes written under a corrupt top block"
 
 # A corrupt data block: exactly the bytes before it come out.
 cp "$data" "$tmp/bad.data"
