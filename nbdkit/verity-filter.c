@@ -7,10 +7,16 @@
  *          [verity-hash-offset=N] [verity-signature=FILE
  *          verity-trusted-cert=FILE... verity-trusted-certs=DIR verity-trusted-dtb=FILE]
  *          [verity-allow-sha1=true]
+ *   nbdkit --filter=verity PLUGIN... verity-partition=root|usr
+ *          [verity-architecture=ARCH] verity-trusted-cert=FILE... | verity-root=HEX
  *
  * The plugin below is the data device; the hash device is the verity-hash
  * file, read with pread (its superblock gives the tree parameters). The
  * signature is checked once, at configuration, before any data is read.
+ * With verity-partition the plugin is a discoverable disk image: it is
+ * dissected once after start-up (the signature partition checked against
+ * the trusted certificates, or the pair named by verity-root), and the
+ * export is that pair's verified data partition.
  * Each connection opens its own thread-safe verified device over the
  * plugin, so requests run in parallel. A request touching a corrupt block
  * fails with EIO and the block is logged; every other request succeeds.
@@ -44,6 +50,8 @@ static unsigned cert_count;
 static char *certs_dir;
 static char *dtb_path;
 static bool allow_sha1;
+static uint32_t partition_role; /* VERITY_DPS_ROOT or _USR with verity-partition, else 0 */
+static char *arch_arg;
 
 /* Set up by config_complete. */
 static int hash_fd = -1;
@@ -55,9 +63,18 @@ static size_t signature_size;
 static struct verity_sig_options sig_options;
 static uint32_t data_block_size; /* resolved at configuration */
 
+/* With verity-partition: the image as dissected after start-up. */
+static uint8_t root_digest[VERITY_MAX_DIGEST_SIZE];
+static size_t root_digest_size;
+static struct verity_ddi ddi;
+static bool dissected;
+static uint32_t pair_index;
+
 struct handle {
 	nbdkit_next *next;
 	struct verity_device *dev;
+	struct verity_bdev disk;       /* with verity-partition: the plugin's image */
+	struct verity_ddi_bdevs parts; /* its data and hash partitions */
 };
 
 /* What the device reported during this thread's current request. */
@@ -76,7 +93,10 @@ static void verity_unload(void)
 		free(cert_paths[i]);
 	free(certs_dir);
 	free(dtb_path);
+	free(arch_arg);
 	free(signature);
+	if (dissected)
+		verity_ddi_free(&ddi);
 	verity_keyring_free(keyring);
 	if (hash_fd >= 0)
 		close(hash_fd);
@@ -117,6 +137,22 @@ static int verity_config(nbdkit_next_config *next, nbdkit_backend *nxdata, const
 		free(root_arg);
 		root_arg = strdup(value);
 		return root_arg ? 0 : -1;
+	}
+	if (strcmp(key, "verity-partition") == 0) {
+		if (strcmp(value, "root") == 0)
+			partition_role = VERITY_DPS_ROOT;
+		else if (strcmp(value, "usr") == 0)
+			partition_role = VERITY_DPS_USR;
+		else {
+			nbdkit_error("verity-partition=%s: root or usr", value);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "verity-architecture") == 0) {
+		free(arch_arg);
+		arch_arg = strdup(value);
+		return arch_arg ? 0 : -1;
 	}
 	if (strcmp(key, "verity-hash-offset") == 0)
 		return nbdkit_parse_uint64_t(key, value, &hash_offset);
@@ -160,24 +196,18 @@ static int read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 	return 0;
 }
 
-/* The keyring and signature of the trust options, for verity_open(). */
-static int load_trust(void)
+static bool have_certs(void)
+{
+	return cert_count || certs_dir || dtb_path;
+}
+
+/* The keyring of verity-trusted-cert, -certs and -dtb. */
+static int load_keyring(void)
 {
 	uint8_t *dtb = NULL;
 	size_t dtb_len = 0;
 	int err;
 
-	if (!sig_path) {
-		if (cert_count || certs_dir || dtb_path) {
-			nbdkit_error("trusted certificates given without verity-signature");
-			return -1;
-		}
-		return 0;
-	}
-	if (!cert_count && !certs_dir && !dtb_path) {
-		nbdkit_error("verity-signature needs verity-trusted-cert, -certs or -dtb");
-		return -1;
-	}
 	err = verity_keyring_new(&keyring);
 	for (unsigned i = 0; !err && i < cert_count; i++) {
 		err = verity_keyring_add_file(keyring, cert_paths[i]);
@@ -199,11 +229,30 @@ static int load_trust(void)
 			             verity_keyring_error(keyring));
 	}
 	free(dtb);
-	if (!err && read_file(sig_path, MAX_SIG_BYTES, &signature, &signature_size) != 0)
-		err = VERITY_E_IO;
 	if (allow_sha1)
 		sig_options.flags |= VERITY_SIG_ALLOW_SHA1;
 	return err ? -1 : 0;
+}
+
+/* The keyring and signature of the trust options, for verity_open(). */
+static int load_trust(void)
+{
+	if (!sig_path) {
+		if (have_certs()) {
+			nbdkit_error("trusted certificates given without verity-signature");
+			return -1;
+		}
+		return 0;
+	}
+	if (!have_certs()) {
+		nbdkit_error("verity-signature needs verity-trusted-cert, -certs or -dtb");
+		return -1;
+	}
+	if (load_keyring() != 0)
+		return -1;
+	if (read_file(sig_path, MAX_SIG_BYTES, &signature, &signature_size) != 0)
+		return -1;
+	return 0;
 }
 
 /* verity_open()'s parameters: the same for the check at start-up and every connection. */
@@ -248,6 +297,28 @@ static void open_failed(int err, const struct verity_open_info *info,
 		nbdkit_error("verity: %s: %s", step_name(info->step), verity_strerror(err));
 }
 
+/* verity-partition: the image carries the tree and the signature; it is read after start-up. */
+static int config_partition(void)
+{
+	if (hash_path || sig_path || hash_offset) {
+		nbdkit_error("verity-partition takes the tree and the signature from the image: "
+		             "not with verity-hash, verity-hash-offset or verity-signature");
+		return -1;
+	}
+	if (!have_certs() && !root_arg) {
+		nbdkit_error("verity-partition needs verity-trusted-cert, -certs or -dtb, or "
+		             "verity-root");
+		return -1;
+	}
+	if (root_arg && (verity_hex_to_digest(root_arg, strlen(root_arg), root_digest,
+	                                      sizeof(root_digest), &root_digest_size) != 0 ||
+	                 root_digest_size < 16)) {
+		nbdkit_error("verity-root=%s: not the hex digits of a digest", root_arg);
+		return -1;
+	}
+	return have_certs() ? load_keyring() : 0;
+}
+
 static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_backend *nxdata)
 {
 	struct verity_sig_result sig_result = {0};
@@ -255,6 +326,15 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 	struct verity_open_info info;
 	int err;
 
+	if (partition_role) {
+		if (config_partition() != 0)
+			return -1;
+		return next(nxdata);
+	}
+	if (arch_arg) {
+		nbdkit_error("verity-architecture needs verity-partition");
+		return -1;
+	}
 	if (!hash_path || !root_arg) {
 		nbdkit_error("verity-hash and verity-root are required");
 		return -1;
@@ -293,7 +373,10 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"       \
 	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                  \
 	"verity-trusted-dtb=<FILE> Device tree blob of trusted certificates.\n"            \
-	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false)."
+	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false).\n"             \
+	"verity-partition=root|usr The plugin is a discoverable disk image: export the\n"  \
+	"                          verified data partition of its signed pair.\n"          \
+	"verity-architecture=<ARCH> DPS architecture of the partitions (default native)."
 
 static int verity_thread_model(void)
 {
@@ -336,6 +419,89 @@ static int data_read(void *user_data, uint64_t offset, void *buf, size_t len)
 	return 0;
 }
 
+/* The plugin's bytes as a bdev, read through @h->next. */
+static int plugin_bdev(struct verity_bdev *bdev, struct handle *h, nbdkit_next *next)
+{
+	int64_t size = next->get_size(next);
+
+	if (size < 0)
+		return -1;
+	h->next = next;
+	bdev->user_data = h;
+	bdev->read = data_read;
+	bdev->size = (uint64_t)size;
+	return 0;
+}
+
+/* The pair of the wanted role: the one verity-root names, else the best signed one. */
+static int select_pair(uint32_t *index)
+{
+	for (uint32_t i = 0; root_digest_size && i < ddi.pair_count; i++) {
+		const struct verity_ddi_pair *pair = &ddi.pairs[i];
+
+		if (pair->role == partition_role && pair->root_digest_size == root_digest_size &&
+		    memcmp(pair->root_digest, root_digest, root_digest_size) == 0) {
+			*index = i;
+			return pair->status;
+		}
+	}
+	return verity_ddi_select(&ddi, partition_role, NULL, index);
+}
+
+/* Dissect the image once, before serving: its signature is checked here. */
+static int dissect_image(nbdkit_next *next)
+{
+	struct verity_ddi_options o = {0};
+	const struct verity_ddi_pair *pair;
+	struct handle tmp = {0};
+	struct verity_bdev disk;
+	int err;
+
+	if (plugin_bdev(&disk, &tmp, next) != 0)
+		return -1;
+	o.arch = arch_arg;
+	o.keyring = keyring;
+	o.sig_options = &sig_options;
+	o.root_digest = root_digest_size ? root_digest : NULL;
+	o.root_digest_size = (uint32_t)root_digest_size;
+	err = verity_ddi_dissect(&ddi, &disk, &o);
+	if (err) {
+		nbdkit_error("verity: disk image: %s", verity_strerror(err));
+		return -1;
+	}
+	dissected = true;
+	err = select_pair(&pair_index);
+	if (err) {
+		nbdkit_error("verity: no usable %s verity pair: %s",
+		             verity_dps_role_name(partition_role), verity_strerror(err));
+		return -1;
+	}
+	pair = &ddi.pairs[pair_index];
+	data_block_size = pair->params.data_block_size;
+	nbdkit_debug("verity: %s partition %" PRIu32 ", %s", verity_dps_role_name(pair->role),
+	             ddi.gpt.parts[pair->data].index,
+	             pair->signed_ok ? pair->signer : "root hash given");
+	return 0;
+}
+
+static int verity_after_fork(nbdkit_backend *backend)
+{
+	nbdkit_next *next;
+	int ret = -1;
+
+	if (!partition_role)
+		return 0;
+	next = nbdkit_next_context_open(backend, 1, "", 0);
+	if (!next)
+		return -1;
+	if (next->prepare(next) != -1) {
+		ret = dissect_image(next);
+		next->finalize(next);
+	}
+	nbdkit_next_context_close(next);
+	return ret;
+}
+
 static void on_event(void *callback_data, const struct verity_device_event *event)
 {
 	struct request_events *r = current_request;
@@ -355,21 +521,25 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	struct verity_open_info info;
 	struct handle *h = handle;
 	struct verity_bdev data;
-	int64_t size;
 	int err;
 
 	(void)readonly;
-	size = next->get_size(next);
-	if (size < 0)
+	if (plugin_bdev(partition_role ? &h->disk : &data, h, next) != 0)
 		return -1;
-	h->next = next;
-	data.user_data = h;
-	data.read = data_read;
-	data.size = (uint64_t)size;
 	opts.memory_budget = DEVICE_BUDGET;
 	opts.max_readers = MAX_READERS;
 	opts.flags = VERITY_DEVICE_THREAD_SAFE;
 	opts.report = on_event;
+	if (partition_role) {
+		/* The pair found at start-up; its root hash is checked again on this connection. */
+		err = verity_ddi_open(&h->dev, &h->disk, &ddi, pair_index, &h->parts, &opts);
+		if (err) {
+			nbdkit_error("verity: %s partition: %s",
+			             verity_dps_role_name(partition_role), verity_strerror(err));
+			return -1;
+		}
+		return 0;
+	}
 	open_params(&p, &data, &sig_result);
 	p.device_options = &opts;
 	err = verity_open(&p, &h->dev, &info);
@@ -474,6 +644,7 @@ static struct nbdkit_filter filter = {
     .config_complete = verity_config_complete,
     .config_help = verity_config_help,
     .thread_model = verity_thread_model,
+    .after_fork = verity_after_fork,
     .open = filter_open,
     .close = verity_close,
     .prepare = verity_prepare,
