@@ -15,17 +15,13 @@
 /* The linear table of one LV: about 60 bytes a segment. */
 #define LINEAR_MAX_BYTES (64u << 10)
 
-static const char *const table_options[] = {CLI_DDI_OPTIONS,
-                                            CLI_IMAGE_OPTIONS,
-                                            "ignore-corruption",
-                                            "restart-on-corruption",
-                                            "panic-on-corruption",
-                                            "error-as-corruption",
-                                            "ignore-zero-blocks",
-                                            "check-at-most-once",
-                                            "use-tasklets",
-                                            "dm-name",
-                                            NULL};
+static const char *const table_options[] = {CLI_DDI_OPTIONS,       CLI_IMAGE_OPTIONS,
+                                            "ignore-corruption",   "restart-on-corruption",
+                                            "panic-on-corruption", "error-as-corruption",
+                                            "ignore-zero-blocks",  "check-at-most-once",
+                                            "use-tasklets",        "dm-name",
+                                            "fec-device",          "fec-offset",
+                                            "fec-roots",           NULL};
 
 /* veritysetup's flag rules for the error handling options. */
 static int set_modes(struct verity_table *t, const struct cli_options *opts)
@@ -56,6 +52,26 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	t->ignore_zero_blocks = opts->ignore_zero_blocks;
 	t->check_at_most_once = opts->check_at_most_once;
 	t->try_verify_in_tasklet = opts->use_tasklets;
+	return EXIT_OK;
+}
+
+/* The four FEC arguments with the values veritysetup passes to the kernel. */
+static int set_fec(struct verity_table *t, const struct cli_fec *fec, uint32_t block_size)
+{
+	size_t len;
+
+	if (!fec->enabled)
+		return EXIT_OK;
+	len = strlen(fec->path);
+	if (len >= sizeof(t->fec_device)) {
+		cli_error("FEC device name too long.");
+		return EXIT_USAGE;
+	}
+	memcpy(t->fec_device, fec->path, len + 1);
+	t->has_fec = true;
+	t->fec_start = fec->offset / block_size;
+	t->fec_blocks = fec->params.fec_blocks;
+	t->fec_roots = fec->roots;
 	return EXIT_OK;
 }
 
@@ -158,6 +174,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	struct verity_table table, dm_table;
 	static struct lv_devices lvs;
 	struct cli_image img;
+	struct cli_fec fec = {.fd = -1};
 	int ret, err;
 
 	/*
@@ -176,6 +193,9 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		ret = find_lvs(&lvs, &img);
 	if (ret)
 		goto out;
+	ret = cli_fec_setup(&fec, opts, &img, false, false);
+	if (ret)
+		goto out;
 	err = verity_table_init(
 	    &table, &img.params,
 	    device_name(&lvs, img.data_path, false, data_name[0], sizeof(data_name[0])),
@@ -189,7 +209,11 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		ret = set_modes(&table, opts);
 		if (ret)
 			goto out;
+		ret = set_fec(&table, &fec, img.params.data_block_size);
+		if (ret)
+			goto out;
 		set_modes(&dm_table, opts);
+		set_fec(&dm_table, &fec, img.params.data_block_size);
 		if (table.check_at_most_once && img.params.data_blocks > 0x7fffffffu)
 			err = VERITY_E_AT_MOST_ONCE_TOO_LARGE;
 	}
@@ -245,6 +269,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		}
 	}
 out:
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "verity/open_fd.h"
 
 /* Where systemd looks for verity certificates when no trust option is given. */
 static const char *const default_cert_dirs[] = {"/etc/verity.d", "/run/verity.d",
@@ -73,7 +74,7 @@ static int sidecar_load(struct cli_sidecar *sc, const struct cli_options *opts, 
 	size_t len = strlen(path), n;
 	uint32_t role;
 	FILE *f;
-	int ret;
+	int ret, fd;
 
 	memset(sc, 0, sizeof(*sc));
 	if (len >= sizeof(base))
@@ -95,9 +96,13 @@ static int sidecar_load(struct cli_sidecar *sc, const struct cli_options *opts, 
 		return EXIT_OK;
 	sc->found = true;
 	sc->role = role;
-	f = fopen(file, "re");
+	fd = cli_open_path(file, O_RDONLY, "root hash file");
+	if (fd < 0)
+		return EXIT_IO;
+	f = fdopen(fd, "r");
 	if (!f) {
 		cli_error("Cannot read %s (%s).", file, strerror(errno));
+		close(fd);
 		return EXIT_IO;
 	}
 	n = fread(sc->root_hex, 1, sizeof(sc->root_hex) - 1, f);
@@ -215,11 +220,10 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 	ret = cli_lvm_resolve(&d->pvs, opts, path, &d->disk, &is_lv);
 	if (ret)
 		return ret;
-	if (!is_lv)
-		d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (!is_lv && d->fd < 0) {
-		cli_error("Cannot open image %s (%s).", path, strerror(errno));
-		return EXIT_IO;
+	if (!is_lv) {
+		d->fd = cli_open_path(path, O_RDONLY, "image");
+		if (d->fd < 0)
+			return EXIT_IO;
 	}
 	if (!is_lv && verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
 		cli_error("Cannot find the size of %s.", path);
@@ -322,11 +326,9 @@ static int open_plain(struct cli_image *img, const struct cli_options *opts,
 	struct verity_open_info info;
 	int err;
 
-	img->hash_fd = open(x->d.sidecar.verity_path, O_RDONLY | O_CLOEXEC);
-	if (img->hash_fd < 0) {
-		cli_error("Cannot open %s (%s).", x->d.sidecar.verity_path, strerror(errno));
+	img->hash_fd = cli_open_path(x->d.sidecar.verity_path, O_RDONLY, NULL);
+	if (img->hash_fd < 0)
 		return EXIT_IO;
-	}
 	if (verity_bdev_from_fd(&img->hash, &img->hash_ctx, img->hash_fd, UINT64_MAX) != 0)
 		return EXIT_IO;
 	img->data = x->d.disk;
@@ -443,7 +445,7 @@ static bool has_root_and_usr(const struct cli_options *opts, const char *path)
 	struct verity_bdev disk;
 	struct verity_ddi ddi;
 	bool root = false, usr = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = verity_open_path(path, O_RDONLY); /* a probe: no message */
 
 	if (fd < 0)
 		return false;

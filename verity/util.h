@@ -19,8 +19,26 @@ static inline bool verity_mul_overflow_u64(uint64_t a, uint64_t b, uint64_t *pro
 bool verity_is_valid_block_size(uint32_t size);
 unsigned verity_log2_u32(uint32_t x);
 
+/*
+ * The checks every parameter set goes through, in this order (geometry,
+ * superblock writer): hash type, algorithm (NUL-terminated, known), data and
+ * hash block sizes, salt size. @digest_size may be NULL.
+ * Return: 0, VERITY_E_BAD_HASH_TYPE, VERITY_E_BAD_HASH_ALG,
+ * VERITY_E_BAD_DATA_BLOCK_SIZE, VERITY_E_BAD_HASH_BLOCK_SIZE or
+ * VERITY_E_SALT_TOO_LONG.
+ */
+int verity_params_check(const struct verity_params *params, uint32_t *digest_size);
+
 /* Allocation through the hooks (NULL hooks: malloc/free). */
 void *verity_alloc(const struct verity_allocator *allocator, size_t size);
 void verity_free(const struct verity_allocator *allocator, void *ptr);
+
+/*
+ * The default allocator of the platform file linked in: malloc/free
+ * (platform_posix.c), or none (platform_none.c: NULL, hooks required).
+ */
+bool verity_platform_allocator(void);
+void *verity_default_alloc(size_t size);
+void verity_default_free(void *ptr);
 
 #endif /* VERITY_UTIL_H */

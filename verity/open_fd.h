@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Hosted only: opening a path the way every file argument is opened. */
-#ifndef VERITY_OPEN_PATH_H
-#define VERITY_OPEN_PATH_H
+#ifndef VERITY_OPEN_FD_H
+#define VERITY_OPEN_FD_H
 
 /* Returned by verity_open_path() for a FIFO, socket, directory, tty... */
 #define VERITY_OPEN_NOT_REGULAR (-2)
@@ -20,4 +20,4 @@
  */
 int verity_open_path(const char *path, int flags);
 
-#endif /* VERITY_OPEN_PATH_H */
+#endif /* VERITY_OPEN_FD_H */

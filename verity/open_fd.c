@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "verity/open_path.h"
+#include "verity/open_fd.h"
 
 int verity_open_path(const char *path, int flags)
 {
