@@ -6,7 +6,7 @@
  *   nbdkit --filter=verity file data.img verity-hash=hash.img verity-root=HEX
  *          [verity-hash-offset=N] [verity-signature=FILE
  *          verity-trusted-cert=FILE... verity-trusted-certs=DIR verity-trusted-dtb=FILE]
- *          [verity-allow-sha1=true]
+ *          [verity-allow-sha1=true] [verity-fec=FILE verity-fec-roots=N verity-fec-offset=N]
  *   nbdkit --filter=verity PLUGIN... verity-partition=root|usr
  *          [verity-architecture=ARCH] verity-trusted-cert=FILE... | verity-root=HEX
  *
@@ -20,6 +20,9 @@
  * Each connection opens its own thread-safe verified device over the
  * plugin, so requests run in parallel. A request touching a corrupt block
  * fails with EIO and the block is logged; every other request succeeds.
+ * With verity-fec (veritysetup --fec-device) a data block that fails its
+ * digest is rebuilt from the parity, verified again and served only if it
+ * then matches.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NBDKIT_API_VERSION 2
@@ -37,8 +41,10 @@
 #define MAX_CERTS     16
 #define MAX_READERS   16
 #define DEVICE_BUDGET (8u << 20)
-#define MAX_SIG_BYTES VERITY_SIG_MAX_SIZE
-#define MAX_DTB_BYTES (4u << 20)
+/* With FEC each reader also holds one stripe's Reed-Solomon rows (under 1 MiB). */
+#define FEC_READER_BUDGET (1u << 20)
+#define MAX_SIG_BYTES     VERITY_SIG_MAX_SIZE
+#define MAX_DTB_BYTES     (4u << 20)
 
 /* Configuration, shared by every connection. */
 static char *hash_path;
@@ -50,6 +56,9 @@ static unsigned cert_count;
 static char *certs_dir;
 static char *dtb_path;
 static bool allow_sha1;
+static char *fec_path;
+static uint64_t fec_offset;
+static uint32_t fec_roots = VERITY_FEC_DEFAULT_ROOTS;
 static uint32_t partition_role; /* VERITY_DPS_ROOT or _USR with verity-partition, else 0 */
 static char *arch_arg;
 
@@ -57,6 +66,12 @@ static char *arch_arg;
 static int hash_fd = -1;
 static struct verity_fd_bdev hash_ctx;
 static struct verity_bdev hash_bdev;
+static int fec_fd = -1;
+static struct verity_fd_bdev fec_ctx;
+static struct verity_bdev fec_bdev;
+static struct verity_slice_bdev fec_area_ctx;
+static struct verity_bdev fec_area; /* the parity, from verity-fec-offset on */
+static struct verity_fec_params fec_params;
 static struct verity_keyring *keyring; /* with verity-signature */
 static uint8_t *signature;
 static size_t signature_size;
@@ -95,6 +110,9 @@ static void verity_unload(void)
 	free(dtb_path);
 	free(arch_arg);
 	free(signature);
+	free(fec_path);
+	if (fec_fd >= 0)
+		close(fec_fd);
 	if (dissected)
 		verity_ddi_free(&ddi);
 	verity_keyring_free(keyring);
@@ -119,6 +137,12 @@ static int verity_config(nbdkit_next_config *next, nbdkit_backend *nxdata, const
 
 	if (strcmp(key, "verity-hash") == 0)
 		return set_path(&hash_path, key, value);
+	if (strcmp(key, "verity-fec") == 0)
+		return set_path(&fec_path, key, value);
+	if (strcmp(key, "verity-fec-offset") == 0)
+		return nbdkit_parse_uint64_t(key, value, &fec_offset);
+	if (strcmp(key, "verity-fec-roots") == 0)
+		return nbdkit_parse_uint32_t(key, value, &fec_roots);
 	if (strcmp(key, "verity-signature") == 0)
 		return set_path(&sig_path, key, value);
 	if (strcmp(key, "verity-trusted-certs") == 0)
@@ -297,12 +321,70 @@ static void open_failed(int err, const struct verity_open_info *info,
 		nbdkit_error("verity: %s: %s", step_name(info->step), verity_strerror(err));
 }
 
+/*
+ * verity-fec: the parity area and the table's FEC arguments, derived from
+ * the tree parameters the way veritysetup does (the area covers the data and
+ * the hash file up to its end, or up to verity-fec-offset when it lies in
+ * the hash file).
+ */
+static int open_fec(const struct verity_params *params)
+{
+	struct stat fec_st, hash_st;
+	uint64_t parity_blocks;
+	bool on_hash;
+	int err;
+
+	if (fec_roots < VERITY_FEC_MIN_ROOTS || fec_roots > VERITY_FEC_MAX_ROOTS) {
+		nbdkit_error("verity-fec-roots=%" PRIu32 ": %d to %d", fec_roots,
+		             VERITY_FEC_MIN_ROOTS, VERITY_FEC_MAX_ROOTS);
+		return -1;
+	}
+	if (fec_offset % 512) {
+		nbdkit_error("verity-fec-offset: not a multiple of 512 bytes");
+		return -1;
+	}
+	fec_fd = open(fec_path, O_RDONLY | O_CLOEXEC);
+	if (fec_fd < 0 || fstat(fec_fd, &fec_st) != 0 || fstat(hash_fd, &hash_st) != 0) {
+		nbdkit_error("%s: %m", fec_path);
+		return -1;
+	}
+	on_hash = fec_st.st_dev == hash_st.st_dev && fec_st.st_ino == hash_st.st_ino;
+	err = verity_bdev_from_fd(&fec_bdev, &fec_ctx, fec_fd, UINT64_MAX);
+	if (!err)
+		err =
+		    verity_bdev_slice(&fec_area, &fec_area_ctx, &fec_bdev, fec_offset,
+		                      fec_bdev.size > fec_offset ? fec_bdev.size - fec_offset : 0);
+	if (err) {
+		nbdkit_error("%s: %s", fec_path, verity_strerror(err));
+		return -1;
+	}
+	fec_params.roots = fec_roots;
+	fec_params.fec_start = 0; /* the area starts at verity-fec-offset */
+	err = verity_fec_blocks_veritysetup(params, on_hash, hash_bdev.size, fec_offset,
+	                                    &fec_params.fec_blocks);
+	if (!err)
+		err = verity_fec_check(params, &fec_params);
+	if (err) {
+		nbdkit_error("verity-fec: %s", verity_strerror(err));
+		return -1;
+	}
+	parity_blocks = verity_fec_rounds(&fec_params) * fec_roots;
+	if (fec_area.size / params->data_block_size < parity_blocks) {
+		nbdkit_error("%s: too small: %" PRIu64 " parity blocks at offset %" PRIu64
+		             " needed",
+		             fec_path, parity_blocks, fec_offset);
+		return -1;
+	}
+	return 0;
+}
+
 /* verity-partition: the image carries the tree and the signature; it is read after start-up. */
 static int config_partition(void)
 {
-	if (hash_path || sig_path || hash_offset) {
+	if (hash_path || sig_path || hash_offset || fec_path) {
 		nbdkit_error("verity-partition takes the tree and the signature from the image: "
-		             "not with verity-hash, verity-hash-offset or verity-signature");
+		             "not with verity-hash, verity-hash-offset, verity-signature or "
+		             "verity-fec");
 		return -1;
 	}
 	if (!have_certs() && !root_arg) {
@@ -362,20 +444,26 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 		nbdkit_debug("verity: root hash signed, trusted certificate %s",
 		             sig_result.trusted_name);
 	data_block_size = info.params.data_block_size;
+	if (fec_path && open_fec(&info.params) != 0)
+		return -1;
 	return next(nxdata);
 }
 
-#define verity_config_help                                                                 \
-	"verity-hash=<FILE>        (required) The hash device (veritysetup superblock).\n" \
-	"verity-root=<HEX>         (required) The trusted root hash.\n"                    \
-	"verity-hash-offset=<N>    Superblock offset in the hash file (default 0).\n"      \
-	"verity-signature=<FILE>   PKCS#7 signature of the root hash (DER).\n"             \
-	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"       \
-	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                  \
-	"verity-trusted-dtb=<FILE> Device tree blob of trusted certificates.\n"            \
-	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false).\n"             \
-	"verity-partition=root|usr The plugin is a discoverable disk image: export the\n"  \
-	"                          verified data partition of its signed pair.\n"          \
+#define verity_config_help                                                                \
+	"verity-hash=<FILE>        The hash device (veritysetup superblock).\n"           \
+	"verity-root=<HEX>         The trusted root hash (both required without\n"        \
+	"                          verity-partition).\n"                                  \
+	"verity-hash-offset=<N>    Superblock offset in the hash file (default 0).\n"     \
+	"verity-signature=<FILE>   PKCS#7 signature of the root hash (DER).\n"            \
+	"verity-trusted-cert=<FILE> Trusted certificate, PEM or DER (repeatable).\n"      \
+	"verity-trusted-certs=<DIR> Directory of trusted certificates.\n"                 \
+	"verity-trusted-dtb=<FILE> Device tree blob of trusted certificates.\n"           \
+	"verity-allow-sha1=<BOOL>  Accept SHA-1 signatures (default false).\n"            \
+	"verity-fec=<FILE>         Correct corrupt data blocks with this FEC device.\n"   \
+	"verity-fec-roots=<N>      Parity bytes per codeword (default 2).\n"              \
+	"verity-fec-offset=<N>     Offset of the parity in the FEC file (default 0).\n"   \
+	"verity-partition=root|usr The plugin is a discoverable disk image: export the\n" \
+	"                          verified data partition of its signed pair.\n"         \
 	"verity-architecture=<ARCH> DPS architecture of the partitions (default native)."
 
 static int verity_thread_model(void)
@@ -526,10 +614,14 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	(void)readonly;
 	if (plugin_bdev(partition_role ? &h->disk : &data, h, next) != 0)
 		return -1;
-	opts.memory_budget = DEVICE_BUDGET;
+	opts.memory_budget = DEVICE_BUDGET + (fec_path ? MAX_READERS * FEC_READER_BUDGET : 0);
 	opts.max_readers = MAX_READERS;
 	opts.flags = VERITY_DEVICE_THREAD_SAFE;
 	opts.report = on_event;
+	if (fec_path) {
+		opts.fec = &fec_params;
+		opts.fec_device = &fec_area;
+	}
 	if (partition_role) {
 		/* The pair found at start-up; its root hash is checked again on this connection. */
 		err = verity_ddi_open(&h->dev, &h->disk, &ddi, pair_index, &h->parts, &opts);
