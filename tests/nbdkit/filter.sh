@@ -41,6 +41,16 @@ serve() {
 		--run "$cmd" 2>"$tmp/log"
 }
 
+# io_results NAME OK FAILED: qemu-io's output in $tmp/io has OK reads done, FAILED with EIO.
+io_results() {
+	n_ok=$(grep -c '^read [0-9]*/[0-9]* bytes' "$tmp/io" || true)
+	n_failed=$(grep -c 'read failed: Input/output error' "$tmp/io" || true)
+	[ "$n_ok" = "$2" ] && [ "$n_failed" = "$3" ] || {
+		cat "$tmp/io" >&2
+		fail "$1: $n_ok reads succeeded (want $2), $n_failed failed (want $3)"
+	}
+}
+
 size=$((8 * 1048576 + 3 * 4096))
 head -c "$size" /dev/urandom >"$tmp/data.img"
 root=$("$vi" format "$tmp/data.img" "$tmp/hash.img" --no-progress | awk '/^Root hash:/ {print $3}')
@@ -91,12 +101,7 @@ serve "$tmp/bad.img" "qemu-io -r -f raw \"\$uri\" \
 	-c 'read $((start - 1)) 2' -c 'read $((start + 4095)) 1' -c 'read $((start - 100)) 10000' \
 	-c 'read 0 1048576'" verity-root="$root" >"$tmp/io"
 set -e
-ok=$(grep -c '^read [0-9]*/[0-9]* bytes' "$tmp/io" || true)
-failed=$(grep -c 'read failed: Input/output error' "$tmp/io" || true)
-[ "$ok" = 3 ] && [ "$failed" = 4 ] || {
-	cat "$tmp/io" >&2
-	fail "corrupt block: $ok reads succeeded (want 3), $failed failed (want 4)"
-}
+io_results "corrupt block" 3 4
 grep -q "data corruption in block $bad" "$tmp/log" || fail "block $bad not logged"
 if serve "$tmp/bad.img" 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" 2>/dev/null; then
 	fail "nbdcopy of a corrupt image succeeded"
@@ -135,5 +140,109 @@ if command -v openssl >/dev/null 2>&1; then
 	if serve "$tmp/data.img" 'true' verity-root="$root" verity-trusted-cert="$tmp/signer.pem"; then
 		fail "a trusted certificate without a signature accepted"
 	fi
+fi
+
+# --- a discoverable disk image behind the plugin: verity-partition ---
+# refuses NAME ARGS...: nbdkit in the foreground exits at start-up with an error.
+# (After a fork, as with --run, the served command would only see a dead server.)
+refuses() {
+	name=$1
+	shift
+	rm -f "$tmp/sock"
+	set +e
+	timeout 30 nbdkit -f -U "$tmp/sock" --filter="$filter" file "$tmp/disk.img" \
+		verity-architecture=x86-64 "$@" 2>"$tmp/log"
+	rc=$?
+	set -e
+	[ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q 'error' "$tmp/log" || fail "$name: started"
+}
+if command -v veritysetup >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 &&
+	command -v python3 >/dev/null 2>&1; then
+	. "$top_srcdir/tests/disk/common.sh"
+	T=$tmp
+	for k in "" 2; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$T/key$k.pem" -out "$T/cert$k.pem" -days 30 -subj "/CN=ddi$k" 2>/dev/null
+	done
+	verity_parts p 2 || fail "veritysetup format"
+	sign_json "$root" "$T/key.pem" "$T/cert.pem" >"$T/p.json" || fail "sign"
+	$GPTIMG make "$T/disk.img" --part "type=root-x86-64,uuid=$data_uuid,label=os,file=$T/p.data" \
+		--part "type=root-verity-x86-64,uuid=$hash_uuid,label=os,file=$T/p.hash" \
+		--part "type=root-verity-sig-x86-64,uuid=$(uuid_of 0123456789abcdef0123456789abcdef),label=os,file=$T/p.json"
+	ddi() {
+		cmd=$1
+		shift
+		nbdkit -U - --filter="$filter" file "$T/disk.img" verity-partition=root \
+			verity-architecture=x86-64 "$@" --run "$cmd" 2>"$tmp/log"
+	}
+	ddi 'nbdcopy "$uri" '"$tmp/copy.img" verity-trusted-cert="$T/cert.pem" || fail "DDI nbdcopy"
+	cmp "$tmp/copy.img" "$T/p.data" || fail "DDI copy differs from the data partition"
+	ddi 'nbdcopy "$uri" '"$tmp/copy.img" verity-root="$root" || fail "DDI with verity-root"
+	cmp "$tmp/copy.img" "$T/p.data" || fail "DDI copy (verity-root) differs"
+	refuses "untrusted certificate" verity-partition=root verity-trusted-cert="$T/cert2.pem"
+	grep -q 'certificateFingerprint' "$tmp/log" || fail "untrusted: no reason logged"
+	refuses "no trust" verity-partition=root
+	refuses "no usr pair" verity-partition=usr verity-trusted-cert="$T/cert.pem"
+	refuses "a hash file too" verity-partition=root verity-hash="$tmp/hash.img" \
+		verity-trusted-cert="$T/cert.pem"
+	# One corrupt byte in data block 50 of the partition: exactly the touching requests fail.
+	off=$($GPTIMG offset "$T/disk.img" 1 | cut -d' ' -f1)
+	printf 'X' | dd of="$T/disk.img" bs=1 seek=$((off + 50 * 4096 + 9)) conv=notrunc status=none
+	start=$((50 * 4096))
+	end=$((start + 4096))
+	set +e
+	ddi "qemu-io -r -f raw \"\$uri\" -c 'read 0 $start' -c 'read $end 8192' \
+		-c 'read $((start + 9)) 1' -c 'read $((start - 1)) 2'" \
+		verity-trusted-cert="$T/cert.pem" >"$tmp/io"
+	set -e
+	io_results "DDI corrupt block" 2 2
+	grep -q "data corruption in block 50" "$tmp/log" || fail "DDI block 50 not logged"
+else
+	echo "verity-partition not tested: needs veritysetup, openssl and python3"
+fi
+
+# --- forward error correction: veritysetup's parity repairs a few corrupt bytes ---
+if command -v veritysetup >/dev/null 2>&1; then
+	head -c $((2 * 1048576)) /dev/urandom >"$tmp/f.data"
+	froot=$(veritysetup format "$tmp/f.data" "$tmp/f.hash" --fec-device "$tmp/f.fec" \
+		--fec-roots 4 | sed -n 's/^Root hash:[[:space:]]*//p')
+	[ -n "$froot" ] || fail "veritysetup format --fec-device"
+	cp "$tmp/f.data" "$tmp/f.bad"
+	for at in $((100 * 4096 + 3)) $((100 * 4096 + 2000)) $((300 * 4096 + 77)); do
+		printf 'XY' | dd of="$tmp/f.bad" bs=1 seek="$at" conv=notrunc status=none
+	done
+	fec() {
+		cmd=$1
+		shift
+		nbdkit -U - --filter="$filter" file "$tmp/f.bad" verity-hash="$tmp/f.hash" \
+			verity-root="$froot" "$@" --run "$cmd" 2>"$tmp/log"
+	}
+	fec 'nbdcopy "$uri" '"$tmp/copy.img" verity-fec="$tmp/f.fec" verity-fec-roots=4 ||
+		fail "FEC nbdcopy"
+	cmp "$tmp/copy.img" "$tmp/f.data" || fail "FEC copy differs from the original data"
+	reads="-c 'read 0 409600' -c 'read 409600 4096' -c 'read 1228800 4096'"
+	set +e
+	fec "qemu-io -r -f raw \"\$uri\" $reads" >"$tmp/io"
+	set -e
+	io_results "corrupt, no FEC" 1 2
+	set +e
+	fec "qemu-io -r -f raw \"\$uri\" $reads" verity-fec="$tmp/f.fec" verity-fec-roots=4 >"$tmp/io"
+	set -e
+	io_results "corrupt, FEC" 3 0
+	# The parity of 4 roots read as 2: nothing is corrected wrongly, the reads fail.
+	set +e
+	fec "qemu-io -r -f raw \"\$uri\" $reads" verity-fec="$tmp/f.fec" >"$tmp/io"
+	set -e
+	io_results "FEC with the wrong roots" 1 2
+	# The parity inside the hash file, after the tree (default roots).
+	truncate -s 1M "$tmp/f.hfec"
+	froot=$(veritysetup format "$tmp/f.data" "$tmp/f.hfec" --fec-device "$tmp/f.hfec" \
+		--fec-offset 65536 | sed -n 's/^Root hash:[[:space:]]*//p')
+	nbdkit -U - --filter="$filter" file "$tmp/f.bad" verity-hash="$tmp/f.hfec" \
+		verity-root="$froot" verity-fec="$tmp/f.hfec" verity-fec-offset=65536 \
+		--run 'nbdcopy "$uri" '"$tmp/copy.img" 2>"$tmp/log" || fail "FEC in the hash file"
+	cmp "$tmp/copy.img" "$tmp/f.data" || fail "FEC in the hash file: copy differs"
+else
+	echo "verity-fec not tested: needs veritysetup"
 fi
 echo "all passed"
