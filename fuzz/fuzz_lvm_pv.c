@@ -70,7 +70,7 @@ static void check_lv(const struct verity_lvm *lvm, size_t v, size_t l)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sparse s = {data, size < DEVICE_SIZE ? size : DEVICE_SIZE};
-	struct verity_bdev bdev = {&s, sparse_read, DEVICE_SIZE};
+	struct verity_bdev bdev = {.user_data = &s, .read = sparse_read, .size = DEVICE_SIZE};
 	struct verity_lvm_options o = {0};
 	struct verity_lvm *lvm = NULL;
 	char detail[128];

@@ -342,7 +342,7 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	struct verity_device_options opts = {0};
 	struct verity_params p = params;
 	struct handle *h = handle;
-	struct verity_bdev data;
+	struct verity_bdev data = {0};
 	int64_t size;
 	int err;
 

@@ -14,6 +14,8 @@
 #define MIN_SHARED_EXTENT (64u * 1024u)
 /* Upper bound on one read, also on 32-bit hosts. */
 #define MAX_EXTENT (64u * 1024u * 1024u)
+/* Upper bound on one mapping (a job's data; large blocks make jobs larger). */
+#define MAX_MAP (64u * 1024u * 1024u)
 
 int verity_tree_setup(struct verity_tree *tree, const struct verity_params *params,
                       const struct verity_tree_options *opts)
@@ -83,6 +85,24 @@ int verity_tree_setup(struct verity_tree *tree, const struct verity_params *para
 	tree->leaves_per_job = (uint32_t)leaves;
 	tree->jobs = (tree->geo.level_blocks[0] - 1) / leaves + 1;
 	return 0;
+}
+
+const uint8_t *verity_tree_map_data(const struct verity_tree *tree, const struct verity_bdev *data,
+                                    uint64_t first, uint64_t blocks)
+{
+	uint32_t dbs = tree->params->data_block_size;
+
+	if (blocks > MAX_MAP / dbs)
+		return NULL;
+	return verity_bdev_map(data, first * dbs, (size_t)blocks * dbs);
+}
+
+void verity_tree_unmap_data(const struct verity_tree *tree, const struct verity_bdev *data,
+                            const uint8_t *mapped, uint64_t first, uint64_t blocks)
+{
+	uint32_t dbs = tree->params->data_block_size;
+
+	verity_bdev_unmap(data, mapped, first * dbs, (size_t)blocks * dbs);
 }
 
 uint64_t verity_tree_children(const struct verity_tree *tree, unsigned level, uint64_t index)

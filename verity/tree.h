@@ -53,6 +53,16 @@ bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_
                                     uint64_t used, uint32_t *offset);
 
 /*
+ * Data blocks [@first, +@blocks) mapped from @data for hashing in place, or
+ * NULL (no map, a range too large to map at once, or the adapter declines):
+ * then read them. verity_tree_unmap_data() takes the same arguments.
+ */
+const uint8_t *verity_tree_map_data(const struct verity_tree *tree, const struct verity_bdev *data,
+                                    uint64_t first, uint64_t blocks);
+void verity_tree_unmap_data(const struct verity_tree *tree, const struct verity_bdev *data,
+                            const uint8_t *mapped, uint64_t first, uint64_t blocks);
+
+/*
  * Jobs 0 .. count - 1 run as prepare (the caller's thread, in order), run
  * (any thread) and finish (the caller's thread, in order). A negative
  * prepare return stops preparing later jobs; the job itself still runs and
