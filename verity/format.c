@@ -91,34 +91,26 @@ static int format_run(void *ctx, uint64_t job, void *slot, void *scratch)
 	bool direct = t->geo.levels > 0 && t->stride == ds &&
 	              (uint64_t)t->hash_per_block * ds == t->params->hash_block_size;
 
-	const uint8_t *mapped;
-	int ret = 0;
-
 	verity_tree_job_range(t, job, &first_leaf, &leaves, &first_data, &blocks);
 	if (leaves)
 		memset(out, 0, (size_t)leaves * t->params->hash_block_size);
-	/* Hashed in place when the device maps. */
-	mapped = verity_tree_map_data(t, f->data, first_data, blocks);
 	for (uint64_t done = 0; done < blocks;) {
 		uint64_t n = blocks - done;
-		const uint8_t *src = mapped ? mapped + done * dbs : buf;
+		const uint8_t *src;
+		int ret;
 
 		if (n > t->extent_blocks)
 			n = t->extent_blocks;
-		if (!mapped) {
-			ret = verity_bdev_read(f->data, (first_data + done) * dbs, buf,
-			                       (size_t)n * dbs);
-			if (ret)
-				break;
-		}
-		if (t->geo.levels == 0 || direct) {
-			ret = verity_hash_blocks(&t->hasher, src, dbs, (size_t)n, out + done * ds);
-			if (ret)
-				break;
-		} else {
-			ret = verity_hash_blocks(&t->hasher, src, dbs, (size_t)n, digests);
-			if (ret)
-				break;
+		/* Hashed in place when the device maps. */
+		src = verity_tree_get_extent(t, f->data, first_data + done, n, buf, &ret);
+		if (!src)
+			return ret;
+		ret = verity_hash_blocks(&t->hasher, src, dbs, (size_t)n,
+		                         t->geo.levels == 0 || direct ? out + done * ds : digests);
+		verity_tree_put_extent(t, f->data, src, buf, first_data + done, n);
+		if (ret)
+			return ret;
+		if (t->geo.levels > 0 && !direct) {
 			for (uint64_t i = 0; i < n; i++) {
 				struct verity_location leaf;
 
@@ -131,8 +123,7 @@ static int format_run(void *ctx, uint64_t job, void *slot, void *scratch)
 		}
 		done += n;
 	}
-	verity_tree_unmap_data(t, f->data, mapped, first_data, blocks);
-	return ret;
+	return 0;
 }
 
 /* Write the job's leaf blocks and feed their digests up (caller's thread, in order). */

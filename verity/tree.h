@@ -53,14 +53,16 @@ bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_
                                     uint64_t used, uint32_t *offset);
 
 /*
- * Data blocks [@first, +@blocks) mapped from @data for hashing in place, or
- * NULL (no map, a range too large to map at once, or the adapter declines):
- * then read them. verity_tree_unmap_data() takes the same arguments.
+ * The @n (<= extent_blocks) data blocks from @first, for hashing: in place
+ * when @data maps that range, else read into @buf (the scratch). Return: the
+ * bytes, or NULL with *err set when the read fails. Hand them back with
+ * verity_tree_put_extent() and the same arguments.
  */
-const uint8_t *verity_tree_map_data(const struct verity_tree *tree, const struct verity_bdev *data,
-                                    uint64_t first, uint64_t blocks);
-void verity_tree_unmap_data(const struct verity_tree *tree, const struct verity_bdev *data,
-                            const uint8_t *mapped, uint64_t first, uint64_t blocks);
+const uint8_t *verity_tree_get_extent(const struct verity_tree *tree,
+                                      const struct verity_bdev *data, uint64_t first, uint64_t n,
+                                      uint8_t *buf, int *err);
+void verity_tree_put_extent(const struct verity_tree *tree, const struct verity_bdev *data,
+                            const uint8_t *bytes, const uint8_t *buf, uint64_t first, uint64_t n);
 
 /*
  * Jobs 0 .. count - 1 run as prepare (the caller's thread, in order), run

@@ -196,33 +196,29 @@ static int verify_run(void *ctx, uint64_t job, void *slot, void *scratch)
 	const uint8_t *leaf_blocks = slot_leaves(slot);
 	uint8_t *buf = scratch;
 	uint8_t *digests = verity_tree_scratch_digests(t, buf);
-	const uint8_t *mapped;
-	int ret = 0;
 
 	verity_tree_job_range(t, job, &first_leaf, &leaves, &first_data, &blocks);
 	if (t->geo.levels > 0 && blocks > s->valid_leaves * t->data_per_leaf)
 		blocks = s->valid_leaves * t->data_per_leaf;
-	/* Hashed in place when the device maps; the verdict is on the bytes hashed. */
-	mapped = verity_tree_map_data(t, v->data, first_data, blocks);
 	for (uint64_t done = 0; done < blocks;) {
 		uint64_t n = blocks - done;
-		const uint8_t *src = mapped ? mapped + done * dbs : buf;
+		const uint8_t *src;
+		int ret;
 
 		if (n > t->extent_blocks)
 			n = t->extent_blocks;
-		if (!mapped) {
-			ret = verity_bdev_read(v->data, (first_data + done) * dbs, buf,
-			                       (size_t)n * dbs);
-			if (ret) {
-				set_failure(&s->failure, ret, VERITY_BLOCK_DATA, 0,
-				            first_data + done, (first_data + done) * dbs);
-				goto out;
-			}
+		/* Hashed in place when the device maps: the verdict is on the bytes hashed. */
+		src = verity_tree_get_extent(t, v->data, first_data + done, n, buf, &ret);
+		if (!src) {
+			set_failure(&s->failure, ret, VERITY_BLOCK_DATA, 0, first_data + done,
+			            (first_data + done) * dbs);
+			return ret;
 		}
 		ret = verity_hash_blocks(&t->hasher, src, dbs, (size_t)n, digests);
+		verity_tree_put_extent(t, v->data, src, buf, first_data + done, n);
 		if (ret) {
 			set_failure(&s->failure, ret, VERITY_BLOCK_NONE, 0, 0, 0);
-			goto out;
+			return ret;
 		}
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t rel = done + i;
@@ -242,15 +238,12 @@ static int verify_run(void *ctx, uint64_t job, void *slot, void *scratch)
 			if (memcmp(digests + i * ds, expected, ds) != 0) {
 				set_failure(&s->failure, err, VERITY_BLOCK_DATA, 0,
 				            first_data + rel, (first_data + rel) * dbs);
-				ret = err;
-				goto out;
+				return err;
 			}
 		}
 		done += n;
 	}
-out:
-	verity_tree_unmap_data(t, v->data, mapped, first_data, blocks);
-	return ret ? ret : s->prepare_status;
+	return s->prepare_status;
 }
 
 static int verify_finish(void *ctx, uint64_t job, void *slot, int status)

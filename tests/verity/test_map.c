@@ -120,9 +120,9 @@ static void file_image_make(struct file_image *img, const char *alg, uint32_t ty
 	cr_assert_eq(pwrite(img->fd, img->data, img->data_len, (off_t)offset),
 	             (ssize_t)img->data_len);
 	cr_assert_eq(verity_bdev_from_fd(&img->file, &img->fd_ctx, img->fd, UINT64_MAX), 0);
-	cr_assert_eq(verity_bdev_slice(&img->data_bdev, &img->slice_ctx, &img->file, offset,
-	                               img->data_len),
-	             0);
+	cr_assert_eq(
+	    verity_bdev_slice(&img->data_bdev, &img->slice_ctx, &img->file, offset, img->data_len),
+	    0);
 	verity_bdev_from_memory(&img->hash_bdev, &img->hash_mem, img->hash, img->hash_len);
 }
 
@@ -197,9 +197,9 @@ Test(map, same_trees_and_verdicts_as_read)
 			cr_assert_eq(count.reads, 0, "case %zu: format read", c);
 			cr_assert_eq(memcmp(tree_read, img.hash, img.hash_len), 0,
 			             "case %zu, %u threads: trees differ", c, threads);
-			cr_assert_eq(memcmp(root_read, img.params.root_digest,
-			                    img.params.root_digest_size),
-			             0);
+			cr_assert_eq(
+			    memcmp(root_read, img.params.root_digest, img.params.root_digest_size),
+			    0);
 			count.maps = count.reads = 0;
 			cr_assert_eq(verify_with(&img, &mapped, threads, &r), 0, "case %zu", c);
 			cr_assert_gt(count.maps, 0);
@@ -231,12 +231,14 @@ Test(map, corruption_found_at_the_same_block)
 			struct verity_verify_result rm, rp;
 
 			count.maps = 0;
-			cr_assert_eq(verify_with(&img, &mapped, threads, &rm), VERITY_E_CORRUPT_DATA);
+			cr_assert_eq(verify_with(&img, &mapped, threads, &rm),
+			             VERITY_E_CORRUPT_DATA);
 			cr_assert_gt(count.maps, 0);
 			cr_assert_eq(rm.kind, VERITY_BLOCK_DATA);
 			cr_assert_eq(rm.block, bad[i]);
 			cr_assert_eq(rm.position, bad[i] * 4096);
-			cr_assert_eq(verify_with(&img, &plain, threads, &rp), VERITY_E_CORRUPT_DATA);
+			cr_assert_eq(verify_with(&img, &plain, threads, &rp),
+			             VERITY_E_CORRUPT_DATA);
 			cr_assert_eq(memcmp(&rm, &rp, sizeof(rm)), 0);
 		}
 		byte ^= 0x10;
@@ -256,7 +258,8 @@ Test(map, file_shrunk_after_open_is_an_error)
 		file_image_make(&img, "sha256", 1, 4096, 4096, 3000, 0);
 		format_with(&img, &img.data_bdev, threads);
 		cr_assert_eq(verify_with(&img, &img.data_bdev, threads, &r), 0);
-		/* The bdev still claims the old size: every window past the new end must be refused. */
+		/* The bdev still claims the old size: every window past the new end must be
+		 * refused. */
 		cr_assert_eq(ftruncate(img.fd, 1000 * 4096 + 100), 0);
 		cr_assert_eq(verify_with(&img, &img.data_bdev, threads, &r), VERITY_E_SHORT_READ);
 		cr_assert_eq(r.kind, VERITY_BLOCK_DATA);
