@@ -51,8 +51,9 @@ static const void *fd_map(void *user_data, uint64_t offset, size_t len)
 	struct stat st;
 	void *p;
 
-	if (verity_add_overflow_u64(offset, len, &end) || end > (uint64_t)INT64_MAX ||
-	    len > SIZE_MAX - skip)
+	/* The mapping's offset is an off_t, 32 bits without large-file support. */
+	if (verity_add_overflow_u64(offset, len, &end) ||
+	    end > (uint64_t)(sizeof(off_t) < 8 ? INT32_MAX : INT64_MAX) || len > SIZE_MAX - skip)
 		return NULL;
 	if (fstat(ctx->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
 	    (uint64_t)st.st_size < end)
