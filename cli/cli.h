@@ -71,6 +71,11 @@ struct cli_options {
 	/* extract */
 	const char *output; /* --output, -o: file, or - for stdout */
 	bool force;         /* --force: replace an existing output file */
+	/* forward error correction */
+	const char *fec_device; /* --fec-device */
+	uint64_t fec_offset;    /* --fec-offset, bytes */
+	uint32_t fec_roots;     /* --fec-roots (not given: 2) */
+	bool dry_run;           /* --dry-run (repair) */
 	/* handled by main */
 	bool help;
 	bool usage;
@@ -277,7 +282,7 @@ int cli_parameter_error(int err);
 bool cli_same_file(int fd1, int fd2);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
-#define CLI_IMAGE_ARGS "<image> | <data_device> <hash_device> [<root_hash>]"
+#define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>] | <image>"
 #define CLI_IMAGE_OPTIONS                                                                      \
 	"root-hash-file", "hash-offset", "no-superblock", "hash", "format", "data-block-size", \
 	    "hash-block-size", "data-blocks", "salt", "pv"
@@ -304,12 +309,58 @@ void cli_failure_remember(void *user_data, const struct verity_device_event *eve
 /* Say which block of which file failed (@err's message when no event was seen). */
 void cli_failure_report(const struct cli_image *img, const struct cli_failure *f, int err);
 
-/* Print the veritysetup "VERITY header information" block (format, dump). */
+struct cli_fec;
+
+/* Print the veritysetup "VERITY header information" block (format, dump); @fec may be NULL. */
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root);
+                           const uint8_t *uuid, uint64_t hash_offset, bool root,
+                           const struct cli_fec *fec);
 /* The same as --json fields. */
 void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
-                            const uint8_t *uuid, uint64_t hash_offset, bool root);
+                            const uint8_t *uuid, uint64_t hash_offset, bool root,
+                            const struct cli_fec *fec);
+
+/* ---- cli/fec.c ---- */
+
+/* The FEC device of --fec-device, and the table's FEC arguments for it. */
+struct cli_fec {
+	bool enabled; /* --fec-device given */
+	const char *path;
+	int fd;
+	struct verity_fd_bdev ctx;
+	struct verity_bdev dev;  /* the whole device */
+	struct verity_bdev area; /* from --fec-offset on */
+	struct verity_fd_writer wctx;
+	struct verity_writer writer;      /* the whole device (writable opens) */
+	struct verity_writer area_writer; /* from --fec-offset on */
+	uint32_t roots;
+	uint64_t offset; /* --fec-offset */
+	bool same_as_hash, same_as_data;
+	struct verity_fec_params params; /* fec_start 0: offsets are relative to @area */
+	uint64_t parity_blocks;          /* what veritysetup calls "FEC blocks" */
+};
+
+/* Open --fec-device (created if @writable). Not given: EXIT_OK, disabled. Return: exit code. */
+int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writable);
+void cli_fec_close(struct cli_fec *f);
+/*
+ * fec_blocks as veritysetup derives it (the rest of the hash device, or up
+ * to --fec-offset when the FEC area shares the hash device), checked
+ * against the tree and the data area. @data_fd may be -1. Return: exit code.
+ */
+int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd);
+/*
+ * cli_fec_open(), cli_fec_derive() for @img, and with @need_parity
+ * cli_fec_check_size(): what every action taking --fec-device does first.
+ */
+int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, const struct cli_image *img,
+                  bool writable, bool need_parity);
+/* The FEC device holds the whole parity area. Return: exit code. */
+int cli_fec_check_size(const struct cli_fec *f, uint32_t block_size);
+/* veritysetup's lines ("FEC RS roots", "FEC blocks"; "FEC device size") and JSON fields. */
+void cli_fec_print_info(FILE *out, const struct cli_fec *f);
+void cli_fec_print_size(FILE *out, const struct cli_fec *f, uint32_t block_size);
+void cli_fec_json_fields(const struct cli_fec *f, uint32_t block_size);
 
 /* ---- cli/sig.c ---- */
 
@@ -373,6 +424,8 @@ struct cli_ddi {
 	struct cli_sidecar sidecar; /* found: its root hash is trusted (checked) */
 	struct verity_ddi ddi;
 	uint8_t root[VERITY_MAX_DIGEST_SIZE];
+	int root_given;     /* bytes of --root-hash in @root, 0 without */
+	struct cli_lvm pvs; /* with --pv, the image may be a logical volume */
 };
 
 /* The options dissect, verify, read and table take for an image. */
@@ -401,6 +454,9 @@ int cli_ddi_exit_code(int err);
  */
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path);
 void cli_image_close_ddi(struct cli_image *img);
+
+/* The sidecar files behind @img when it is an unpartitioned image, else NULL. */
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img);
 
 /* The root hash role of the pair behind @img ("roothash" or "usrhash"), or NULL. */
 const char *cli_image_ddi_hash_arg(const struct cli_image *img);

@@ -5,11 +5,12 @@
  * signature status and the certificate that matched. Exit 0 only when every
  * pair (of --partition, if given) is consistent and trusted.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 
-static const char *const dissect_options[] = {CLI_DDI_OPTIONS, NULL};
+static const char *const dissect_options[] = {CLI_DDI_OPTIONS, "pv", NULL};
 
 static const char *ignore_name(uint8_t ignored)
 {
@@ -96,6 +97,10 @@ static void print_json(const struct cli_ddi *d, uint32_t role)
 	}
 	fprintf(o, ",\"sector_size\":%u,\"backup_header_used\":%s", ddi->gpt.sector_size,
 	        ddi->gpt.used_backup ? "true" : "false");
+	if (ddi->gpt.used_backup) {
+		fprintf(o, ",\"primary_header_error\":");
+		cli_json_string(o, verity_strerror(ddi->gpt.primary_error));
+	}
 	fprintf(o, ",\"partitions\":[");
 	for (uint32_t i = 0; i < ddi->gpt.count; i++) {
 		const struct verity_gpt_partition *p = &ddi->gpt.parts[i];
@@ -154,6 +159,50 @@ static void print_json(const struct cli_ddi *d, uint32_t role)
 	fprintf(o, "]");
 }
 
+/*
+ * An unpartitioned image with sidecar files: the root hash was checked by
+ * cli_ddi_open(); here the superblock and the path from the first data block
+ * to the root, as for a pair.
+ */
+static int dissect_plain(const struct cli_options *opts, const char *path)
+{
+	struct verity_device *dev = NULL;
+	const struct cli_sidecar *sc;
+	struct cli_image img;
+	uint8_t *block = NULL;
+	int ret, err = 0;
+
+	cli_json_field_string("image", path);
+	cli_json_field_bool("sidecar", true);
+	ret = cli_image_open_ddi(&img, opts, path);
+	if (ret == EXIT_OK) {
+		err = verity_device_open(&dev, &img.params, &img.data, &img.hash, NULL);
+		block = err ? NULL : malloc(img.params.data_block_size);
+		if (!err && !block)
+			err = VERITY_E_NOMEM;
+		if (!err)
+			err = verity_device_read(dev, 0, img.params.data_block_size, block);
+		free(block);
+		verity_device_close(dev);
+		if (err)
+			cli_error("%s: %s.", path, verity_strerror(err));
+		ret = cli_ddi_exit_code(err);
+	}
+	sc = ret == EXIT_OK ? cli_image_sidecar(&img) : NULL;
+	if (sc) {
+		cli_json_field_string("role", verity_dps_role_name(sc->role));
+		cli_json_field_string("root_hash", sc->root_hex);
+		cli_json_field_bool("signed", !opts->root_hash);
+		if (!opts->json)
+			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
+			       "Verity file:  %s\nTrusted by:   %s\nStatus:       ok\n",
+			       path, verity_dps_role_name(sc->role), sc->root_hex, sc->verity_path,
+			       opts->root_hash ? "--root-hash" : "its .p7s signature");
+	}
+	cli_image_close(&img);
+	return ret;
+}
+
 static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_ddi d;
@@ -167,24 +216,8 @@ static int run_dissect(const struct cli_options *opts, int argc, char **argv)
 	else
 		memset(&d, 0, sizeof(d)), d.fd = -1, d.path = argv[0];
 	if (ret == EXIT_OK && d.sidecar.verity_path[0]) {
-		/* Unpartitioned, with sidecar files: cli_ddi_open() checked the root hash. */
-		if (opts->json) {
-			cli_json_field_string("image", d.path);
-			cli_json_field_bool("sidecar", true);
-			if (cli_json_stream())
-				fprintf(cli_json_stream(),
-				        ",\"role\":\"%s\",\"root_hash\":\"%s\",\"signed\":%s",
-				        verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
-				        d.sidecar.sig && !opts->root_hash ? "true" : "false");
-		} else {
-			printf("Image:        %s (unpartitioned, sidecar files)\n%s hash:    %s\n"
-			       "Verity file:  %s\nTrusted by:   %s\n",
-			       d.path, verity_dps_role_name(d.sidecar.role), d.sidecar.root_hex,
-			       d.sidecar.verity_path,
-			       opts->root_hash ? "--root-hash" : "its .p7s signature");
-		}
 		cli_ddi_close(&d);
-		return EXIT_OK;
+		return dissect_plain(opts, argv[0]);
 	}
 	if (ret == EXIT_OK) {
 		/* Success needs at least one pair, and every (selected) pair sound. */

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +26,10 @@
 #define SIGNATURE_OPTIONS \
 	"root-hash-signature", "trusted-cert", "trusted-certs", "trusted-dtb", "allow-sha1"
 
-static const char *const extract_options[] = {"output", "force", CLI_IMAGE_OPTIONS,
-                                              SIGNATURE_OPTIONS, NULL};
-static const char *const ls_options[] = {CLI_IMAGE_OPTIONS, SIGNATURE_OPTIONS, NULL};
+static const char *const extract_options[] = {
+    "output", "force", CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS, SIGNATURE_OPTIONS, NULL};
+static const char *const ls_options[] = {CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS,
+                                         SIGNATURE_OPTIONS, NULL};
 
 /* One verified filesystem, opened from the command line. */
 struct session {
@@ -38,8 +38,6 @@ struct session {
 	struct verity_device *dev;
 	struct fs *fs;
 	struct cli_failure failure;
-	int error;         /* library or fs error behind a failure, 0 if none */
-	char message[512]; /* for --json */
 };
 
 /* Exit status for an fs/ or device error. */
@@ -61,46 +59,25 @@ static int exit_for(int err)
 	}
 }
 
-static void say(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(struct session *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->message, sizeof(s->message), fmt, ap);
-	va_end(ap);
-	cli_error("%s", s->message);
-}
-
 /* Report @err about @path. Return: the exit status. */
 static int fail(struct session *s, const char *path, int err)
 {
 	const char *detail = fs_detail(s->fs);
 
-	s->error = err;
-	if (err > FS_E_NOT_FOUND || err < FS_E_UNSUPPORTED) {
-		/* The device's error: say which block. */
-		cli_failure_report(&s->img, &s->failure, err);
-		snprintf(s->message, sizeof(s->message), "%s", verity_strerror(err));
-		if (s->failure.seen)
-			snprintf(s->message, sizeof(s->message), "%s (%s block %llu)",
-			         verity_strerror(err),
-			         s->failure.event.block_type == VERITY_BLOCK_DATA ? "data" : "hash",
-			         (unsigned long long)s->failure.event.block);
-	} else if (*detail) {
-		say(s, "%s: %s (%s).", path, fs_strerror(err), detail);
-	} else {
-		say(s, "%s: %s.", path, fs_strerror(err));
-	}
+	if (err > FS_E_NOT_FOUND || err < FS_E_UNSUPPORTED)
+		cli_failure_report(&s->img, &s->failure, err); /* the device's: which block */
+	else if (*detail)
+		cli_error("%s: %s (%s).", path, fs_strerror(err), detail);
+	else
+		cli_error("%s: %s.", path, fs_strerror(err));
 	return exit_for(err);
 }
 
 /*
- * The verified filesystem of the arguments before the path: today
- * <data> <hash> [<root>] (with the signature checked before any data block
- * is read). The discovery forms (a DDI or sidecar image, --pv) belong here:
- * each ends in a verified device, then fs_open() as below.
+ * The verified filesystem of the arguments before the path, in any form
+ * cli_image_open_with_root() takes: <data> <hash> [<root>] (logical volumes
+ * with --pv), or one discoverable disk image or image with sidecar files.
+ * Signatures are checked there, before any data block is read.
  */
 static int session_open(struct session *s, int argc, char **argv)
 {
@@ -109,17 +86,14 @@ static int session_open(struct session *s, int argc, char **argv)
 	int ret, err;
 
 	ret = cli_image_open_with_root(&s->img, opts, argc, argv, true);
-	if (ret) {
-		snprintf(s->message, sizeof(s->message), "cannot open the image");
+	if (ret)
 		return ret;
-	}
 	dopts.memory_budget = READ_BUDGET;
 	dopts.report = cli_failure_remember;
 	dopts.callback_data = &s->failure;
 	err = verity_device_open(&s->dev, &s->img.params, &s->img.data, &s->img.hash, &dopts);
 	if (err) {
-		s->error = err;
-		say(s, "Cannot open the verified device: %s.", verity_strerror(err));
+		cli_error("Cannot open the verified device: %s.", verity_strerror(err));
 		return cli_exit_code(err);
 	}
 	err = fs_open(&s->fs, s->dev);
@@ -143,34 +117,12 @@ static void session_close(struct session *s)
 	cli_image_close(&s->img);
 }
 
-static const char *status_name(int ret)
+/* The fields every --json object of extract and ls carries (main prints the object). */
+static void json_fields(const struct session *s, const char *path)
 {
-	switch (ret) {
-	case EXIT_OK:
-		return "ok";
-	case EXIT_CORRUPT:
-		return "corrupt";
-	case EXIT_NOT_FOUND:
-		return "not_found";
-	default:
-		return "error";
-	}
-}
-
-/* The start of the one JSON object, up to the command's own fields. */
-static void json_begin(const struct session *s, int ret, const char *path)
-{
-	printf("{\"status\":\"%s\",\"exit_code\":%d", status_name(ret), ret);
-	if (ret) {
-		printf(",\"error\":%d,\"message\":", s->error);
-		cli_json_string(stdout, s->message);
-	}
-	if (s->fs) {
-		fputs(",\"filesystem\":", stdout);
-		cli_json_string(stdout, fs_name(s->fs));
-	}
-	fputs(",\"path\":", stdout);
-	cli_json_string(stdout, path);
+	if (s->fs)
+		cli_json_field_string("filesystem", fs_name(s->fs));
+	cli_json_field_string("path", path);
 }
 
 /* ---- extract ---- */
@@ -202,7 +154,7 @@ static int copy_out(struct session *s, const char *path, struct fs_node *node, u
 	int ret = EXIT_OK;
 
 	if (!buf) {
-		say(s, "Out of memory.");
+		cli_error("Out of memory.");
 		return EXIT_FAILURE_GENERIC;
 	}
 	while (offset < size) {
@@ -214,7 +166,7 @@ static int copy_out(struct session *s, const char *path, struct fs_node *node, u
 			break;
 		}
 		if (write_all(fd, buf, n)) {
-			say(s, "Cannot write %s (%s).", out_name, strerror(errno));
+			cli_error("Cannot write %s (%s).", out_name, strerror(errno));
 			ret = EXIT_IO;
 			break;
 		}
@@ -249,14 +201,14 @@ static int extract_to_file(struct session *s, const char *path, struct fs_node *
 	int fd, ret;
 
 	if (!tmp) {
-		say(s, "Out of memory.");
+		cli_error("Out of memory.");
 		return EXIT_FAILURE_GENERIC;
 	}
 	memcpy(tmp, out, len);
 	memcpy(tmp + len, ".XXXXXX", sizeof(".XXXXXX"));
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		say(s, "Cannot create a temporary file beside %s (%s).", out, strerror(errno));
+		cli_error("Cannot create a temporary file beside %s (%s).", out, strerror(errno));
 		free(tmp);
 		return EXIT_IO;
 	}
@@ -264,19 +216,19 @@ static int extract_to_file(struct session *s, const char *path, struct fs_node *
 	mask = umask(0);
 	umask(mask);
 	if (!ret && fchmod(fd, (st->mode & 0777) & ~mask) != 0) {
-		say(s, "Cannot set the mode of %s (%s).", tmp, strerror(errno));
+		cli_error("Cannot set the mode of %s (%s).", tmp, strerror(errno));
 		ret = EXIT_IO;
 	}
 	if (close(fd) != 0 && !ret) {
-		say(s, "Cannot write %s (%s).", out, strerror(errno));
+		cli_error("Cannot write %s (%s).", out, strerror(errno));
 		ret = EXIT_IO;
 	}
 	if (!ret && install(tmp, out, s->opts->force) != 0) {
 		if (errno == EEXIST) {
-			say(s, "%s exists (use --force to replace it).", out);
+			cli_error("%s exists (use --force to replace it).", out);
 			ret = EXIT_USAGE;
 		} else {
-			say(s, "Cannot rename %s to %s (%s).", tmp, out, strerror(errno));
+			cli_error("Cannot rename %s to %s (%s).", tmp, out, strerror(errno));
 			ret = EXIT_IO;
 		}
 	}
@@ -298,19 +250,19 @@ static int run_extract(const struct cli_options *opts, int argc, char **argv)
 
 	session_init(&s, opts);
 	if (!out) {
-		say(&s, "extract needs --output FILE (or -o - for standard output).");
+		cli_error("extract needs --output FILE (or -o - for standard output).");
 		ret = EXIT_USAGE;
 		goto json;
 	}
 	to_stdout = strcmp(out, "-") == 0;
 	if (to_stdout && opts->json) {
-		say(&s, "--json and -o - both want standard output.");
+		cli_error("--json and -o - both want standard output.");
 		ret = EXIT_USAGE;
 		goto json;
 	}
 	/* Refused before anything is read; the rename checks again. */
 	if (!to_stdout && !opts->force && lstat(out, &ost) == 0) {
-		say(&s, "%s exists (use --force to replace it).", out);
+		cli_error("%s exists (use --force to replace it).", out);
 		ret = EXIT_USAGE;
 		goto json;
 	}
@@ -323,12 +275,12 @@ static int run_extract(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	if (st.type == FS_TYPE_DIR) {
-		say(&s, "%s is a directory.", path);
+		cli_error("%s is a directory.", path);
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (st.type != FS_TYPE_FILE) {
-		say(&s, "%s is a special file, not extracted.", path);
+		cli_error("%s is a special file, not extracted.", path);
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -346,12 +298,10 @@ out:
 	fs_release(s.fs, node);
 json:
 	if (opts->json) {
-		json_begin(&s, ret, path);
-		fputs(",\"output\":", stdout);
-		cli_json_string(stdout, out ? out : "");
+		json_fields(&s, path);
+		cli_json_field_string("output", out);
 		if (!ret)
-			printf(",\"bytes\":%llu", (unsigned long long)st.size);
-		fputs("}\n", stdout);
+			cli_json_field_u64("bytes", st.size);
 	}
 	session_close(&s);
 	return ret;
@@ -454,23 +404,25 @@ static const char *type_name(enum fs_type t)
 	}
 }
 
-static void print_entries_json(const struct listing *l)
+static void print_entries_json(FILE *out, const struct listing *l)
 {
-	fputs(",\"entries\":[", stdout);
+	if (!out)
+		return;
+	fputs(",\"entries\":[", out);
 	for (size_t i = 0; i < l->count; i++) {
 		const struct entry *e = &l->e[i];
 
-		fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-		cli_json_string(stdout, e->name);
-		printf(",\"type\":\"%s\",\"mode\":%u,\"size\":%llu", type_name(e->st.type),
-		       e->st.mode, (unsigned long long)e->st.size);
+		fputs(i ? ",{\"name\":" : "{\"name\":", out);
+		cli_json_string(out, e->name);
+		fprintf(out, ",\"type\":\"%s\",\"mode\":%u,\"size\":%llu", type_name(e->st.type),
+		        e->st.mode, (unsigned long long)e->st.size);
 		if (e->target) {
-			fputs(",\"target\":", stdout);
-			cli_json_string(stdout, e->target);
+			fputs(",\"target\":", out);
+			cli_json_string(out, e->target);
 		}
-		putchar('}');
+		fputc('}', out);
 	}
-	putchar(']');
+	fputc(']', out);
 }
 
 static int run_ls(const struct cli_options *opts, int argc, char **argv)
@@ -506,10 +458,9 @@ static int run_ls(const struct cli_options *opts, int argc, char **argv)
 			print_entry(&l.e[i]);
 out:
 	if (opts->json) {
-		json_begin(&s, ret, path);
+		json_fields(&s, path);
 		if (!ret)
-			print_entries_json(&l);
-		fputs("}\n", stdout);
+			print_entries_json(cli_json_stream(), &l);
 	}
 	for (size_t i = 0; i < l.count; i++) {
 		free(l.e[i].name);
@@ -521,13 +472,13 @@ out:
 	return ret;
 }
 
-#define EXTRACT_ARGS "<data_device> <hash_device> [<root_hash>] <path>"
+#define EXTRACT_ARGS "<image> <path> | <data_device> <hash_device> [<root_hash>] <path>"
 
 const struct cli_command cli_cmd_extract = {
     .name = "extract",
     .args = EXTRACT_ARGS,
     .summary = "Copy a verified file out of the squashfs or ext4 filesystem in <data_device>",
-    .min_args = 3,
+    .min_args = 2,
     .max_args = 4,
     .options = extract_options,
     .run = run_extract,
@@ -537,7 +488,7 @@ const struct cli_command cli_cmd_ls = {
     .name = "ls",
     .args = EXTRACT_ARGS,
     .summary = "List a directory of the squashfs or ext4 filesystem in <data_device>, verified",
-    .min_args = 3,
+    .min_args = 2,
     .max_args = 4,
     .options = ls_options,
     .run = run_ls,

@@ -8,10 +8,22 @@
 
 #include "cli/commands.h"
 
-static const char *const format_options[] = {
-    "hash", "format", "data-block-size", "hash-block-size", "data-blocks", "hash-offset",
-    "salt", "uuid",   "no-superblock",   "root-hash-file",  "threads",     "no-progress",
-    NULL};
+static const char *const format_options[] = {"hash",
+                                             "format",
+                                             "data-block-size",
+                                             "hash-block-size",
+                                             "data-blocks",
+                                             "hash-offset",
+                                             "salt",
+                                             "uuid",
+                                             "no-superblock",
+                                             "root-hash-file",
+                                             "threads",
+                                             "no-progress",
+                                             "fec-device",
+                                             "fec-offset",
+                                             "fec-roots",
+                                             NULL};
 
 /* The salt and UUID veritysetup would pick: given, or random. */
 static int choose_salt_and_uuid(struct verity_params *params, uint8_t uuid[VERITY_UUID_SIZE],
@@ -93,6 +105,44 @@ static int check_block_sizes(const struct verity_params *params)
 	return err ? cli_parameter_error(err) : EXIT_OK;
 }
 
+/*
+ * The parity of data and tree, after the tree is written: the message runs
+ * over the hash device as it is now (veritysetup derives fec_blocks from
+ * its size, or from --fec-offset when the parity shares it).
+ */
+static int write_parity(struct cli_fec *fec, const struct verity_params *params,
+                        const struct verity_bdev *data, int data_fd, int hash_fd,
+                        const struct verity_tree_options *topts)
+{
+	struct verity_fd_bdev hctx;
+	struct verity_bdev hash;
+	struct verity_tree_options fopts = *topts;
+	int ret, err;
+
+	ret = cli_fec_derive(fec, params, data_fd, hash_fd);
+	if (ret)
+		return ret;
+	if (verity_bdev_from_fd(&hash, &hctx, hash_fd, UINT64_MAX)) {
+		cli_error("Cannot get the size of the hash device.");
+		return EXIT_IO;
+	}
+	fopts.progress = NULL;
+	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, &fopts);
+	if (err) {
+		if (err == VERITY_E_IO && fec->wctx.last_errno)
+			cli_error("Failed to write parity to %s (%s).", fec->path,
+			          strerror(fec->wctx.last_errno));
+		else
+			cli_error("Failed to create FEC parity: %s.", verity_strerror(err));
+		return cli_exit_code(err);
+	}
+	if (fsync(fec->fd) != 0 && errno != EINVAL && errno != EROFS) {
+		cli_error("Cannot sync %s (%s).", fec->path, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
 static int run_format(const struct cli_options *opts, int argc, char **argv)
 {
 	const char *data_path = argv[0], *hash_path = argv[1];
@@ -104,6 +154,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	struct verity_writer writer;
 	struct cli_progress progress;
 	struct verity_tree_options topts = {0};
+	struct cli_fec fec = {.fd = -1};
 	int data_fd = -1, hash_fd = -1, ret, err;
 
 	(void)argc;
@@ -218,6 +269,11 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		ret = cli_exit_code(err);
 		goto out;
 	}
+	ret = cli_fec_open(&fec, opts, true);
+	if (!ret && fec.enabled)
+		ret = write_parity(&fec, &params, &data, data_fd, hash_fd, &topts);
+	if (ret)
+		goto out;
 	if (fsync(hash_fd) != 0 && errno != EINVAL && errno != EROFS) {
 		cli_error("Cannot sync %s (%s).", hash_path, strerror(errno));
 		ret = EXIT_IO;
@@ -230,12 +286,13 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	}
 	if (opts->json)
 		cli_json_header_fields(hash_path, &params, opts->no_superblock ? NULL : uuid,
-		                       opts->hash_offset, true);
+		                       opts->hash_offset, true, &fec);
 	else
 		cli_print_header_info(stdout, hash_path, &params, opts->no_superblock ? NULL : uuid,
-		                      opts->hash_offset, true);
+		                      opts->hash_offset, true, &fec);
 	ret = EXIT_OK;
 out:
+	cli_fec_close(&fec);
 	if (data_fd >= 0)
 		close(data_fd);
 	if (hash_fd >= 0 && close(hash_fd) != 0 && ret == EXIT_OK) {

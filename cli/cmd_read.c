@@ -17,7 +17,8 @@
 
 static const char *const read_options[] = {
     CLI_DDI_IMAGE_OPTIONS, "offset",        "length",      CLI_IMAGE_OPTIONS, "root-hash-signature",
-    "trusted-cert",        "trusted-certs", "trusted-dtb", "allow-sha1",      NULL};
+    "trusted-cert",        "trusted-certs", "trusted-dtb", "allow-sha1",      "fec-device",
+    "fec-offset",          "fec-roots",     NULL};
 
 static int write_out(const uint8_t *buf, size_t len)
 {
@@ -59,13 +60,21 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 	struct verity_device *dev = NULL;
 	struct cli_failure failure = {0};
 	struct cli_image img;
+	struct cli_fec fec = {.fd = -1};
 	uint64_t size, offset, end;
 	uint8_t *buf = NULL;
 	int ret, err = 0;
 
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
+	if (!ret)
+		ret = cli_fec_setup(&fec, opts, &img, false, true);
 	if (ret)
 		goto out;
+	if (fec.enabled) {
+		/* corrupt data blocks are corrected on the read path, then verified */
+		dopts.fec = &fec.params;
+		dopts.fec_device = &fec.area;
+	}
 	dopts.memory_budget = READ_BUDGET;
 	dopts.report = cli_failure_remember;
 	dopts.callback_data = &failure;
@@ -113,8 +122,16 @@ static int run_read(const struct cli_options *opts, int argc, char **argv)
 		cli_failure_report(&img, &failure, err);
 		ret = cli_exit_code(err);
 	}
+	if (fec.enabled && !err) {
+		struct verity_device_status st;
+
+		if (verity_device_get_status(dev, &st) == 0 && st.fec_corrected)
+			cli_verbose(opts, "%llu data blocks corrected with FEC and verified.",
+			            (unsigned long long)st.fec_corrected);
+	}
 out:
 	free(buf);
+	cli_fec_close(&fec);
 	verity_device_close(dev);
 	cli_image_close(&img);
 	return ret;

@@ -12,18 +12,16 @@
 #include "cli/commands.h"
 
 #define LINE_MAX_BYTES 4096
+/* The linear table of one LV: about 60 bytes a segment. */
+#define LINEAR_MAX_BYTES (64u << 10)
 
-static const char *const table_options[] = {CLI_DDI_OPTIONS,
-                                            CLI_IMAGE_OPTIONS,
-                                            "ignore-corruption",
-                                            "restart-on-corruption",
-                                            "panic-on-corruption",
-                                            "error-as-corruption",
-                                            "ignore-zero-blocks",
-                                            "check-at-most-once",
-                                            "use-tasklets",
-                                            "dm-name",
-                                            NULL};
+static const char *const table_options[] = {CLI_DDI_OPTIONS,       CLI_IMAGE_OPTIONS,
+                                            "ignore-corruption",   "restart-on-corruption",
+                                            "panic-on-corruption", "error-as-corruption",
+                                            "ignore-zero-blocks",  "check-at-most-once",
+                                            "use-tasklets",        "dm-name",
+                                            "fec-device",          "fec-offset",
+                                            "fec-roots",           NULL};
 
 /* veritysetup's flag rules for the error handling options. */
 static int set_modes(struct verity_table *t, const struct cli_options *opts)
@@ -57,6 +55,26 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
+/* The four FEC arguments with the values veritysetup passes to the kernel. */
+static int set_fec(struct verity_table *t, const struct cli_fec *fec, uint32_t block_size)
+{
+	size_t len;
+
+	if (!fec->enabled)
+		return EXIT_OK;
+	len = strlen(fec->path);
+	if (len >= sizeof(t->fec_device)) {
+		cli_error("FEC device name too long.");
+		return EXIT_USAGE;
+	}
+	memcpy(t->fec_device, fec->path, len + 1);
+	t->has_fec = true;
+	t->fec_start = fec->offset / block_size;
+	t->fec_blocks = fec->params.fec_blocks;
+	t->fec_roots = fec->roots;
+	return EXIT_OK;
+}
+
 static void print_root(const struct cli_image *img)
 {
 	char hex[2 * VERITY_MAX_DIGEST_SIZE + 1];
@@ -69,7 +87,7 @@ static void print_root(const struct cli_image *img)
 struct lv_devices {
 	const char *path[2];
 	char dm_name[2][2 * VERITY_LVM_NAME_MAX + 2];
-	char linear[2][LINE_MAX_BYTES];
+	char linear[2][LINEAR_MAX_BYTES];
 	unsigned count;
 };
 
@@ -150,12 +168,13 @@ static void json_linear(struct lv_devices *lvs)
 
 static int run_table(const struct cli_options *opts, int argc, char **argv)
 {
-	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300], dm_line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
+	static char dm_line[LINEAR_MAX_BYTES], full[2 * LINEAR_MAX_BYTES + LINE_MAX_BYTES + 1200];
 	char data_name[2][2 * VERITY_LVM_NAME_MAX + 20], hash_name[2][2 * VERITY_LVM_NAME_MAX + 20];
-	char full[3 * LINE_MAX_BYTES + 1200];
 	struct verity_table table, dm_table;
-	struct lv_devices lvs;
+	static struct lv_devices lvs;
 	struct cli_image img;
+	struct cli_fec fec = {.fd = -1};
 	int ret, err;
 
 	/*
@@ -174,6 +193,9 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		ret = find_lvs(&lvs, &img);
 	if (ret)
 		goto out;
+	ret = cli_fec_setup(&fec, opts, &img, false, false);
+	if (ret)
+		goto out;
 	err = verity_table_init(
 	    &table, &img.params,
 	    device_name(&lvs, img.data_path, false, data_name[0], sizeof(data_name[0])),
@@ -187,7 +209,11 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		ret = set_modes(&table, opts);
 		if (ret)
 			goto out;
+		ret = set_fec(&table, &fec, img.params.data_block_size);
+		if (ret)
+			goto out;
 		set_modes(&dm_table, opts);
+		set_fec(&dm_table, &fec, img.params.data_block_size);
 		if (table.check_at_most_once && img.params.data_blocks > 0x7fffffffu)
 			err = VERITY_E_AT_MOST_ONCE_TOO_LARGE;
 	}
@@ -243,6 +269,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		}
 	}
 out:
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 }

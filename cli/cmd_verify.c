@@ -7,7 +7,8 @@
 
 static const char *const verify_options[] = {
     CLI_DDI_IMAGE_OPTIONS, CLI_IMAGE_OPTIONS, "threads",     "no-progress", "root-hash-signature",
-    "trusted-cert",        "trusted-certs",   "trusted-dtb", "allow-sha1",  NULL};
+    "trusted-cert",        "trusted-certs",   "trusted-dtb", "allow-sha1",  "fec-device",
+    "fec-offset",          "fec-roots",       NULL};
 
 static const char *kind_name(uint32_t kind)
 {
@@ -134,21 +135,49 @@ static void print_failure(const struct cli_image *img, const struct verity_verif
 	}
 }
 
+/*
+ * After a failed verification: correct with FEC the kernel's way and verify
+ * everything again up to the root hash. @result then describes the outcome.
+ */
+static void verify_with_fec(const struct cli_options *opts, struct cli_image *img,
+                            const struct cli_fec *fec, struct verity_verify_result *result)
+{
+	struct verity_fec_verify_result fr;
+
+	verity_fec_verify(&img->params, &fec->params, &img->data, &img->hash, &fec->area, NULL,
+	                  NULL, NULL, &fr);
+	memset(result, 0, sizeof(*result));
+	result->error = fr.error;
+	result->kind = fr.kind;
+	result->level = fr.level;
+	result->block = fr.block;
+	result->position = fr.position;
+	cli_json_field_u64("fec_corrected_blocks", fr.corrected_blocks);
+	cli_json_field_u64("fec_corrected_bytes", fr.corrected_bytes);
+	/* veritysetup's line, on standard error as veritysetup prints it */
+	if (fr.corrected_blocks && !fr.error)
+		fprintf(stderr, "Found %llu repairable errors with FEC device.\n",
+		        (unsigned long long)fr.corrected_bytes);
+	if (fr.corrected_blocks)
+		cli_verbose(opts, "%llu blocks corrected with FEC and verified.",
+		            (unsigned long long)fr.corrected_blocks);
+}
+
 static int verify_one(const struct cli_options *opts, int argc, char **argv)
 {
 	struct cli_image img;
 	struct verity_verify_result result;
 	struct verity_tree_options topts = {0};
 	struct cli_progress progress;
+	struct cli_fec fec = {.fd = -1};
 	int ret;
 
-	if (argc == 1) { /* a disk image */
-		cli_json_field_string("image", argv[0]);
-	} else {
-		cli_json_field_string("data_device", argv[0]);
-		cli_json_field_string("hash_device", argv[1]);
-	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, true);
+	/* The paths as opened: a disk image's partitions have by-partuuid names. */
+	cli_json_field_string("data_device", img.data_path);
+	cli_json_field_string("hash_device", img.hash_path);
+	if (!ret)
+		ret = cli_fec_setup(&fec, opts, &img, false, true);
 	if (ret)
 		goto out;
 
@@ -164,6 +193,8 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	cli_progress_end(&progress);
 	topts.progress = NULL;
 	check_below_top(&img, &topts, &result);
+	if (fec.enabled && result.error && result.kind != VERITY_BLOCK_NONE)
+		verify_with_fec(opts, &img, &fec, &result);
 	if (result.error)
 		print_failure(&img, &result);
 	else
@@ -171,6 +202,7 @@ static int verify_one(const struct cli_options *opts, int argc, char **argv)
 	json_fields(&img, &result);
 	ret = cli_exit_code(result.error);
 out:
+	cli_fec_close(&fec);
 	cli_image_close(&img);
 	return ret;
 }

@@ -36,5 +36,6 @@ extern const struct cli_command cli_cmd_dissect;
 extern const struct cli_command cli_cmd_lvm;
 extern const struct cli_command cli_cmd_extract;
 extern const struct cli_command cli_cmd_ls;
+extern const struct cli_command cli_cmd_repair;
 
 #endif

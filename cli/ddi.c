@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "verity/open_fd.h"
 
 /* Where systemd looks for verity certificates when no trust option is given. */
 static const char *const default_cert_dirs[] = {"/etc/verity.d", "/run/verity.d",
@@ -73,7 +74,7 @@ static int sidecar_load(struct cli_sidecar *sc, const struct cli_options *opts, 
 	size_t len = strlen(path), n;
 	uint32_t role;
 	FILE *f;
-	int ret;
+	int ret, fd;
 
 	memset(sc, 0, sizeof(*sc));
 	if (len >= sizeof(base))
@@ -95,9 +96,13 @@ static int sidecar_load(struct cli_sidecar *sc, const struct cli_options *opts, 
 		return EXIT_OK;
 	sc->found = true;
 	sc->role = role;
-	f = fopen(file, "re");
+	fd = cli_open_path(file, O_RDONLY, "root hash file");
+	if (fd < 0)
+		return EXIT_IO;
+	f = fdopen(fd, "r");
 	if (!f) {
 		cli_error("Cannot read %s (%s).", file, strerror(errno));
+		close(fd);
 		return EXIT_IO;
 	}
 	n = fread(sc->root_hex, 1, sizeof(sc->root_hex) - 1, f);
@@ -171,12 +176,14 @@ void cli_ddi_close(struct cli_ddi *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	cli_lvm_close(&d->pvs);
 }
 
 int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *path)
 {
 	struct verity_ddi_options o = {0};
 	struct verity_sig_options sig_opts = {0};
+	bool is_lv;
 	int ret, err;
 
 	memset(d, 0, sizeof(*d));
@@ -192,6 +199,7 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		}
 		o.root_digest = d->root;
 		o.root_digest_size = (uint32_t)n;
+		d->root_given = n;
 	}
 	ret = cli_has_trust_options(opts) ? cli_load_keyring(opts, &d->keyring)
 	                                  : default_keyring(opts, &d->keyring);
@@ -209,12 +217,15 @@ int cli_ddi_open(struct cli_ddi *d, const struct cli_options *opts, const char *
 		o.root_digest = d->sidecar.root;
 		o.root_digest_size = (uint32_t)d->sidecar.root_size;
 	}
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
-		cli_error("Cannot open image %s (%s).", path, strerror(errno));
-		return EXIT_IO;
+	ret = cli_lvm_resolve(&d->pvs, opts, path, &d->disk, &is_lv);
+	if (ret)
+		return ret;
+	if (!is_lv) {
+		d->fd = cli_open_path(path, O_RDONLY, "image");
+		if (d->fd < 0)
+			return EXIT_IO;
 	}
-	if (verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
+	if (!is_lv && verity_bdev_from_fd(&d->disk, &d->fd_ctx, d->fd, UINT64_MAX) != 0) {
 		cli_error("Cannot find the size of %s.", path);
 		return EXIT_IO;
 	}
@@ -292,6 +303,11 @@ void cli_image_close_ddi(struct cli_image *img)
 	img->ddi = NULL;
 }
 
+const struct cli_sidecar *cli_image_sidecar(const struct cli_image *img)
+{
+	return img->ddi && img->ddi->plain ? &img->ddi->d.sidecar : NULL;
+}
+
 const char *cli_image_ddi_hash_arg(const struct cli_image *img)
 {
 	if (!img->ddi)
@@ -310,11 +326,9 @@ static int open_plain(struct cli_image *img, const struct cli_options *opts,
 	struct verity_open_info info;
 	int err;
 
-	img->hash_fd = open(x->d.sidecar.verity_path, O_RDONLY | O_CLOEXEC);
-	if (img->hash_fd < 0) {
-		cli_error("Cannot open %s (%s).", x->d.sidecar.verity_path, strerror(errno));
+	img->hash_fd = cli_open_path(x->d.sidecar.verity_path, O_RDONLY, NULL);
+	if (img->hash_fd < 0)
 		return EXIT_IO;
-	}
 	if (verity_bdev_from_fd(&img->hash, &img->hash_ctx, img->hash_fd, UINT64_MAX) != 0)
 		return EXIT_IO;
 	img->data = x->d.disk;
@@ -334,6 +348,27 @@ static int open_plain(struct cli_image *img, const struct cli_options *opts,
 	x->plain = true;
 	cli_verbose(opts, "%s: unpartitioned image with sidecar files.", img->data_path);
 	return EXIT_OK;
+}
+
+/*
+ * The pair of @role to use: the one whose root hash the caller named
+ * (--root-hash, a sidecar file) if any, else the highest label version.
+ */
+static int select_pair(const struct cli_ddi *d, uint32_t role, uint32_t *index)
+{
+	const uint8_t *want = d->sidecar.found ? d->sidecar.root : d->root_given ? d->root : NULL;
+	int size = d->sidecar.found ? d->sidecar.root_size : d->root_given;
+
+	for (uint32_t i = 0; want && i < d->ddi.pair_count; i++) {
+		const struct verity_ddi_pair *p = &d->ddi.pairs[i];
+
+		if (p->role == role && (int)p->root_digest_size == size &&
+		    memcmp(p->root_digest, want, (size_t)size) == 0) {
+			*index = i;
+			return p->status;
+		}
+	}
+	return verity_ddi_select(&d->ddi, role, NULL, index);
 }
 
 int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, const char *path)
@@ -366,10 +401,10 @@ int cli_image_open_ddi(struct cli_image *img, const struct cli_options *opts, co
 	ret = cli_ddi_role(opts, false, &role);
 	if (ret)
 		return ret;
-	err = verity_ddi_select(ddi, role, NULL, &x->index);
+	err = select_pair(&x->d, role, &x->index);
 	/* An image with /usr only (a system extension) needs no --partition. */
 	if (err == VERITY_E_DDI_NO_PARTITION && !opts->partition)
-		err = verity_ddi_select(ddi, role = VERITY_DPS_USR, NULL, &x->index);
+		err = select_pair(&x->d, role = VERITY_DPS_USR, &x->index);
 	if (err) {
 		cli_error("%s: no usable %s verity pair: %s.", path, verity_dps_role_name(role),
 		          verity_strerror(err));
@@ -410,7 +445,7 @@ static bool has_root_and_usr(const struct cli_options *opts, const char *path)
 	struct verity_bdev disk;
 	struct verity_ddi ddi;
 	bool root = false, usr = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = verity_open_path(path, O_RDONLY); /* a probe: no message */
 
 	if (fd < 0)
 		return false;
@@ -433,7 +468,7 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 {
 	static const char *const roles[] = {"root", "usr"};
 	struct cli_options one = *opts;
-	char *argv[1] = {(char *)path};
+	char *argv[2] = {(char *)path, NULL}; /* NULL-terminated, as main()'s */
 	int ret = EXIT_OK;
 
 	if (opts->partition || !has_root_and_usr(opts, path))

@@ -392,7 +392,8 @@ static void tree_size(const struct verity_params *params, uint64_t *hash_blocks,
 }
 
 void cli_print_header_info(FILE *out, const char *hash_path, const struct verity_params *params,
-                           const uint8_t *uuid, uint64_t hash_offset, bool root)
+                           const uint8_t *uuid, uint64_t hash_offset, bool root,
+                           const struct cli_fec *fec)
 {
 	char hex[2 * VERITY_MAX_SALT_SIZE + 1], uuid_text[37] = "";
 	uint64_t hash_blocks, device_bytes;
@@ -408,20 +409,29 @@ void cli_print_header_info(FILE *out, const char *hash_path, const struct verity
 	fprintf(out, "Hash blocks:     \t%llu\n", (unsigned long long)hash_blocks);
 	fprintf(out, "Hash block size: \t%u\n", params->hash_block_size);
 	fprintf(out, "Hash algorithm:  \t%s\n", params->algorithm);
+	cli_fec_print_info(out, fec);
 	cli_hex(hex, params->salt, params->salt_size);
 	fprintf(out, "Salt:            \t%s\n", params->salt_size ? hex : "-");
 	if (root) {
 		cli_hex(hex, params->root_digest, params->root_digest_size);
 		fprintf(out, "Root hash:      \t%s\n", hex);
 	}
-	/* veritysetup shows the size only when the hash area starts the device. */
+	/*
+	 * veritysetup shows the size only when the hash area starts the
+	 * device; parity it holds too counts, and then gets no line of its own.
+	 */
+	if (fec && fec->enabled && fec->same_as_hash)
+		device_bytes += fec->parity_blocks * params->data_block_size;
 	if (hash_offset == 0 && device_bytes)
 		fprintf(out, "Hash device size: \t%llu [bytes]\n",
 		        (unsigned long long)device_bytes);
+	if (fec && !fec->same_as_hash)
+		cli_fec_print_size(out, fec, params->data_block_size);
 }
 
 void cli_json_header_fields(const char *hash_path, const struct verity_params *params,
-                            const uint8_t *uuid, uint64_t hash_offset, bool root)
+                            const uint8_t *uuid, uint64_t hash_offset, bool root,
+                            const struct cli_fec *fec)
 {
 	char hex[2 * VERITY_MAX_SALT_SIZE + 1], uuid_text[37];
 	uint64_t hash_blocks, device_bytes;
@@ -447,4 +457,5 @@ void cli_json_header_fields(const char *hash_path, const struct verity_params *p
 	cli_json_field_u64("hash_start_block", params->hash_start_block);
 	if (device_bytes)
 		cli_json_field_u64("hash_device_size", device_bytes);
+	cli_fec_json_fields(fec, params->data_block_size);
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* LVM2 physical volumes for the CLI: open the files, scan, resolve VG/LV names. */
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,7 +33,9 @@ int cli_lvm_exit_code(int err)
 int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, int *err,
                  char *detail, size_t detail_size)
 {
-	struct verity_lvm_options o = {.detail = detail, .detail_size = detail_size};
+	size_t bad = SIZE_MAX;
+	struct verity_lvm_options o = {
+	    .detail = detail, .detail_size = detail_size, .device = &bad};
 	int ret;
 
 	memset(pvs, 0, sizeof(*pvs));
@@ -48,10 +49,9 @@ int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, in
 	}
 	pvs->paths = paths;
 	for (size_t i = 0; i < count; i++) {
-		pvs->fds[i] = open(paths[i], O_RDONLY | O_CLOEXEC);
+		/* Never blocks on a FIFO; refuses what is not a file or block device. */
+		pvs->fds[i] = cli_open_path(paths[i], O_RDONLY, NULL);
 		if (pvs->fds[i] < 0) {
-			cli_error("Device %s does not exist or access denied (%s).", paths[i],
-			          strerror(errno));
 			if (err)
 				*err = VERITY_E_IO;
 			return EXIT_IO;
@@ -67,10 +67,14 @@ int cli_lvm_open(struct cli_lvm *pvs, const char *const *paths, size_t count, in
 	}
 	ret = verity_lvm_scan(&pvs->lvm, pvs->bdevs, count, &o);
 	if (ret) {
+		const char *where = bad < count ? paths[bad] : "";
+
 		if (detail_size && detail[0])
-			cli_error("LVM2 metadata refused: %s: %s.", verity_strerror(ret), detail);
+			cli_error("LVM2 metadata refused: %s%s%s: %s.", where, *where ? ": " : "",
+			          verity_strerror(ret), detail);
 		else
-			cli_error("LVM2 metadata refused: %s.", verity_strerror(ret));
+			cli_error("LVM2 metadata refused: %s%s%s.", where, *where ? ": " : "",
+			          verity_strerror(ret));
 		if (err)
 			*err = ret;
 		return cli_lvm_exit_code(ret);

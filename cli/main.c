@@ -12,8 +12,9 @@ const char *cli_program = "verify-image";
 
 /* One line per subcommand. */
 static const struct cli_command *const commands[] = {
-    &cli_cmd_format, &cli_cmd_verify,  &cli_cmd_dump, &cli_cmd_sig,     &cli_cmd_read, &cli_cmd_cat,
-    &cli_cmd_table,  &cli_cmd_dissect, &cli_cmd_lvm,  &cli_cmd_extract, &cli_cmd_ls,
+    &cli_cmd_format, &cli_cmd_verify,  &cli_cmd_dump,  &cli_cmd_sig,
+    &cli_cmd_read,   &cli_cmd_cat,     &cli_cmd_table, &cli_cmd_dissect,
+    &cli_cmd_lvm,    &cli_cmd_extract, &cli_cmd_ls,    &cli_cmd_repair,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -7,7 +7,7 @@
 #include <sys/random.h>
 
 #include "cli/commands.h"
-#include "verity/open_path.h"
+#include "verity/open_fd.h"
 
 /*
  * --json: main.c prints exactly one object per run (cli_json_finish); the
@@ -88,9 +88,12 @@ int cli_exit_code(int err)
 	case VERITY_E_CORRUPT_DATA:
 	case VERITY_E_CORRUPT_HASH:
 	case VERITY_E_CORRUPT_PADDING:
+	case VERITY_E_FEC_UNCORRECTABLE:
+	case VERITY_E_FEC_NOT_VERIFIED:
 		return EXIT_CORRUPT;
 	case VERITY_E_IO:
 	case VERITY_E_SHORT_READ:
+	case VERITY_E_FEC_DEVICE_TOO_SMALL:
 		return EXIT_IO;
 	case VERITY_E_NOMEM:
 		return EXIT_NOMEM;

@@ -54,8 +54,10 @@ int verity_guid_parse(const char *text, uint8_t guid[16])
 
 	if (!text || !guid)
 		return VERITY_E_INVAL;
-	/* Exactly 36 characters (memchr: strnlen is not C11). */
-	if ((const char *)memchr(text, '\0', 37) != text + 36)
+	for (unsigned i = 0; i < 36; i++)
+		if (text[i] == '\0')
+			return VERITY_E_BAD_HEX;
+	if (text[36] != '\0')
 		return VERITY_E_BAD_HEX;
 	for (unsigned g = 0; g < 5; g++) {
 		if (g && text[at[g] - 1] != '-')
@@ -309,6 +311,15 @@ out:
 	return ret;
 }
 
+/* Whether "EFI PART" is at byte @offset (a read error counts as no). */
+static bool has_signature(const struct verity_bdev *disk, uint64_t offset)
+{
+	uint8_t magic[8];
+
+	return offset + 8 <= disk->size && verity_bdev_read(disk, offset, magic, 8) == 0 &&
+	       memcmp(magic, "EFI PART", 8) == 0;
+}
+
 void verity_gpt_free(struct verity_gpt *gpt)
 {
 	if (!gpt)
@@ -322,7 +333,6 @@ int verity_gpt_read(struct verity_gpt *gpt, const struct verity_bdev *disk, uint
                     const struct verity_allocator *allocator)
 {
 	struct verity_gpt other;
-	uint8_t magic[8];
 	bool at512, at4096;
 	int ret, ret4k;
 
@@ -335,6 +345,9 @@ int verity_gpt_read(struct verity_gpt *gpt, const struct verity_bdev *disk, uint
 	if (disk->size < 2 * 512)
 		return VERITY_E_GPT_DISK_TOO_SMALL;
 	ret = check_protective_mbr(disk);
+	if (ret == VERITY_E_GPT_NO_PROTECTIVE_MBR && !has_signature(disk, 512) &&
+	    !has_signature(disk, 4096))
+		return VERITY_E_GPT_NOT_FOUND; /* not a GPT disk at all */
 	if (ret)
 		return ret;
 	if (sector_size) {
@@ -344,12 +357,8 @@ int verity_gpt_read(struct verity_gpt *gpt, const struct verity_bdev *disk, uint
 		return ret;
 	}
 	/* Find the sector size: a header at 512 (512-byte sectors) or 4096. */
-	ret = verity_bdev_read(disk, 512, magic, 8);
-	if (ret)
-		return ret;
-	at512 = memcmp(magic, "EFI PART", 8) == 0;
-	at4096 = disk->size >= 4096 + 8 && verity_bdev_read(disk, 4096, magic, 8) == 0 &&
-	         memcmp(magic, "EFI PART", 8) == 0;
+	at512 = has_signature(disk, 512);
+	at4096 = has_signature(disk, 4096);
 	ret = read_with_sector_size(gpt, disk, 512);
 	if (ret)
 		verity_gpt_free(gpt);

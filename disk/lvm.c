@@ -8,9 +8,9 @@
 #include "disk/lvm.h"
 #include "verity/util.h"
 
-/* Everything a scan allocates: texts, trees and maps. Bounds memory too. */
-#define ARENA_LIMIT_FACTOR 8
-#define LABEL_BYTES        2048
+/* Tree nodes and maps a device's metadata may need besides its text. */
+#define ARENA_PER_DEVICE ((size_t)LVM_MAX_NODES * 2 * sizeof(struct lvm_cfg_node) + (4u << 20))
+#define LABEL_BYTES      2048
 
 struct verity_lvm {
 	struct lvm_arena arena;
@@ -453,7 +453,7 @@ static int bind_vg(struct verity_lvm *lvm, struct lvm_vg *vg, const struct lvm_l
 }
 
 static int scan(struct verity_lvm *lvm, size_t max_text, struct lvm_label *labels, char *detail,
-                size_t detail_size)
+                size_t detail_size, size_t *device)
 {
 	struct copy *copies = NULL;
 	size_t n = 0;
@@ -461,8 +461,11 @@ static int scan(struct verity_lvm *lvm, size_t max_text, struct lvm_label *label
 
 	for (size_t d = 0; d < lvm->bdev_count; d++) {
 		err = read_device(lvm, d, max_text, &labels[d], &copies, detail, detail_size);
-		if (err)
+		if (err) {
+			if (device)
+				*device = d;
 			return err;
+		}
 		for (size_t e = 0; e < d; e++)
 			if (strcmp(labels[e].uuid, labels[d].uuid) == 0) {
 				set_detail(detail, detail_size, "PV UUID ", labels[d].uuid, NULL,
@@ -533,6 +536,8 @@ int verity_lvm_scan(struct verity_lvm **out, const struct verity_bdev *pvs, size
 	int err;
 
 	set_detail(detail, detail_size, NULL, NULL, NULL, NULL);
+	if (opts && opts->device)
+		*opts->device = SIZE_MAX;
 	if (!out || !pvs || count == 0 || count > VERITY_LVM_MAX_DEVICES)
 		return VERITY_E_INVAL;
 	*out = NULL;
@@ -543,10 +548,10 @@ int verity_lvm_scan(struct verity_lvm **out, const struct verity_bdev *pvs, size
 	for (size_t i = 0; i < count; i++)
 		if (!pvs[i].read)
 			return VERITY_E_INVAL;
-	if (max_text > SIZE_MAX / ARENA_LIMIT_FACTOR / VERITY_LVM_MAX_DEVICES / 2)
+	/* Per device: its texts (two areas), their string pools, trees and maps. */
+	if (max_text > (SIZE_MAX / 2 - ARENA_PER_DEVICE) / VERITY_LVM_MAX_DEVICES / 4)
 		return VERITY_E_INVAL;
-	/* Each text, its tree and pool, and the maps stay well under this. */
-	limit = max_text * ARENA_LIMIT_FACTOR * 2 * count + (1u << 20);
+	limit = (4 * max_text + ARENA_PER_DEVICE) * count + (1u << 20);
 
 	lvm = verity_alloc(allocator, sizeof(*lvm));
 	if (!lvm)
@@ -561,7 +566,7 @@ int verity_lvm_scan(struct verity_lvm **out, const struct verity_bdev *pvs, size
 	}
 	memcpy(lvm->bdevs, pvs, count * sizeof(*pvs));
 	lvm->bdev_count = count;
-	err = scan(lvm, max_text, labels, detail, detail_size);
+	err = scan(lvm, max_text, labels, detail, detail_size, opts ? opts->device : NULL);
 	if (err) {
 		verity_lvm_free(lvm);
 		return err;

@@ -77,6 +77,12 @@ int lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area, si
 
 /* ---- disk/lvm_text.c: the config-tree grammar ---- */
 
+/*
+ * Nodes per text: above the largest VG the limits allow (4096 LVs, 16384
+ * segments, about ten nodes each), and what bounds a tree's memory.
+ */
+#define LVM_MAX_NODES (1u << 18)
+
 enum lvm_cfg_type {
 	LVM_CFG_SECTION,
 	LVM_CFG_INT,

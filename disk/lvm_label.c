@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "disk/crc32.h"
 #include "disk/lvm.h"
 #include "verity/util.h"
 
@@ -13,18 +14,10 @@
 #define MDA_MAGIC          " LVM2 x[5A%r0N*>"
 #define LVM_CRC_SEED       0xf597a6cfu
 
-/* Bitwise: the metadata is read once per scan, speed does not matter here. */
 uint32_t lvm_crc(const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-	uint32_t crc = LVM_CRC_SEED;
-
-	for (size_t i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (int b = 0; b < 8; b++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
-	return crc;
+	/* The IEEE register update without verity_crc32()'s inversions (disk/crc32.c). */
+	return verity_crc32(LVM_CRC_SEED ^ 0xffffffffu, buf, len) ^ 0xffffffffu;
 }
 
 static uint32_t le32(const uint8_t *p)

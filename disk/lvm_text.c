@@ -16,9 +16,6 @@
 
 #include "disk/lvm.h"
 
-/* Nodes per text: far above any real VG, bounds the work of what follows. */
-#define MAX_NODES (1u << 22)
-
 struct parser {
 	const char *p, *end;
 	struct lvm_arena *arena;
@@ -60,7 +57,7 @@ static struct lvm_cfg_node *new_node(struct parser *ps, enum lvm_cfg_type type)
 {
 	struct lvm_cfg_node *n;
 
-	if (ps->nodes >= MAX_NODES)
+	if (ps->nodes >= LVM_MAX_NODES)
 		return NULL;
 	n = lvm_arena_alloc(ps->arena, sizeof(*n));
 	if (n) {
@@ -182,7 +179,7 @@ static int parse_list(struct parser *ps, struct lvm_cfg_node *list)
 		struct lvm_cfg_node *item = new_node(ps, LVM_CFG_INT);
 
 		if (!item)
-			return ps->nodes >= MAX_NODES ? VERITY_E_LVM_LIMIT : VERITY_E_NOMEM;
+			return ps->nodes >= LVM_MAX_NODES ? VERITY_E_LVM_LIMIT : VERITY_E_NOMEM;
 		if (!skip_blank(ps) || ps->p >= ps->end)
 			return VERITY_E_LVM_SYNTAX;
 		err = parse_scalar(ps, item);
@@ -241,7 +238,7 @@ int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena, struct 
 			return VERITY_E_LVM_SYNTAX;
 		n = new_node(&ps, LVM_CFG_SECTION);
 		if (!n)
-			return ps.nodes >= MAX_NODES ? VERITY_E_LVM_LIMIT : VERITY_E_NOMEM;
+			return ps.nodes >= LVM_MAX_NODES ? VERITY_E_LVM_LIMIT : VERITY_E_NOMEM;
 		n->key = key;
 		*tails[depth] = n;
 		tails[depth] = &n->next;

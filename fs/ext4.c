@@ -169,15 +169,50 @@ static void ext4_close(void *p)
 	free(be);
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * libext2fs sizes its group descriptor table from the superblock's block
+ * count: a filesystem larger than the data area is refused before it
+ * allocates for blocks that cannot exist.
+ */
+static int check_super(struct fs_source *src)
+{
+	uint8_t sb[1024];
+	uint64_t blocks;
+	uint32_t log;
+	int ret = fs_source_read(src, 1024, sb, sizeof(sb));
+
+	if (ret)
+		return ret;
+	log = le32(sb + 24);   /* s_log_block_size */
+	blocks = le32(sb + 4); /* s_blocks_count_lo */
+	if (le32(sb + 0x60) & EXT4_FEATURE_INCOMPAT_64BIT)
+		blocks |= (uint64_t)le32(sb + 0x150) << 32; /* s_blocks_count_hi */
+	if (log > 6 || blocks > src->size / (1024u << log)) {
+		fs_source_detail(src, "ext4: %llu blocks of %u bytes do not fit the data area",
+		                 (unsigned long long)blocks, log > 6 ? 0 : 1024u << log);
+		return FS_E_BAD_FS;
+	}
+	return 0;
+}
+
 static int ext4_open(struct fs_source *src, void **out)
 {
 	struct ext4_backend *be = calloc(1, sizeof(*be));
 	errcode_t err;
+	int ret;
 
 	if (!be)
 		return FS_E_NOMEM;
 	be->src = src;
 	*out = be;
+	ret = check_super(src);
+	if (ret)
+		return ret;
 	initialize_ext2_error_table();
 	opening = src;
 	err = ext2fs_open2("verity", NULL, EXT2_FLAG_64BITS, 0, 0, &verity_io_manager, &be->fs);

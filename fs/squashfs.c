@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqfs/block.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir.h>
@@ -89,6 +90,34 @@ static void sqfs_close(void *p)
 	free(be);
 }
 
+/*
+ * What libsquashfs allocates from the superblock must be bounded by the
+ * image: the fragment table (16 bytes an entry) is sized by a 32-bit count.
+ * Its entries fill metadata blocks (512 a block) stored before
+ * fragment_table_start, each at least 3 bytes, and listed by 8-byte
+ * pointers at fragment_table_start.
+ */
+static int check_super(struct sqfs_backend *be)
+{
+	const sqfs_super_t *sb = &be->super;
+	uint64_t size = be->src->size, per_block = SQFS_META_BLOCK_SIZE / sizeof(sqfs_fragment_t);
+	uint64_t blocks = ((uint64_t)sb->fragment_entry_count + per_block - 1) / per_block;
+
+	if (sb->bytes_used > size) {
+		fs_source_detail(be->src, "squashfs: %llu bytes used, the data area holds %llu",
+		                 (unsigned long long)sb->bytes_used, (unsigned long long)size);
+		return FS_E_BAD_FS;
+	}
+	if (blocks && (sb->fragment_table_start > size ||
+	               blocks > (size - sb->fragment_table_start) / sizeof(uint64_t) ||
+	               blocks > sb->fragment_table_start / 3)) {
+		fs_source_detail(be->src, "squashfs: %u fragments do not fit the image",
+		                 (unsigned)sb->fragment_entry_count);
+		return FS_E_BAD_FS;
+	}
+	return 0;
+}
+
 static int sqfs_open(struct fs_source *src, void **out)
 {
 	struct sqfs_backend *be = calloc(1, sizeof(*be));
@@ -108,6 +137,9 @@ static int sqfs_open(struct fs_source *src, void **out)
 	ret = sqfs_super_read(&be->super, &be->file);
 	if (ret)
 		return error(be, "reading the superblock", ret);
+	ret = check_super(be);
+	if (ret)
+		return ret;
 	ret = sqfs_compressor_config_init(&cfg, (SQFS_COMPRESSOR)be->super.compression_id,
 	                                  be->super.block_size, SQFS_COMP_FLAG_UNCOMPRESS);
 	if (!ret)

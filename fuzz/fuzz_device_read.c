@@ -3,12 +3,15 @@
  * The verified block device: a small image from the input (fuzz/image.h),
  * corrupted as the input says, opened with input-chosen options (memory
  * budget, batch size, check_at_most_once, ignore_zero_blocks, corruption
- * mode), then read at input-chosen offsets and lengths.
+ * mode, and forward error correction with an input-chosen roots value
+ * over parity computed from the image as built), then read at input-chosen
+ * offsets and lengths.
  *
  * Invariants, for every read:
  *  - outside the data area: VERITY_E_RANGE;
  *  - success returns exactly the bytes the image was built with, unless the
- *    caller chose ignore_corruption and a corruption was counted during it;
+ *    caller chose ignore_corruption and a corruption was counted during it
+ *    (with FEC too: a corrected block is returned only once it verifies);
  *  - failure zeroes the buffer, is a corruption code, and happens only if the
  *    root digest, a data block read, or a hash block on its path changed;
  *  - with nothing changed on that path, the read succeeds.
@@ -47,6 +50,45 @@ static void on_panic(void *user, const struct verity_device_event *event)
 }
 
 /* Did anything that reading data blocks first..last depends on change? */
+/* Parity of the image as built, in memory, when the input asks for FEC. */
+struct parity {
+	struct verity_fec_params fec;
+	uint8_t *bytes;
+	struct verity_memory_bdev mem;
+	struct verity_bdev dev;
+};
+
+static int parity_write(void *user, uint64_t offset, const void *buf, size_t len)
+{
+	struct parity *p = user;
+
+	memcpy(p->bytes + offset, buf, len);
+	return 0;
+}
+
+static bool make_parity(struct parity *p, const struct fuzz_image *img, uint32_t roots)
+{
+	struct verity_memory_bdev dm, hm;
+	struct verity_bdev d, h;
+	struct verity_writer w = {p, parity_write};
+	size_t len;
+
+	memset(p, 0, sizeof(*p));
+	p->fec.roots = roots;
+	if (verity_fec_blocks_veritysetup(&img->params, false, img->hash_len, 0,
+	                                  &p->fec.fec_blocks) != 0 ||
+	    verity_fec_check(&img->params, &p->fec) != 0)
+		return false;
+	len = (size_t)(verity_fec_rounds(&p->fec) * roots * img->params.data_block_size);
+	p->bytes = malloc(len);
+	FUZZ_CHECK(p->bytes != NULL);
+	FUZZ_CHECK(verity_bdev_from_memory(&d, &dm, img->data, img->data_len) == 0);
+	FUZZ_CHECK(verity_bdev_from_memory(&h, &hm, img->hash, img->hash_len) == 0);
+	FUZZ_CHECK(verity_fec_encode(&img->params, &p->fec, &d, &h, &w, NULL) == 0);
+	FUZZ_CHECK(verity_bdev_from_memory(&p->dev, &p->mem, p->bytes, len) == 0);
+	return true;
+}
+
 static bool path_changed(const struct fuzz_image *img, uint64_t first, uint64_t last)
 {
 	const struct verity_geometry *geo = &img->geo;
@@ -92,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct verity_device *dev = NULL;
 	struct read_op reads[MAX_READS];
 	struct callbacks cb = {0, 0, 0};
+	struct parity parity = {0};
 	uint8_t dflags, budget_sel, *buf;
 	uint16_t budget_raw, batch_blocks;
 	unsigned nreads;
@@ -124,12 +167,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.report = on_report;
 	opts.restart = on_restart;
 	opts.panic = on_panic;
+	/* The image header's spare bits: FEC on, and roots 2, 5, 8 .. 23. */
+	if ((img.flags & 1) && make_parity(&parity, &img, 2u + 3u * ((img.flags >> 1) & 7u))) {
+		opts.fec = &parity.fec;
+		opts.fec_device = &parity.dev;
+	}
 
 	FUZZ_CHECK(verity_bdev_from_memory(&data_dev, &data_mem, img.bad_data, img.data_len) == 0);
 	FUZZ_CHECK(verity_bdev_from_memory(&hash_dev, &hash_mem, img.bad_hash, img.hash_len) == 0);
 	ret = verity_device_open(&dev, &img.bad_params, &data_dev, &hash_dev, &opts);
 	if (ret == VERITY_E_BUDGET_TOO_SMALL) {
 		FUZZ_CHECK(opts.memory_budget != 0);
+		free(parity.bytes);
 		fuzz_image_free(&img);
 		return 0;
 	}
@@ -191,6 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(opts.memory_budget == 0 || st.memory_used <= opts.memory_budget);
 	verity_device_close(dev);
 	free(buf);
+	free(parity.bytes);
 	fuzz_image_free(&img);
 	return 0;
 }

@@ -30,6 +30,36 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/*
+ * verity_open_resolve() over the same bytes as a hash device alone: only its
+ * documented codes, and the parser's verdict on the superblock at offset 0.
+ */
+static void check_resolve(const uint8_t *data, size_t size)
+{
+	struct verity_memory_bdev mctx;
+	struct verity_bdev bdev;
+	struct verity_open_params op = {0};
+	struct verity_open_info info;
+	struct verity_params direct;
+	int ret, expect;
+
+	verity_bdev_from_memory(&bdev, &mctx, data, size);
+	op.hash = &bdev;
+	ret = verity_open_resolve(&op, &info);
+	expect = verity_superblock_parse(data, size, 0, &direct, NULL);
+	if (size < VERITY_SUPERBLOCK_SIZE) {
+		FUZZ_CHECK(ret == VERITY_E_HASH_DEVICE_TOO_SMALL);
+		FUZZ_CHECK(info.step == VERITY_OPEN_STEP_SUPERBLOCK);
+		return;
+	}
+	FUZZ_CHECK(ret == expect);
+	FUZZ_CHECK(info.step == (ret ? VERITY_OPEN_STEP_SUPERBLOCK : VERITY_OPEN_STEP_NONE));
+	if (ret == 0) {
+		FUZZ_CHECK(info.superblock);
+		FUZZ_CHECK(memcmp(&info.params, &direct, sizeof(direct)) == 0);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct verity_params params, again;
@@ -39,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t alg_len;
 	int ret;
 
+	check_resolve(data, size);
 	if (size >= VERITY_SUPERBLOCK_SIZE + 8)
 		hash_offset = le(data + VERITY_SUPERBLOCK_SIZE, 8);
 	ret = verity_superblock_parse(data, size, hash_offset, &params, uuid);

@@ -28,6 +28,7 @@
 #include <libverity/open.h>
 #include <libverity/disk.h>
 #include <libverity/lvm.h>
+#include <libverity/fec.h>
 
 #if __STDC_HOSTED__ && !defined(VERITY_FREESTANDING)
 #include <libverity/hosted.h>

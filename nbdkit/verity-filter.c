@@ -49,7 +49,11 @@ static bool allow_sha1;
 static int hash_fd = -1;
 static struct verity_fd_bdev hash_ctx;
 static struct verity_bdev hash_bdev;
-static struct verity_params params;
+static struct verity_keyring *keyring; /* with verity-signature */
+static uint8_t *signature;
+static size_t signature_size;
+static struct verity_sig_options sig_options;
+static uint32_t data_block_size; /* resolved at configuration */
 
 struct handle {
 	nbdkit_next *next;
@@ -72,6 +76,8 @@ static void verity_unload(void)
 		free(cert_paths[i]);
 	free(certs_dir);
 	free(dtb_path);
+	free(signature);
+	verity_keyring_free(keyring);
 	if (hash_fd >= 0)
 		close(hash_fd);
 }
@@ -124,38 +130,6 @@ static int verity_config(nbdkit_next_config *next, nbdkit_backend *nxdata, const
 	return next(nxdata, key, value);
 }
 
-/* The root hash: exactly the algorithm's digest size in hex, kept lowercase (what is signed). */
-static int parse_root(void)
-{
-	size_t len = strlen(root_arg), want = verity_hash_digest_size(params.algorithm);
-
-	if (len != 2 * want) {
-		nbdkit_error("verity-root: want %zu hex digits for %s", 2 * want, params.algorithm);
-		return -1;
-	}
-	for (size_t i = 0; i < len; i++) {
-		char c = root_arg[i];
-		int v;
-
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else {
-			nbdkit_error("verity-root: not hex");
-			return -1;
-		}
-		if (i % 2 == 0)
-			params.root_digest[i / 2] = (uint8_t)(v << 4);
-		else
-			params.root_digest[i / 2] |= (uint8_t)v;
-	}
-	params.root_digest_size = (uint32_t)want;
-	return 0;
-}
-
 /* A whole file of at most @max bytes into *@buf (freed by the caller). */
 static int read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
@@ -186,13 +160,11 @@ static int read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 	return 0;
 }
 
-static int check_signature(void)
+/* The keyring and signature of the trust options, for verity_open(). */
+static int load_trust(void)
 {
-	struct verity_sig_options opts = {0};
-	struct verity_sig_result result;
-	struct verity_keyring *kr = NULL;
-	uint8_t *sig = NULL, *dtb = NULL;
-	size_t sig_len = 0, dtb_len = 0;
+	uint8_t *dtb = NULL;
+	size_t dtb_len = 0;
 	int err;
 
 	if (!sig_path) {
@@ -206,49 +178,81 @@ static int check_signature(void)
 		nbdkit_error("verity-signature needs verity-trusted-cert, -certs or -dtb");
 		return -1;
 	}
-	err = verity_keyring_new(&kr);
+	err = verity_keyring_new(&keyring);
 	for (unsigned i = 0; !err && i < cert_count; i++) {
-		err = verity_keyring_add_file(kr, cert_paths[i]);
+		err = verity_keyring_add_file(keyring, cert_paths[i]);
 		if (err)
 			nbdkit_error("%s: %s (%s)", cert_paths[i], verity_strerror(err),
-			             verity_keyring_error(kr));
+			             verity_keyring_error(keyring));
 	}
 	if (!err && certs_dir) {
-		err = verity_keyring_add_dir(kr, certs_dir);
+		err = verity_keyring_add_dir(keyring, certs_dir);
 		if (err)
 			nbdkit_error("%s: %s (%s)", certs_dir, verity_strerror(err),
-			             verity_keyring_error(kr));
+			             verity_keyring_error(keyring));
 	}
 	if (!err && dtb_path) {
 		if (read_file(dtb_path, MAX_DTB_BYTES, &dtb, &dtb_len) != 0)
 			err = VERITY_E_IO;
-		else if ((err = verity_keyring_add_dtb(kr, dtb, dtb_len, NULL)) != 0)
+		else if ((err = verity_keyring_add_dtb(keyring, dtb, dtb_len, NULL)) != 0)
 			nbdkit_error("%s: %s (%s)", dtb_path, verity_strerror(err),
-			             verity_keyring_error(kr));
+			             verity_keyring_error(keyring));
 	}
-	if (!err && read_file(sig_path, MAX_SIG_BYTES, &sig, &sig_len) != 0)
-		err = VERITY_E_IO;
-	if (!err) {
-		if (allow_sha1)
-			opts.flags |= VERITY_SIG_ALLOW_SHA1;
-		err = verity_sig_verify_digest(kr, sig, sig_len, params.root_digest,
-		                               params.root_digest_size, &opts, &result);
-		if (err)
-			nbdkit_error("root hash signature %s: %s (%s)", sig_path,
-			             verity_strerror(err), result.detail);
-		else
-			nbdkit_debug("verity: root hash signed, trusted certificate %s",
-			             result.trusted_name);
-	}
-	free(sig);
 	free(dtb);
-	verity_keyring_free(kr);
+	if (!err && read_file(sig_path, MAX_SIG_BYTES, &signature, &signature_size) != 0)
+		err = VERITY_E_IO;
+	if (allow_sha1)
+		sig_options.flags |= VERITY_SIG_ALLOW_SHA1;
 	return err ? -1 : 0;
+}
+
+/* verity_open()'s parameters: the same for the check at start-up and every connection. */
+static void open_params(struct verity_open_params *p, const struct verity_bdev *data,
+                        struct verity_sig_result *sig_result)
+{
+	memset(p, 0, sizeof(*p));
+	p->data = data;
+	p->hash = &hash_bdev;
+	p->hash_offset = hash_offset;
+	p->root_hex = root_arg;
+	p->signature = signature;
+	p->signature_size = signature_size;
+	p->keyring = keyring;
+	p->sig_options = &sig_options;
+	p->sig_result = sig_result;
+}
+
+static const char *step_name(uint32_t step)
+{
+	switch (step) {
+	case VERITY_OPEN_STEP_SUPERBLOCK:
+		return "superblock";
+	case VERITY_OPEN_STEP_PARAMS:
+		return "parameters";
+	case VERITY_OPEN_STEP_ROOT:
+		return "root hash";
+	case VERITY_OPEN_STEP_SIGNATURE:
+		return "root hash signature";
+	default:
+		return "device";
+	}
+}
+
+static void open_failed(int err, const struct verity_open_info *info,
+                        const struct verity_sig_result *sig_result)
+{
+	if (info->step == VERITY_OPEN_STEP_SIGNATURE && sig_result->detail[0])
+		nbdkit_error("verity: %s: %s (%s)", step_name(info->step), verity_strerror(err),
+		             sig_result->detail);
+	else
+		nbdkit_error("verity: %s: %s", step_name(info->step), verity_strerror(err));
 }
 
 static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_backend *nxdata)
 {
-	uint8_t sb[VERITY_SUPERBLOCK_SIZE];
+	struct verity_sig_result sig_result = {0};
+	struct verity_open_params p;
+	struct verity_open_info info;
 	int err;
 
 	if (!hash_path || !root_arg) {
@@ -261,17 +265,23 @@ static int verity_config_complete(nbdkit_next_config_complete *next, nbdkit_back
 		return -1;
 	}
 	err = verity_bdev_from_fd(&hash_bdev, &hash_ctx, hash_fd, UINT64_MAX);
-	if (!err)
-		err = verity_bdev_read(&hash_bdev, hash_offset, sb, sizeof(sb));
-	if (!err)
-		err = verity_superblock_parse(sb, sizeof(sb), hash_offset, &params, NULL);
 	if (err) {
-		nbdkit_error("%s: no verity superblock at offset %" PRIu64 ": %s", hash_path,
-		             hash_offset, verity_strerror(err));
+		nbdkit_error("%s: %s", hash_path, verity_strerror(err));
 		return -1;
 	}
-	if (parse_root() != 0 || check_signature() != 0)
+	if (load_trust() != 0)
 		return -1;
+	/* Superblock, root hash and signature, before any data is read. */
+	open_params(&p, NULL, &sig_result);
+	err = verity_open_resolve(&p, &info);
+	if (err) {
+		open_failed(err, &info, &sig_result);
+		return -1;
+	}
+	if (keyring)
+		nbdkit_debug("verity: root hash signed, trusted certificate %s",
+		             sig_result.trusted_name);
+	data_block_size = info.params.data_block_size;
 	return next(nxdata);
 }
 
@@ -339,8 +349,10 @@ static void on_event(void *callback_data, const struct verity_device_event *even
 
 static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 {
+	struct verity_sig_result sig_result = {0};
 	struct verity_device_options opts = {0};
-	struct verity_params p = params;
+	struct verity_open_params p;
+	struct verity_open_info info;
 	struct handle *h = handle;
 	struct verity_bdev data = {0};
 	int64_t size;
@@ -350,8 +362,6 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	size = next->get_size(next);
 	if (size < 0)
 		return -1;
-	if (p.data_blocks == 0)
-		p.data_blocks = (uint64_t)size / p.data_block_size;
 	h->next = next;
 	data.user_data = h;
 	data.read = data_read;
@@ -360,13 +370,15 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	opts.max_readers = MAX_READERS;
 	opts.flags = VERITY_DEVICE_THREAD_SAFE;
 	opts.report = on_event;
-	err = verity_device_open(&h->dev, &p, &data, &hash_bdev, &opts);
+	open_params(&p, &data, &sig_result);
+	p.device_options = &opts;
+	err = verity_open(&p, &h->dev, &info);
 	if (err) {
-		nbdkit_error("verity: cannot open the verified device: %s", verity_strerror(err));
+		open_failed(err, &info, &sig_result);
 		return -1;
 	}
-	nbdkit_debug("verity: %" PRIu64 " data blocks of %u bytes", p.data_blocks,
-	             p.data_block_size);
+	nbdkit_debug("verity: %" PRIu64 " data blocks of %u bytes", info.params.data_blocks,
+	             info.params.data_block_size);
 	return 0;
 }
 
@@ -383,7 +395,7 @@ static int verity_block_size(nbdkit_next *next, void *handle, uint32_t *minimum,
 	(void)handle;
 	/* Any request works; whole data blocks are what is hashed. */
 	*minimum = 1;
-	*preferred = params.data_block_size;
+	*preferred = data_block_size;
 	*maximum = 0xffffffff;
 	return 0;
 }

@@ -3,6 +3,11 @@
 # Run as root on a fresh machine; safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
+# arm64 mbedTLS (multiarch) and libfdt's arm64 shared library for linking the
+# freestanding aarch64 core into the bootloader example's test program.
+# (libfdt-dev is not co-installable across architectures: it would replace
+# the amd64 headers.)
+dpkg --add-architecture arm64
 apt-get update
 apt-get install -y --no-install-recommends \
 	ca-certificates git make gcc libc6-dev autoconf automake libtool \
@@ -13,9 +18,10 @@ apt-get install -y --no-install-recommends \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
 	afl++ clang time gnuplot-nox \
-	qemu-system-x86 dmsetup \
+	qemu-system-x86 dmsetup libfec-dev \
 	systemd e2fsprogs mount python3 \
 	libsquashfs-dev libext2fs-dev squashfs-tools \
-	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils \
+	libmbedtls-dev:arm64 libfdt1:arm64
 # Debian's kernel, unpacked, for the tests where the kernel judges table lines.
 sh "$(dirname "$0")/fetch-kernel.sh"

@@ -1,12 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU feature checks. Compiled without ISA flags on purpose: see impl.h.
- * Without auxv (freestanding, a bootloader) ARM answers from the compiler's
- * target: a core built with -march=armv8-a+crypto may use SHA2, one built
- * for NEON may use NEON; ID registers are not read since they may trap at
- * EL0. verity_sha256_force_impl() then chooses among the supported ones.
+ * What the integrator declared (verity_sha256_set_cpu_features()) wins;
+ * otherwise x86 asks cpuid and ARM asks the platform file linked in
+ * (sys_linux.c: auxv; sys_none.c: the compiler's target).
  */
+#include <stdatomic.h>
+
 #include "impl.h"
+#include "libverity.h"
+
+#define DECLARED (1u << 31)
+#define CPU_KNOWN                                                                                 \
+	(VERITY_CPU_ARM_SHA2 | VERITY_CPU_ARM_NEON | VERITY_CPU_X86_SHANI | VERITY_CPU_X86_AVX2 | \
+	 VERITY_CPU_X86_AVX512)
+
+static _Atomic uint32_t declared; /* DECLARED | VERITY_CPU_* once declared */
+
+int verity_sha256_set_cpu_features(uint32_t features)
+{
+	if (features & ~CPU_KNOWN)
+		return VERITY_E_INVAL;
+	atomic_store(&declared, features | DECLARED);
+	return verity_sha256_force_impl(NULL); /* choose again with what is declared */
+}
+
+/* Whether @bit was declared; -1 when nothing was. */
+static int declared_bit(uint32_t bit)
+{
+	uint32_t d = atomic_load(&declared);
+
+	return d ? (d & bit) != 0 : -1;
+}
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -71,51 +96,39 @@ static unsigned features(void)
 
 bool verity_cpu_has_shani(void)
 {
-	return features() & FEATURE_SHANI;
+	int d = declared_bit(VERITY_CPU_X86_SHANI);
+
+	return d >= 0 ? d : (features() & FEATURE_SHANI) != 0;
 }
 
 bool verity_cpu_has_avx2(void)
 {
-	return features() & FEATURE_AVX2;
+	int d = declared_bit(VERITY_CPU_X86_AVX2);
+
+	return d >= 0 ? d : (features() & FEATURE_AVX2) != 0;
 }
 
 bool verity_cpu_has_avx512(void)
 {
-	return features() & FEATURE_AVX512;
+	int d = declared_bit(VERITY_CPU_X86_AVX512);
+
+	return d >= 0 ? d : (features() & FEATURE_AVX512) != 0;
 }
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__) || defined(__arm__)
-#if defined(__linux__) && !defined(VERITY_FREESTANDING)
-#include <sys/auxv.h>
-#endif
-
 bool verity_cpu_has_arm_sha2(void)
 {
-#if defined(__linux__) && !defined(VERITY_FREESTANDING)
-#if defined(__aarch64__)
-	return (getauxval(AT_HWCAP) >> 6) & 1; /* HWCAP_SHA2 */
-#else
-	return (getauxval(AT_HWCAP2) >> 3) & 1; /* HWCAP2_SHA2 */
-#endif
-#elif defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
-	return true; /* the integrator built everything for a CPU with SHA2 */
-#else
-	return false;
-#endif
+	int d = declared_bit(VERITY_CPU_ARM_SHA2);
+
+	return d >= 0 ? d : verity_cpu_probe_arm_sha2();
 }
 
 bool verity_cpu_has_neon(void)
 {
-#if defined(__aarch64__)
-	return true; /* Advanced SIMD is mandatory on arm64 */
-#elif defined(__linux__) && !defined(VERITY_FREESTANDING)
-	return (getauxval(AT_HWCAP) >> 12) & 1; /* HWCAP_NEON */
-#elif defined(__ARM_NEON)
-	return true; /* the integrator built everything for a CPU with NEON */
-#else
-	return false;
-#endif
+	int d = declared_bit(VERITY_CPU_ARM_NEON);
+
+	return d >= 0 ? d : verity_cpu_probe_neon();
 }
 #endif /* arm */
 

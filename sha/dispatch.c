@@ -8,9 +8,6 @@
 #endif
 #include <stdatomic.h>
 #include <string.h>
-#ifndef VERITY_FREESTANDING
-#include <stdlib.h>
-#endif
 
 #include "impl.h"
 #include "libverity.h"
@@ -133,8 +130,7 @@ static void set_forced(const struct verity_sha256_impl *impl, const char *why)
 static void choose(void)
 {
 	set_automatic();
-#ifndef VERITY_FREESTANDING
-	const char *name = getenv("VERITY_SHA256_IMPL");
+	const char *name = verity_sha256_env_impl();
 
 	if (name && *name) {
 		const struct verity_sha256_impl *forced = verity_sha256_impl_find(name);
@@ -146,7 +142,6 @@ static void choose(void)
 		else
 			set_forced(forced, "forced by VERITY_SHA256_IMPL");
 	}
-#endif
 }
 
 const struct verity_sha256_impl *verity_sha256_impl_single(void)

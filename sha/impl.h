@@ -10,6 +10,16 @@
 
 #include "sha256.h"
 
+/*
+ * The platform file linked in (sys_linux.c or sys_none.c) answers
+ * what the library may ask the system: the ARM feature probe and the
+ * VERITY_SHA256_IMPL environment variable.
+ */
+bool verity_cpu_probe_arm_sha2(void);
+bool verity_cpu_probe_neon(void);
+/* The implementation named in the environment, or NULL. */
+const char *verity_sha256_env_impl(void);
+
 /* A monotonic cycle or tick count; false where the CPU has none usable. */
 bool verity_cpu_cycles(uint64_t *now);
 

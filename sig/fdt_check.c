@@ -15,7 +15,7 @@
 
 #include <libfdt.h>
 
-#include "sig/sig.h"
+#include "sig/fdt.h"
 
 static uint32_t load_be32(const uint8_t *p)
 {

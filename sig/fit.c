@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Image parameters from a U-Boot FIT "dm-verity" node (doc/usage/fit/dm-verity.rst). */
-#include "config.h"
-
 #include <string.h>
 
 #include <libfdt.h>
 
 #include "libverity.h"
-#include "sig/sig.h"
+#include "sig/fdt.h"
 #include "verity/util.h"
 
 /* A u32 (or, for block counts, u64) big-endian property. */

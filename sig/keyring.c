@@ -1,35 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Trusted X.509 certificates: from DER or PEM in memory, files, a directory,
- * or a device tree blob (docs/devicetree-binding.md). Every add is
- * all-or-nothing: certificates are staged in a scratch keyring and moved
- * over only when the whole source was good.
+ * Trusted X.509 certificates: from DER or PEM in memory or a device tree
+ * blob (docs/devicetree-binding.md); files and directories are in
+ * sig/keyring_file.c (hosted). Every add is all-or-nothing: certificates are
+ * staged in a scratch keyring and moved over only when the whole source was
+ * good. Core: memory only through the keyring's allocator hooks, no stdio.
  */
-#include "config.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libfdt.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/version.h>
 #if defined(MBEDTLS_USE_PSA_CRYPTO)
 #include <psa/crypto.h>
 #endif
 
 #include "sha/sha256.h"
 #include "sig/sig.h"
-#include "verity/open_path.h"
-
-#define KEYRING_MAX_FILE_SIZE (1024 * 1024)
+#include "verity/util.h"
 
 void verity_sig_crypto_init(void)
 {
@@ -51,7 +42,7 @@ bool verity_der_is_one_sequence(const uint8_t *der, size_t len)
 	return p + inner == der + len;
 }
 
-#if VERITY_MBEDTLS_MAJOR >= 3
+#if MBEDTLS_VERSION_MAJOR >= 3
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len)
 {
 	if (!crt->subject_key_id.p || crt->subject_key_id.len == 0)
@@ -111,34 +102,56 @@ bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *
 }
 #endif
 
-static void set_error(struct verity_keyring *kr, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_error(struct verity_keyring *kr, const char *fmt, ...)
+void verity_keyring_set_error(struct verity_keyring *kr, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(kr->error, sizeof(kr->error), fmt, ap);
+	verity_vsnprintf(kr->error, sizeof(kr->error), fmt, ap);
 	va_end(ap);
 }
 
+#define set_error verity_keyring_set_error
+
 int verity_keyring_new(struct verity_keyring **keyring)
 {
-	if (!keyring)
-		return VERITY_E_INVAL;
-	verity_sig_crypto_init();
-	*keyring = calloc(1, sizeof(**keyring));
-	return *keyring ? 0 : VERITY_E_NOMEM;
+	return verity_keyring_new_with(keyring, NULL);
 }
 
-static void free_entries(struct verity_keyring *kr)
+int verity_keyring_new_with(struct verity_keyring **keyring,
+                            const struct verity_allocator *allocator)
+{
+	struct verity_keyring *kr;
+
+	if (!keyring)
+		return VERITY_E_INVAL;
+	*keyring = NULL;
+	verity_sig_crypto_init();
+	kr = verity_alloc(allocator, sizeof(*kr));
+	if (!kr)
+		return VERITY_E_NOMEM;
+	memset(kr, 0, sizeof(*kr));
+	if (allocator) {
+		kr->allocator_copy = *allocator;
+		kr->allocator = &kr->allocator_copy;
+	}
+	*keyring = kr;
+	return 0;
+}
+
+void verity_keyring_stage_init(struct verity_keyring *staged, const struct verity_keyring *kr)
+{
+	memset(staged, 0, sizeof(*staged));
+	staged->allocator = kr->allocator;
+}
+
+void verity_keyring_discard(struct verity_keyring *kr)
 {
 	for (size_t i = 0; i < kr->count; i++) {
 		mbedtls_x509_crt_free(&kr->entries[i]->crt);
-		free(kr->entries[i]);
+		verity_free(kr->allocator, kr->entries[i]);
 	}
-	free(kr->entries);
+	verity_free(kr->allocator, kr->entries);
 	kr->entries = NULL;
 	kr->count = 0;
 	kr->capacity = 0;
@@ -148,8 +161,13 @@ void verity_keyring_free(struct verity_keyring *keyring)
 {
 	if (!keyring)
 		return;
-	free_entries(keyring);
-	free(keyring);
+	verity_keyring_discard(keyring);
+	/* The hooks live inside the keyring: free through a copy. */
+	{
+		struct verity_allocator copy = keyring->allocator_copy;
+
+		verity_free(keyring->allocator ? &copy : NULL, keyring);
+	}
 }
 
 size_t verity_keyring_count(const struct verity_keyring *keyring)
@@ -183,26 +201,36 @@ static int reserve(struct verity_keyring *kr, size_t extra)
 		want = 8;
 	if (want < kr->capacity * 2)
 		want = kr->capacity * 2;
-	grown = realloc(kr->entries, want * sizeof(*grown));
+	if (want > SIZE_MAX / sizeof(*grown))
+		return VERITY_E_NOMEM;
+	grown = verity_alloc(kr->allocator, want * sizeof(*grown));
 	if (!grown)
 		return VERITY_E_NOMEM;
+	if (kr->count)
+		memcpy(grown, kr->entries, kr->count * sizeof(*grown));
+	verity_free(kr->allocator, kr->entries);
 	kr->entries = grown;
 	kr->capacity = want;
 	return 0;
 }
 
-/* Move every entry of @staged to the end of @kr; @staged ends up empty. */
-static int commit(struct verity_keyring *kr, struct verity_keyring *staged)
+int verity_keyring_commit(struct verity_keyring *kr, struct verity_keyring *staged, int ret)
 {
-	int ret = reserve(kr, staged->count);
-
 	if (ret) {
-		free_entries(staged);
+		memcpy(kr->error, staged->error, sizeof(kr->error));
+		verity_keyring_discard(staged);
 		return ret;
 	}
-	memcpy(kr->entries + kr->count, staged->entries, staged->count * sizeof(*staged->entries));
+	ret = reserve(kr, staged->count);
+	if (ret) {
+		verity_keyring_discard(staged);
+		return ret;
+	}
+	if (staged->count)
+		memcpy(kr->entries + kr->count, staged->entries,
+		       staged->count * sizeof(*staged->entries));
 	kr->count += staged->count;
-	free(staged->entries);
+	verity_free(staged->allocator, staged->entries);
 	staged->entries = NULL;
 	staged->count = 0;
 	staged->capacity = 0;
@@ -257,23 +285,24 @@ static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len
 	ret = reserve(kr, 1);
 	if (ret)
 		return ret;
-	entry = calloc(1, sizeof(*entry));
+	entry = verity_alloc(kr->allocator, sizeof(*entry));
 	if (!entry)
 		return VERITY_E_NOMEM;
+	memset(entry, 0, sizeof(*entry));
 	mbedtls_x509_crt_init(&entry->crt);
 	ret = mbedtls_x509_crt_parse_der(&entry->crt, der, len);
 	if (ret != 0) {
 		set_error(kr, "%s: X.509 parse error -0x%04x", name ? name : "certificate",
 		          (unsigned)-ret);
 		mbedtls_x509_crt_free(&entry->crt);
-		free(entry);
+		verity_free(kr->allocator, entry);
 		return ret == MBEDTLS_ERR_X509_ALLOC_FAILED ? VERITY_E_NOMEM
 		                                            : VERITY_E_KEYRING_BAD_CERT;
 	}
 	ret = check_loadable(kr, &entry->crt, name);
 	if (ret) {
 		mbedtls_x509_crt_free(&entry->crt);
-		free(entry);
+		verity_free(kr->allocator, entry);
 		return ret;
 	}
 	if (!verity_crt_skid(&entry->crt, &entry->skid, &entry->skid_len)) {
@@ -281,9 +310,9 @@ static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len
 		entry->skid_len = 0;
 	}
 	if (name)
-		snprintf(entry->name, sizeof(entry->name), "%s", name);
+		verity_snprintf(entry->name, sizeof(entry->name), "%s", name);
 	else if (mbedtls_x509_dn_gets(entry->name, sizeof(entry->name), &entry->crt.subject) < 0)
-		snprintf(entry->name, sizeof(entry->name), "certificate");
+		verity_snprintf(entry->name, sizeof(entry->name), "certificate");
 	kr->entries[kr->count++] = entry;
 	return 0;
 }
@@ -291,25 +320,31 @@ static int add_one_der(struct verity_keyring *kr, const uint8_t *der, size_t len
 int verity_keyring_add_der(struct verity_keyring *keyring, const uint8_t *der, size_t len,
                            const char *name)
 {
-	struct verity_keyring staged = {0};
-	int ret;
+	struct verity_keyring staged;
 
 	if (!keyring || !der)
 		return VERITY_E_INVAL;
-	ret = add_one_der(&staged, der, len, name);
-	if (ret) {
-		memcpy(keyring->error, staged.error, sizeof(keyring->error));
-		free_entries(&staged);
-		return ret;
-	}
-	return commit(keyring, &staged);
+	verity_keyring_stage_init(&staged, keyring);
+	return verity_keyring_commit(keyring, &staged, add_one_der(&staged, der, len, name));
 }
 
 static bool looks_like_pem(const uint8_t *buf, size_t len)
 {
 	static const char marker[] = "-----BEGIN ";
+	const size_t n = sizeof(marker) - 1;
 
-	return memmem(buf, len, marker, sizeof(marker) - 1) != NULL;
+	/* memchr for the first dash, then compare: no memmem in a bootloader. */
+	for (const uint8_t *p = buf; len >= n;) {
+		const uint8_t *dash = memchr(p, '-', len - n + 1);
+
+		if (!dash)
+			return false;
+		if (memcmp(dash, marker, n) == 0)
+			return true;
+		len -= (size_t)(dash - p) + 1;
+		p = dash + 1;
+	}
+	return false;
 }
 
 /* PEM: every CERTIFICATE block becomes an entry; anything unparsable fails. */
@@ -321,14 +356,16 @@ static int stage_pem(struct verity_keyring *staged, const uint8_t *buf, size_t l
 	int ret, n = 0;
 
 	/* mbedtls wants PEM NUL-terminated with the NUL counted in the length. */
-	text = malloc(len + 1);
+	if (len == SIZE_MAX)
+		return VERITY_E_NOMEM;
+	text = verity_alloc(staged->allocator, len + 1);
 	if (!text)
 		return VERITY_E_NOMEM;
 	memcpy(text, buf, len);
 	text[len] = '\0';
 	mbedtls_x509_crt_init(&chain);
 	ret = mbedtls_x509_crt_parse(&chain, (const unsigned char *)text, len + 1);
-	free(text);
+	verity_free(staged->allocator, text);
 	if (ret != 0) {
 		set_error(staged, "%s: PEM certificate parse error %s0x%04x", name ? name : "PEM",
 		          ret < 0 ? "-" : "+", (unsigned)(ret < 0 ? -ret : ret));
@@ -344,7 +381,7 @@ static int stage_pem(struct verity_keyring *staged, const uint8_t *buf, size_t l
 			if (n == 1 && !c->next)
 				use = name;
 			else {
-				snprintf(entry_name, sizeof(entry_name), "%s#%d", name, n);
+				verity_snprintf(entry_name, sizeof(entry_name), "%s#%d", name, n);
 				use = entry_name;
 			}
 		}
@@ -360,8 +397,8 @@ static int stage_pem(struct verity_keyring *staged, const uint8_t *buf, size_t l
 	return ret;
 }
 
-static int stage_buffer(struct verity_keyring *staged, const uint8_t *buf, size_t len,
-                        const char *name)
+int verity_keyring_stage_buffer(struct verity_keyring *staged, const uint8_t *buf, size_t len,
+                                const char *name)
 {
 	if (looks_like_pem(buf, len))
 		return stage_pem(staged, buf, len, name);
@@ -371,178 +408,13 @@ static int stage_buffer(struct verity_keyring *staged, const uint8_t *buf, size_
 int verity_keyring_add_buffer(struct verity_keyring *keyring, const uint8_t *buf, size_t len,
                               const char *name)
 {
-	struct verity_keyring staged = {0};
-	int ret;
+	struct verity_keyring staged;
 
 	if (!keyring || !buf)
 		return VERITY_E_INVAL;
-	ret = stage_buffer(&staged, buf, len, name);
-	if (ret) {
-		memcpy(keyring->error, staged.error, sizeof(keyring->error));
-		free_entries(&staged);
-		return ret;
-	}
-	return commit(keyring, &staged);
-}
-
-static int read_file(struct verity_keyring *kr, const char *path, uint8_t **data, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd;
-
-	fd = verity_open_path(path, O_RDONLY);
-	if (fd == VERITY_OPEN_NOT_REGULAR) {
-		set_error(kr, "%s: not a regular file", path);
-		return VERITY_E_IO;
-	}
-	if (fd < 0) {
-		set_error(kr, "%s: %s", path, strerror(errno));
-		return VERITY_E_IO;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KEYRING_MAX_FILE_SIZE) {
-		set_error(kr, "%s: not a regular file of at most %d bytes", path,
-		          KEYRING_MAX_FILE_SIZE);
-		close(fd);
-		return VERITY_E_IO;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return VERITY_E_NOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			set_error(kr, "%s: read failed", path);
-			free(buf);
-			close(fd);
-			return VERITY_E_IO;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	*data = buf;
-	*len = done;
-	return 0;
-}
-
-static int stage_file(struct verity_keyring *staged, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	uint8_t *data;
-	size_t len;
-	int ret;
-
-	ret = read_file(staged, path, &data, &len);
-	if (ret)
-		return ret;
-	ret = stage_buffer(staged, data, len, base ? base + 1 : path);
-	free(data);
-	if (ret && staged->error[0] == '\0')
-		set_error(staged, "%s: unusable certificate file", path);
-	return ret;
-}
-
-int verity_keyring_add_file(struct verity_keyring *keyring, const char *path)
-{
-	struct verity_keyring staged = {0};
-	int ret;
-
-	if (!keyring || !path)
-		return VERITY_E_INVAL;
-	ret = stage_file(&staged, path);
-	if (ret) {
-		memcpy(keyring->error, staged.error, sizeof(keyring->error));
-		free_entries(&staged);
-		return ret;
-	}
-	return commit(keyring, &staged);
-}
-
-static bool has_cert_suffix(const char *name)
-{
-	static const char *const suffixes[] = {".crt", ".pem", ".der"};
-	size_t len = strlen(name);
-
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
-		if (len > 4 && strcmp(name + len - 4, suffixes[i]) == 0)
-			return true;
-	return false;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int verity_keyring_add_dir(struct verity_keyring *keyring, const char *dir)
-{
-	struct verity_keyring staged = {0};
-	char **names = NULL;
-	size_t count = 0, capacity = 0;
-	struct dirent *de;
-	DIR *d;
-	int ret = 0;
-
-	if (!keyring || !dir)
-		return VERITY_E_INVAL;
-	d = opendir(dir);
-	if (!d) {
-		set_error(keyring, "%s: %s", dir, strerror(errno));
-		return VERITY_E_IO;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || !has_cert_suffix(de->d_name))
-			continue;
-		if (count == capacity) {
-			size_t want = capacity ? capacity * 2 : 16;
-			char **grown = realloc(names, want * sizeof(*names));
-
-			if (!grown) {
-				ret = VERITY_E_NOMEM;
-				break;
-			}
-			names = grown;
-			capacity = want;
-		}
-		names[count] = strdup(de->d_name);
-		if (!names[count]) {
-			ret = VERITY_E_NOMEM;
-			break;
-		}
-		count++;
-	}
-	closedir(d);
-	if (!ret && count)
-		qsort(names, count, sizeof(*names), compare_names);
-	for (size_t i = 0; !ret && i < count; i++) {
-		char path[4096];
-
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
-			set_error(&staged, "%s/%s: path too long", dir, names[i]);
-			ret = VERITY_E_IO;
-			break;
-		}
-		ret = stage_file(&staged, path);
-	}
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
-	if (!ret && staged.count == 0) {
-		set_error(&staged, "%s: no *.crt, *.pem or *.der certificate", dir);
-		ret = VERITY_E_KEYRING_EMPTY;
-	}
-	if (ret) {
-		memcpy(keyring->error, staged.error, sizeof(keyring->error));
-		free_entries(&staged);
-		return ret;
-	}
-	return commit(keyring, &staged);
+	verity_keyring_stage_init(&staged, keyring);
+	return verity_keyring_commit(keyring, &staged,
+	                             verity_keyring_stage_buffer(&staged, buf, len, name));
 }
 
 /*
@@ -673,12 +545,13 @@ static int dt_container(struct verity_keyring *staged, const void *blob, int nod
 static int stage_dt_walk(struct verity_keyring *staged, const void *blob, int start,
                          const char *start_path, bool by_path, unsigned long *steps)
 {
-	struct dt_walk *w = calloc(1, sizeof(*w));
+	struct dt_walk *w = verity_alloc(staged->allocator, sizeof(*w));
 	int node = start, depth = 0, ret;
 	bool found = false;
 
 	if (!w)
 		return VERITY_E_NOMEM;
+	memset(w, 0, sizeof(*w));
 	w->len[0] = strnlen(start_path, sizeof(w->path) - 1);
 	memcpy(w->path, start_path, w->len[0]);
 	ret = dt_container(staged, blob, start, w->path, by_path, &found);
@@ -721,7 +594,7 @@ static int stage_dt_walk(struct verity_keyring *staged, const void *blob, int st
 out:
 	if (steps)
 		*steps = w->steps;
-	free(w);
+	verity_free(staged->allocator, w);
 	return ret;
 }
 
@@ -767,18 +640,12 @@ int verity_keyring_add_dtb(struct verity_keyring *keyring, const void *blob, siz
 int verity_keyring_add_dtb_counted(struct verity_keyring *keyring, const void *blob, size_t size,
                                    const char *path, unsigned long *steps)
 {
-	struct verity_keyring staged = {0};
-	int ret;
+	struct verity_keyring staged;
 
 	if (steps)
 		*steps = 0;
 	if (!keyring || !blob)
 		return VERITY_E_INVAL;
-	ret = stage_dtb(&staged, blob, size, path, steps);
-	if (ret) {
-		memcpy(keyring->error, staged.error, sizeof(keyring->error));
-		free_entries(&staged);
-		return ret;
-	}
-	return commit(keyring, &staged);
+	verity_keyring_stage_init(&staged, keyring);
+	return verity_keyring_commit(keyring, &staged, stage_dtb(&staged, blob, size, path, steps));
 }

@@ -9,11 +9,7 @@
  * message), then verify every signer whose certificate is embedded, then look
  * for at least one signer that reaches the keyring.
  */
-#include "config.h"
-
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/asn1.h>
@@ -23,6 +19,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "sig/sig.h"
+#include "verity/util.h"
 
 #define SIG_MAX_SIGNERS 16
 #define SIG_MAX_CERTS   16
@@ -85,7 +82,6 @@ struct signer {
 	/* Filled in during verification. */
 	const mbedtls_x509_crt *embedded;  /* its certificate in the message */
 	int embedded_index;                /* ... as an index of certs[], or -1 */
-	bool unsupported;                  /* its chain uses an algorithm not used */
 	uint8_t hash[MBEDTLS_MD_MAX_SIZE]; /* digest the signature covers */
 	size_t hash_len;
 };
@@ -131,15 +127,16 @@ static int fail(struct ctx *c, int err, const uint8_t *at, const char *fmt, ...)
 	c->res->offset = at ? (long)(at - c->base) : -1;
 	c->res->signer = c->signer;
 	if (c->signer >= 0)
-		n = snprintf(c->res->detail, sizeof(c->res->detail), "SignerInfo[%d].", c->signer);
+		n = verity_snprintf(c->res->detail, sizeof(c->res->detail), "SignerInfo[%d].",
+		                    c->signer);
 	va_start(ap, fmt);
-	vsnprintf(c->res->detail + n, sizeof(c->res->detail) - (size_t)n, fmt, ap);
+	verity_vsnprintf(c->res->detail + n, sizeof(c->res->detail) - (size_t)n, fmt, ap);
 	va_end(ap);
 	if (at) {
 		size_t used = strlen(c->res->detail);
 
-		snprintf(c->res->detail + used, sizeof(c->res->detail) - used, " (at offset %ld)",
-		         c->res->offset);
+		verity_snprintf(c->res->detail + used, sizeof(c->res->detail) - used,
+		                " (at offset %ld)", c->res->offset);
 	}
 	return err;
 }
@@ -884,6 +881,19 @@ static bool key_accepted(const mbedtls_x509_crt *crt, const struct signer *s)
 	return false;
 }
 
+/*
+ * A check the kernel would make but this policy will not (a key or a
+ * certificate signature algorithm it refuses): the message is refused, so
+ * that nothing the kernel would reject is accepted here.
+ */
+static int refused(struct ctx *c, const uint8_t *at, const char *what)
+{
+	return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, at,
+	            "%s: key or signature algorithm refused (RSA 2048/3072/4096, ECDSA "
+	            "P-256/P-384, SHA-256/384/512)",
+	            what);
+}
+
 /* Every signature check goes through here: the total per message is capped. */
 static int spend_check(struct ctx *c)
 {
@@ -974,6 +984,8 @@ static int check_embedded_certs(struct ctx *c, struct message *msg)
 			    i,
 			    ret == VERITY_CRT_SIG_BAD_KEY ? "uses an RSA size the kernel refuses"
 			                                  : "does not verify");
+		if (st->unsupported_sig)
+			return refused(c, msg->state[i].at, "self-signed embedded certificate");
 	}
 	return 0;
 }
@@ -1003,10 +1015,6 @@ static int walk_chain(struct ctx *c, struct message *msg, struct signer *s)
 			xs->issuer = (int)x;
 			return 0;
 		}
-		if (xs->unsupported_sig) {
-			s->unsupported = true;
-			return 0;
-		}
 		for (p = 0; p < msg->n_certs; p++)
 			if (ids->akid_issuer
 			        ? verity_crt_id_is(&msg->certs[p], ids->akid_issuer,
@@ -1030,10 +1038,8 @@ static int walk_chain(struct ctx *c, struct message *msg, struct signer *s)
 		ret = cert_verifies(c, msg, x, &msg->certs[p], &r);
 		if (ret)
 			return ret;
-		if (r == VERITY_CRT_SIG_UNSUPPORTED) {
-			s->unsupported = true;
-			return 0;
-		}
+		if (r == VERITY_CRT_SIG_UNSUPPORTED)
+			return refused(c, msg->state[x].at, "embedded certificate chain link");
 		if (r != VERITY_CRT_SIG_OK)
 			return fail(
 			    c,
@@ -1076,7 +1082,7 @@ static const struct verity_keyring_entry *keyring_find(const struct verity_keyri
 	return NULL;
 }
 
-enum trust { TRUSTED, NO_KEY, UNSUPPORTED };
+enum trust { TRUSTED, NO_KEY };
 
 /*
  * As the kernel's pkcs7_validate_trust_one(): walk the chain found above;
@@ -1098,10 +1104,6 @@ static int trust_one(struct ctx *c, struct message *msg, const struct verity_key
 	int ret;
 
 	*result = NO_KEY;
-	if (s->unsupported) {
-		*result = UNSUPPORTED;
-		return 0;
-	}
 	for (; x >= 0; child = x, x = msg->state[x].issuer) {
 		struct cert_state *st = &msg->state[x];
 
@@ -1152,10 +1154,8 @@ static int trust_one(struct ctx *c, struct message *msg, const struct verity_key
 matched:
 	/* The keyring certificate vouches for @child, or for the signature itself. */
 	if (child < 0) {
-		if (!key_accepted(&key->crt, s)) {
-			*result = UNSUPPORTED;
-			return 0;
-		}
+		if (!key_accepted(&key->crt, s))
+			return refused(c, s->sig, "trusted certificate for the signature");
 		ret = signature_verifies(c, &key->crt, s, &ok);
 		if (ret)
 			return ret;
@@ -1165,10 +1165,9 @@ matched:
 		ret = cert_verifies(c, msg, (size_t)child, &key->crt, &r);
 		if (ret)
 			return ret;
-		if (r == VERITY_CRT_SIG_UNSUPPORTED) {
-			*result = UNSUPPORTED;
-			return 0;
-		}
+		if (r == VERITY_CRT_SIG_UNSUPPORTED)
+			return refused(c, msg->state[child].at,
+			               "trusted certificate for a chain link");
 		ok = r == VERITY_CRT_SIG_OK;
 	}
 	if (!ok) {
@@ -1199,7 +1198,6 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 {
 	size_t content_len = strlen(root_hex);
 	const struct verity_keyring_entry *trusted = NULL;
-	bool any_unsupported = false;
 	int ret;
 
 	ret = check_embedded_certs(c, msg);
@@ -1258,8 +1256,6 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 		ret = trust_one(c, msg, kr, &msg->signers[i], &t, &by);
 		if (ret)
 			return ret;
-		if (t == UNSUPPORTED)
-			any_unsupported = true;
 		if (t == TRUSTED && !trusted) {
 			trusted = by;
 			c->res->trusted_signer = (int)i;
@@ -1267,14 +1263,10 @@ static int verify_message(struct ctx *c, struct message *msg, const struct verit
 	}
 	c->signer = -1;
 	if (trusted) {
-		snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s", trusted->name);
+		verity_snprintf(c->res->trusted_name, sizeof(c->res->trusted_name), "%s",
+		                trusted->name);
 		return 0;
 	}
-	if (any_unsupported)
-		return fail(c, VERITY_E_SIG_KEY_UNSUPPORTED, NULL,
-		            "no trusted signer; a signer key type, curve or size, or a "
-		            "certificate's signature algorithm, was refused "
-		            "(RSA 2048/3072/4096, ECDSA P-256/P-384, SHA-256/384/512)");
 	return fail(c, VERITY_E_SIG_UNTRUSTED, NULL,
 	            "no signer's certificate is in the keyring or chains to it");
 }
@@ -1340,9 +1332,11 @@ int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_
 		            max_size);
 
 	verity_sig_crypto_init();
-	msg = calloc(1, sizeof(*msg));
+	/* The message lives in memory from the keyring's allocator hooks. */
+	msg = verity_alloc(keyring->allocator, sizeof(*msg));
 	if (!msg)
 		return fail(&c, VERITY_E_NOMEM, NULL, "out of memory");
+	memset(msg, 0, sizeof(*msg));
 	for (size_t i = 0; i < SIG_MAX_CERTS; i++)
 		mbedtls_x509_crt_init(&msg->certs[i]);
 	ret = parse_message(&c, msg, sig, sig_len);
@@ -1350,13 +1344,13 @@ int verity_sig_verify_counted(const struct verity_keyring *keyring, const uint8_
 		ret = verify_message(&c, msg, keyring, root_hex);
 	for (size_t i = 0; i < SIG_MAX_CERTS; i++)
 		mbedtls_x509_crt_free(&msg->certs[i]);
-	free(msg);
+	verity_free(keyring->allocator, msg);
 	if (checks)
 		*checks = c.checks;
 	if (!ret) {
 		result->error = 0;
-		snprintf(result->detail, sizeof(result->detail), "signer %d trusted via %s",
-		         result->trusted_signer, result->trusted_name);
+		verity_snprintf(result->detail, sizeof(result->detail), "signer %d trusted via %s",
+		                result->trusted_signer, result->trusted_name);
 	}
 	return ret;
 }
@@ -1391,7 +1385,8 @@ int verity_sig_verify_digest(const struct verity_keyring *keyring, const uint8_t
 			result->offset = -1;
 			result->signer = -1;
 			result->trusted_signer = -1;
-			snprintf(result->detail, sizeof(result->detail), "bad root digest size");
+			verity_snprintf(result->detail, sizeof(result->detail),
+			                "bad root digest size");
 		}
 		return ret;
 	}

@@ -3,9 +3,13 @@
 #ifndef VERITY_SIG_SIG_H
 #define VERITY_SIG_SIG_H
 
+#include <stdarg.h>
+
 #include <mbedtls/x509_crt.h>
 
 #include "libverity.h"
+/* keyring.c still holds the file loaders declared there (hosted). */
+#include "libverity/hosted.h"
 
 /* The container compatible string of the device-tree binding. */
 #define VERITY_DT_KEYS_COMPATIBLE "libverity,dm-verity-keys"
@@ -21,8 +25,31 @@ struct verity_keyring {
 	struct verity_keyring_entry **entries;
 	size_t count;
 	size_t capacity;
+	const struct verity_allocator *allocator; /* &allocator_copy, or NULL: malloc */
+	struct verity_allocator allocator_copy;
 	char error[256];
 };
+
+/* A scratch keyring for an all-or-nothing add, with @kr's allocator. */
+void verity_keyring_stage_init(struct verity_keyring *staged, const struct verity_keyring *kr);
+/* Free every entry of @kr (not @kr itself). */
+void verity_keyring_discard(struct verity_keyring *kr);
+/*
+ * End an add: with @ret 0 move @staged's entries to @kr, else copy its error
+ * to @kr and discard it. Return: @ret, or VERITY_E_NOMEM.
+ */
+int verity_keyring_commit(struct verity_keyring *kr, struct verity_keyring *staged, int ret);
+/* Stage the PEM or DER certificates of @buf. Return: 0 or an add error. */
+int verity_keyring_stage_buffer(struct verity_keyring *staged, const uint8_t *buf, size_t len,
+                                const char *name);
+void verity_keyring_set_error(struct verity_keyring *kr, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* sig/fmt.c: the printf subset error details use (%s %c %d %u %x, 0, width, l, z). */
+int verity_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+int verity_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Initialise the crypto backend (PSA where mbedTLS uses it); idempotent. */
 void verity_sig_crypto_init(void);
@@ -30,12 +57,7 @@ void verity_sig_crypto_init(void);
 /* The subjectKeyIdentifier of @crt (contents of the key ID octets). */
 bool verity_crt_skid(const mbedtls_x509_crt *crt, const uint8_t **skid, size_t *skid_len);
 
-/*
- * fdt_check_full() behind checks that refuse what libfdt 1.6.1 mishandles: a
- * property length of 0xfffffff4 (endless loop) and trees older than version
- * 17 (NULL dereference). Return: 0 or -FDT_ERR_*.
- */
-int verity_fdt_check(const void *blob, size_t size);
+#include "sig/fdt.h"
 
 /* True when @der..@der+len is exactly one DER SEQUENCE TLV (definite length). */
 bool verity_der_is_one_sequence(const uint8_t *der, size_t len);

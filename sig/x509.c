@@ -7,8 +7,6 @@
  * gets when it is parsed, and the RSA modulus sizes the kernel's RSA takes.
  * Used for embedded and for keyring certificates alike.
  */
-#include "config.h"
-
 #include <string.h>
 
 #include <mbedtls/asn1.h>

@@ -139,6 +139,7 @@ int verity_superblock_write(uint8_t out[VERITY_SUPERBLOCK_SIZE], const struct ve
 {
 	const char *nul;
 	size_t name_len;
+	int ret;
 
 	if (!out || !params)
 		return VERITY_E_INVAL;
@@ -147,16 +148,9 @@ int verity_superblock_write(uint8_t out[VERITY_SUPERBLOCK_SIZE], const struct ve
 	if (!nul || nul == params->algorithm)
 		return VERITY_E_INVAL;
 	name_len = (size_t)(nul - params->algorithm);
-	if (params->hash_type > 1)
-		return VERITY_E_BAD_HASH_TYPE;
-	if (verity_hash_lookup(params->algorithm, NULL, NULL) != 0)
-		return VERITY_E_BAD_HASH_ALG;
-	if (!verity_is_valid_block_size(params->data_block_size))
-		return VERITY_E_BAD_DATA_BLOCK_SIZE;
-	if (!verity_is_valid_block_size(params->hash_block_size))
-		return VERITY_E_BAD_HASH_BLOCK_SIZE;
-	if (params->salt_size > VERITY_MAX_SALT_SIZE)
-		return VERITY_E_SALT_TOO_LONG;
+	ret = verity_params_check(params, NULL);
+	if (ret)
+		return ret;
 
 	memset(out, 0, VERITY_SUPERBLOCK_SIZE);
 	memcpy(out + SB_SIGNATURE, signature, sizeof(signature));

@@ -19,13 +19,6 @@ expect_rc() {
 	}
 }
 
-# exit_of NAME DEFAULT: verify-image's exit status NAME as cli/commands.h defines it
-exit_of() {
-	v=$(sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\([0-9]*\).*/\1/p" \
-		"$top_srcdir/cli/commands.h" | head -n 1)
-	echo "${v:-$2}"
-}
-
 # sign_root ROOT_HEX: a P-256 certificate $tmp/signer.pem and the kernel-style
 # signature $tmp/root.p7s of ROOT_HEX (openssl required)
 sign_root() {

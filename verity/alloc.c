@@ -1,30 +1,20 @@
 /* SPDX-License-Identifier: MIT */
+/* Allocation through the caller's hooks, else the platform's default. */
 #include "verity/util.h"
-
-#ifndef VERITY_FREESTANDING
-#include <stdlib.h>
-#endif
 
 void *verity_alloc(const struct verity_allocator *allocator, size_t size)
 {
 	if (allocator && allocator->alloc)
 		return allocator->alloc(allocator->user_data, size);
-#ifndef VERITY_FREESTANDING
-	return malloc(size);
-#else
-	return NULL;
-#endif
+	return verity_default_alloc(size);
 }
 
 void verity_free(const struct verity_allocator *allocator, void *ptr)
 {
 	if (!ptr)
 		return;
-	if (allocator && allocator->free) {
+	if (allocator && allocator->free)
 		allocator->free(allocator->user_data, ptr);
-		return;
-	}
-#ifndef VERITY_FREESTANDING
-	free(ptr);
-#endif
+	else
+		verity_default_free(ptr);
 }

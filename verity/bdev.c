@@ -7,6 +7,7 @@
 int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len)
 {
 	uint64_t end;
+	int ret;
 
 	if (!bdev || !bdev->read || (!buf && len))
 		return VERITY_E_INVAL;
@@ -14,7 +15,9 @@ int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf,
 		return VERITY_E_RANGE;
 	if (len == 0)
 		return 0;
-	return bdev->read(bdev->user_data, offset, buf, len);
+	ret = bdev->read(bdev->user_data, offset, buf, len);
+	/* Every read goes through here: a callback's positive return is not success. */
+	return ret > 0 ? VERITY_E_IO : ret;
 }
 
 const void *verity_bdev_map(const struct verity_bdev *bdev, uint64_t offset, size_t len)

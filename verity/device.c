@@ -54,6 +54,16 @@ int verity_device_open(struct verity_device **devp, const struct verity_params *
 	if ((o->flags & VERITY_DEVICE_CHECK_AT_MOST_ONCE) &&
 	    params->data_blocks > AT_MOST_ONCE_LIMIT)
 		return VERITY_E_AT_MOST_ONCE_TOO_LARGE;
+	if (o->fec) {
+		ret = verity_fec_check(params, o->fec);
+		if (ret)
+			return ret;
+		/* fits: verity_fec_check() */
+		if (o->fec_device->size <
+		    (o->fec->fec_start + verity_fec_rounds(o->fec) * o->fec->roots) *
+		        params->data_block_size)
+			return VERITY_E_FEC_DEVICE_TOO_SMALL;
+	}
 
 	ret = verity_dev_plan_memory(&plan, params, &geo, o,
 	                             o->memory_budget ? o->memory_budget
@@ -78,6 +88,19 @@ int verity_device_open(struct verity_device **devp, const struct verity_params *
 		dev->has_allocator = true;
 	}
 	dev->options.allocator = dev->has_allocator ? &dev->allocator : NULL;
+	if (o->fec) {
+		dev->fec_params = *o->fec;
+		dev->fec_dev = *o->fec_device;
+		dev->options.fec = &dev->fec_params;
+		dev->options.fec_device = &dev->fec_dev;
+		dev->fec_stripe = params->data_block_size < FEC_DEVICE_STRIPE
+		                      ? params->data_block_size
+		                      : FEC_DEVICE_STRIPE;
+		/* cannot fail: verity_fec_check() passed above */
+		verity_fec_ctx_init(&dev->fec, &dev->params, &dev->fec_params, &dev->data_dev,
+		                    &dev->hash_dev);
+		dev->has_fec = true;
+	}
 	dev->data_block_bits = verity_log2_u32(params->data_block_size);
 	dev->data_size = data_bytes;
 	dev->batch_blocks = plan.batch_blocks;
@@ -94,6 +117,9 @@ int verity_device_open(struct verity_device **devp, const struct verity_params *
 		r->want = rb + plan.r_want;
 		r->real = rb + plan.r_real;
 		r->state = rb + plan.r_state;
+		r->fec_rows = rb + plan.r_fec_rows;
+		r->fec_parity = rb + plan.r_fec_parity;
+		r->fec_block = rb + plan.r_fec_block;
 		r->busy = false;
 	}
 	dev->fuse_leaf = geo.levels > 0 && params->data_block_size == params->hash_block_size &&

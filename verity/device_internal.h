@@ -10,6 +10,7 @@
 #define VERITY_DEVICE_INTERNAL_H
 
 #include "verity/cache.h"
+#include "verity/fec_internal.h"
 #include "verity/hash.h"
 #include "verity/locate.h"
 #include "verity/lock.h"
@@ -35,6 +36,9 @@ struct reader {
 	uint8_t *real;       /* computed digests */
 	uint8_t *state;      /* enum block_state per block */
 	uint8_t *hash_block; /* a hash block while it is being verified */
+	uint8_t *fec_rows;   /* FEC: k x stripe bytes of a round, stripe x roots parity */
+	uint8_t *fec_parity; /* read and recomputed (2 x), and the decoded block */
+	uint8_t *fec_block;
 	bool busy;
 };
 
@@ -42,6 +46,7 @@ struct reader {
 struct counters {
 	uint64_t data_blocks_verified, hash_blocks_verified, hash_blocks_read;
 	uint64_t cache_hits, cache_misses, rechecks_passed, zero_blocks, skipped_blocks;
+	uint64_t fec_corrected;
 };
 
 struct verity_device {
@@ -68,19 +73,29 @@ struct verity_device {
 	struct verity_device_status status; /* counters; under the lock */
 	bool corrupted;
 	size_t memory_size;
+	bool has_fec;
+	struct verity_fec_params fec_params;
+	struct verity_bdev fec_dev;
+	struct verity_fec_ctx fec; /* points at the fields above */
+	uint32_t fec_stripe;
 };
 
 /* ---- memory plan: one allocation, carved ---- */
 
 struct plan {
 	uint32_t batch_blocks, reader_count;
+	size_t fec_rows, fec_parity; /* per reader, 0 without FEC */
 	size_t bitmap_bytes, pinned_bytes;
 	uint32_t cache_capacity;
 	/* results */
 	size_t readers_off, reader_stride, r_data, r_want, r_real, r_state, r_hash;
+	size_t r_fec_rows, r_fec_parity, r_fec_block;
 	size_t bitmap_off, pinned_off, cache_off, total;
 	bool overflow;
 };
+
+/* Bytes of each block of a round decoded at once on the read path. */
+#define FEC_DEVICE_STRIPE 2048u
 
 /* device_plan.c */
 int verity_dev_check_options(const struct verity_device_options *o);
@@ -90,7 +105,6 @@ int verity_dev_plan_memory(struct plan *p, const struct verity_params *params,
 size_t verity_dev_reader_offset(const struct plan *p, uint32_t i);
 
 /* device_walk.c */
-int verity_dev_read_bdev(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len);
 int verity_dev_event(struct verity_device *dev, uint32_t kind, uint32_t type, uint64_t block,
                      int error);
 int verity_dev_io_error(struct verity_device *dev, uint32_t type, uint64_t block, int error);

@@ -45,6 +45,9 @@ static void plan_layout(struct plan *p, uint32_t dbs, uint32_t hbs, uint32_t ds)
 	p->r_want = plan_add(&reader, &of, mul_size(p->batch_blocks, ds, &of), 8);
 	p->r_real = plan_add(&reader, &of, mul_size((size_t)p->batch_blocks + 1, ds, &of), 8) + ds;
 	p->r_state = plan_add(&reader, &of, p->batch_blocks, 8);
+	p->r_fec_rows = plan_add(&reader, &of, p->fec_rows, 8);
+	p->r_fec_parity = plan_add(&reader, &of, p->fec_parity, 8);
+	p->r_fec_block = plan_add(&reader, &of, p->fec_rows ? dbs : 0, 8);
 	p->reader_stride = plan_add(&reader, &of, 0, BUFFER_ALIGN);
 
 	p->total = sizeof(struct verity_device);
@@ -81,6 +84,11 @@ int verity_dev_check_options(const struct verity_device_options *o)
 	for (size_t i = 0; i < sizeof(o->reserved) / sizeof(o->reserved[0]); i++)
 		if (o->reserved[i])
 			return VERITY_E_INVAL;
+	if ((o->fec && (!o->fec_device || !o->fec_device->read)) || (!o->fec && o->fec_device))
+		return VERITY_E_INVAL;
+	if (o->fec &&
+	    (o->fec->roots < VERITY_FEC_MIN_ROOTS || o->fec->roots > VERITY_FEC_MAX_ROOTS))
+		return VERITY_E_FEC_BAD_ROOTS;
 	if ((o->flags & ~known) || o->corruption_mode > VERITY_CORRUPTION_PANIC ||
 	    o->io_error_mode > VERITY_IO_ERROR_PANIC)
 		return VERITY_E_INVAL;
@@ -92,12 +100,11 @@ int verity_dev_check_options(const struct verity_device_options *o)
 	     o->io_error_mode == VERITY_IO_ERROR_PANIC) &&
 	    !o->panic)
 		return VERITY_E_MISSING_CALLBACK;
-#ifdef VERITY_FREESTANDING
-	if (o->flags & VERITY_DEVICE_THREAD_SAFE)
+	if ((o->flags & VERITY_DEVICE_THREAD_SAFE) && !verity_platform_threads())
 		return VERITY_E_NO_THREADS;
-	if (!o->allocator || !o->allocator->alloc || !o->allocator->free)
+	if (!verity_platform_allocator() &&
+	    (!o->allocator || !o->allocator->alloc || !o->allocator->free))
 		return VERITY_E_INVAL;
-#endif
 	return 0;
 }
 
@@ -132,6 +139,12 @@ int verity_dev_plan_memory(struct plan *p, const struct verity_params *params,
 	}
 	if (o->flags & VERITY_DEVICE_CHECK_AT_MOST_ONCE)
 		p->bitmap_bytes = (size_t)((params->data_blocks + 7) / 8);
+	if (o->fec) {
+		uint32_t stripe = dbs < FEC_DEVICE_STRIPE ? dbs : FEC_DEVICE_STRIPE;
+
+		p->fec_rows = (size_t)stripe * (255u - o->fec->roots);
+		p->fec_parity = 2 * (size_t)stripe * o->fec->roots;
+	}
 
 	/* A default batch leaves at least half the budget to the tree; an explicit one only fits.
 	 */

@@ -20,6 +20,33 @@ static void merge_counters(struct verity_device *dev, const struct counters *c)
 	s->rechecks_passed += c->rechecks_passed;
 	s->zero_blocks += c->zero_blocks;
 	s->skipped_blocks += c->skipped_blocks;
+	s->fec_corrected += c->fec_corrected;
+}
+
+/*
+ * The data block at @k of the batch failed its digest twice: rebuild it
+ * from its FEC round (errors-only) into the reader's scratch, and take it
+ * only if it hashes to the verified digest. Return: 1 if corrected, 0 if
+ * not (no FEC, too damaged, or a parity read failed).
+ */
+static int fec_correct_data_block(struct verity_device *dev, struct reader *r, uint64_t b,
+                                  uint32_t k)
+{
+	uint32_t dbs = dev->params.data_block_size, ds = dev->geo.digest_size;
+	uint8_t digest[VERITY_MAX_DIGEST_SIZE];
+
+	if (!dev->has_fec)
+		return 0;
+	if (verity_fec_decode_block(
+	        &dev->fec, &dev->fec_dev, b, NULL, 0, dev->fec_stripe, r->fec_rows, r->fec_parity,
+	        r->fec_parity + (size_t)dev->fec_stripe * dev->fec_params.roots, r->fec_block))
+		return 0;
+	if (verity_hash_blocks(&dev->hasher, r->fec_block, dbs, 1, digest) ||
+	    memcmp(digest, r->want + (size_t)k * ds, ds) != 0)
+		return 0;
+	memcpy(r->data + (size_t)k * dbs, r->fec_block, dbs);
+	memcpy(r->real + (size_t)k * ds, digest, ds);
+	return 1;
 }
 
 /*
@@ -35,7 +62,7 @@ static int recheck_data_block(struct verity_device *dev, struct reader *r, uint6
 	uint64_t b = first + k;
 	int ret;
 
-	ret = verity_dev_read_bdev(&dev->data_dev, b << dev->data_block_bits, block, dbs);
+	ret = verity_bdev_read(&dev->data_dev, b << dev->data_block_bits, block, dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_DATA, b, ret);
 	ret = verity_hash_blocks(&dev->hasher, block, dbs, 1, r->real + (size_t)k * ds);
@@ -43,6 +70,10 @@ static int recheck_data_block(struct verity_device *dev, struct reader *r, uint6
 		return ret;
 	if (memcmp(r->real + (size_t)k * ds, r->want + (size_t)k * ds, ds) == 0) {
 		c->rechecks_passed++;
+		return 1;
+	}
+	if (fec_correct_data_block(dev, r, b, k)) {
+		c->fec_corrected++;
 		return 1;
 	}
 	return verity_dev_event(dev, VERITY_EVENT_CORRUPTION, VERITY_BLOCK_DATA, b,
@@ -115,13 +146,13 @@ static int read_batch_with_leaf(struct verity_device *dev, struct reader *r, uin
 	uint32_t listed = n < LEAF_LIST_LEN - 1 ? n : LEAF_LIST_LEN - 1;
 	int ret;
 
-	ret = verity_dev_read_bdev(&dev->hash_dev, abs * dev->params.hash_block_size, r->hash_block,
-	                           dbs);
+	ret =
+	    verity_bdev_read(&dev->hash_dev, abs * dev->params.hash_block_size, r->hash_block, dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_HASH, abs, ret);
 	c->hash_blocks_read++;
-	ret = verity_dev_read_bdev(&dev->data_dev, first << dev->data_block_bits, r->data,
-	                           (size_t)n * dbs);
+	ret = verity_bdev_read(&dev->data_dev, first << dev->data_block_bits, r->data,
+	                       (size_t)n * dbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_DATA, first, ret);
 	list[0] = r->hash_block;
@@ -217,8 +248,8 @@ static int read_batch(struct verity_device *dev, struct reader *r, uint64_t firs
 		}
 		while (end < n && r->state[end] != BLOCK_ZERO)
 			end++;
-		ret = verity_dev_read_bdev(&dev->data_dev, (first + k) << dev->data_block_bits,
-		                           r->data + (size_t)k * dbs, (size_t)(end - k) * dbs);
+		ret = verity_bdev_read(&dev->data_dev, (first + k) << dev->data_block_bits,
+		                       r->data + (size_t)k * dbs, (size_t)(end - k) * dbs);
 		if (ret)
 			return verity_dev_io_error(dev, VERITY_BLOCK_DATA, first + k, ret);
 		k = end;

@@ -10,14 +10,6 @@
 
 /* ---- helpers ---- */
 
-int verity_dev_read_bdev(const struct verity_bdev *bdev, uint64_t offset, void *buf, size_t len)
-{
-	int ret = verity_bdev_read(bdev, offset, buf, len);
-
-	/* A callback's positive return is not success. */
-	return ret > 0 ? VERITY_E_IO : ret;
-}
-
 static const uint8_t *pinned_block(const struct verity_device *dev, unsigned level, uint64_t index)
 {
 	uint64_t rel = dev->geo.level_start[level] - dev->params.hash_start_block + index;
@@ -122,7 +114,7 @@ static int load_hash_block(struct verity_device *dev, struct reader *r, unsigned
 	uint8_t real[VERITY_MAX_DIGEST_SIZE];
 	int ret;
 
-	ret = verity_dev_read_bdev(&dev->hash_dev, abs * hbs, r->hash_block, hbs);
+	ret = verity_bdev_read(&dev->hash_dev, abs * hbs, r->hash_block, hbs);
 	if (ret)
 		return verity_dev_io_error(dev, VERITY_BLOCK_HASH, abs, ret);
 	c->hash_blocks_read++;
@@ -223,8 +215,8 @@ int verity_dev_load_pinned_levels(struct verity_device *dev)
 	if (dev->pinned_from >= geo->levels)
 		return 0;
 	blocks = geo->level_start[dev->pinned_from - 1] - dev->params.hash_start_block;
-	ret = verity_dev_read_bdev(&dev->hash_dev, dev->params.hash_start_block * hbs,
-	                           (void *)dev->pinned, (size_t)blocks * hbs);
+	ret = verity_bdev_read(&dev->hash_dev, dev->params.hash_start_block * hbs,
+	                       (void *)dev->pinned, (size_t)blocks * hbs);
 	if (ret)
 		return ret;
 	dev->status.hash_blocks_read += blocks;

@@ -186,6 +186,15 @@ static const struct {
     {VERITY_E_LVM_BAD_SEGMENTS, "LVM2 segments leave a gap or do not match segment_count"},
     {VERITY_E_LVM_NOT_FOUND, "No such volume group or logical volume"},
     {VERITY_E_LVM_TRUNCATED, "LVM2 metadata area or text is truncated"},
+    /* Forward error correction */
+    {VERITY_E_FEC_BAD_ROOTS, "Invalid number of parity bytes (FEC roots must be 2 to 24)"},
+    {VERITY_E_FEC_BLOCK_SIZES, "Block sizes must match for FEC"},
+    {VERITY_E_FEC_BAD_BLOCKS, "FEC blocks do not cover the data and the hash tree"},
+    {VERITY_E_FEC_BAD_OFFSET, "FEC offset is not a multiple of 512"},
+    {VERITY_E_FEC_AREA_OVERLAP, "FEC area overlaps with data or hash area"},
+    {VERITY_E_FEC_DEVICE_TOO_SMALL, "FEC device is too small"},
+    {VERITY_E_FEC_UNCORRECTABLE, "Too many errors to correct with FEC"},
+    {VERITY_E_FEC_NOT_VERIFIED, "FEC-corrected block does not match its hash"},
 };
 
 const char *verity_strerror(int err)

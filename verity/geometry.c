@@ -20,6 +20,22 @@ unsigned verity_log2_u32(uint32_t x)
 	return bits;
 }
 
+int verity_params_check(const struct verity_params *params, uint32_t *digest_size)
+{
+	if (params->hash_type > 1)
+		return VERITY_E_BAD_HASH_TYPE;
+	if (memchr(params->algorithm, '\0', sizeof(params->algorithm)) == NULL ||
+	    verity_hash_lookup(params->algorithm, NULL, digest_size) != 0)
+		return VERITY_E_BAD_HASH_ALG;
+	if (!verity_is_valid_block_size(params->data_block_size))
+		return VERITY_E_BAD_DATA_BLOCK_SIZE;
+	if (!verity_is_valid_block_size(params->hash_block_size))
+		return VERITY_E_BAD_HASH_BLOCK_SIZE;
+	if (params->salt_size > VERITY_MAX_SALT_SIZE)
+		return VERITY_E_SALT_TOO_LONG;
+	return 0;
+}
+
 int verity_geometry_init(struct verity_geometry *geo, const struct verity_params *params)
 {
 	uint32_t digest_size;
@@ -32,19 +48,9 @@ int verity_geometry_init(struct verity_geometry *geo, const struct verity_params
 	for (size_t i = 0; i < sizeof(params->reserved) / sizeof(params->reserved[0]); i++)
 		if (params->reserved[i])
 			return VERITY_E_INVAL;
-	if (params->hash_type > 1)
-		return VERITY_E_BAD_HASH_TYPE;
-	if (memchr(params->algorithm, '\0', sizeof(params->algorithm)) == NULL)
-		return VERITY_E_BAD_HASH_ALG;
-	ret = verity_hash_lookup(params->algorithm, NULL, &digest_size);
+	ret = verity_params_check(params, &digest_size);
 	if (ret)
 		return ret;
-	if (!verity_is_valid_block_size(params->data_block_size))
-		return VERITY_E_BAD_DATA_BLOCK_SIZE;
-	if (!verity_is_valid_block_size(params->hash_block_size))
-		return VERITY_E_BAD_HASH_BLOCK_SIZE;
-	if (params->salt_size > VERITY_MAX_SALT_SIZE)
-		return VERITY_E_SALT_TOO_LONG;
 	if (params->hash_block_size < 2 * digest_size)
 		return VERITY_E_DIGEST_TOO_BIG;
 	if (params->data_blocks == 0)

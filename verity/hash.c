@@ -1,22 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include "verity/hash.h"
-
-#ifndef VERITY_FREESTANDING
 #include <mbedtls/md.h>
-#endif
+
+#include "verity/hash.h"
 
 static const struct {
 	const char *name;
 	enum verity_hash_alg alg;
 	uint32_t digest_size;
 } algorithms[] = {
-    {"sha256", VERITY_HASH_SHA256, 32},
-#ifndef VERITY_FREESTANDING
-    {"sha1", VERITY_HASH_SHA1, 20},     {"sha224", VERITY_HASH_SHA224, 28},
-    {"sha384", VERITY_HASH_SHA384, 48}, {"sha512", VERITY_HASH_SHA512, 64},
-#endif
+    {"sha256", VERITY_HASH_SHA256, 32}, {"sha1", VERITY_HASH_SHA1, 20},
+    {"sha224", VERITY_HASH_SHA224, 28}, {"sha384", VERITY_HASH_SHA384, 48},
+    {"sha512", VERITY_HASH_SHA512, 64},
 };
 
 int verity_hash_lookup(const char *name, enum verity_hash_alg *alg, uint32_t *digest_size)
@@ -65,7 +61,6 @@ int verity_hasher_init(struct verity_hasher *hasher, const struct verity_params 
 	return 0;
 }
 
-#ifndef VERITY_FREESTANDING
 static mbedtls_md_type_t md_type(enum verity_hash_alg alg)
 {
 	switch (alg) {
@@ -111,7 +106,6 @@ static int md_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blo
 	mbedtls_md_free(&ctx);
 	return ret;
 }
-#endif
 
 static int hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks,
                        const uint8_t *const *list, size_t block_size, size_t n, uint8_t *digests)
@@ -126,14 +120,10 @@ static int hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks
 		            : verity_sha256_hash_many(blocks, block_size, block_size, n,
 		                                      hasher->salt, hasher->salt_len,
 		                                      hasher->salt_pos, digests);
-#ifndef VERITY_FREESTANDING
 	for (size_t i = 0; list && i < n; i++)
 		if (!list[i])
 			return VERITY_E_INVAL;
 	return md_hash_blocks(hasher, blocks, list, block_size, n, digests);
-#else
-	return VERITY_E_BAD_HASH_ALG;
-#endif
 }
 
 int verity_hash_blocks(const struct verity_hasher *hasher, const uint8_t *blocks, size_t block_size,

@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The device's lock: a pthread mutex and condition variable in hosted builds
- * when the device was opened thread-safe, nothing otherwise (freestanding
- * builds have no threads).
+ * The device's lock: a mutex and condition variable when the device was
+ * opened thread-safe, nothing otherwise. The implementation is the
+ * platform file linked in: platform_posix.c (pthreads) or platform_none.c
+ * (freestanding: no threads).
  */
 #ifndef VERITY_LOCK_H
 #define VERITY_LOCK_H
 
 #include "libverity.h"
 
-#ifndef VERITY_FREESTANDING
-#include <pthread.h>
-#endif
+/* Room for the platform's mutex and condition variable (checked there). */
+#define VERITY_LOCK_STORAGE 192
 
 struct verity_lock {
 	bool enabled;
-#ifndef VERITY_FREESTANDING
-	pthread_mutex_t mutex;
-	pthread_cond_t cond;
-#endif
+	_Alignas(8) unsigned char storage[VERITY_LOCK_STORAGE];
 };
 
-/* Return: 0, VERITY_E_NO_THREADS (freestanding, @enabled) or VERITY_E_THREAD. */
+/* Whether the platform file linked in has threads. */
+bool verity_platform_threads(void);
+
+/* Return: 0, VERITY_E_NO_THREADS (no threads, @enabled) or VERITY_E_THREAD. */
 int verity_lock_init(struct verity_lock *lock, bool enabled);
 void verity_lock_destroy(struct verity_lock *lock);
 void verity_lock_acquire(struct verity_lock *lock);

@@ -47,10 +47,8 @@ int verity_tree_setup(struct verity_tree *tree, const struct verity_params *para
 	} else {
 		unsigned threads = tree->threads;
 
-#ifndef VERITY_FREESTANDING
 		if (threads == 0)
 			threads = verity_online_cpus();
-#endif
 		/* Keep the buffers of all threads within about 1 MiB. */
 		extent = DEFAULT_EXTENT;
 		if (threads > SHARED_EXTENTS / DEFAULT_EXTENT)
@@ -173,7 +171,7 @@ bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_
 	return false;
 }
 
-static int run_jobs_sequential(const struct verity_jobs *jobs,
+int verity_run_jobs_sequential(const struct verity_jobs *jobs,
                                const struct verity_allocator *allocator)
 {
 	size_t slot_bytes = verity_align64(jobs->slot_size);
@@ -199,15 +197,11 @@ static int run_jobs_sequential(const struct verity_jobs *jobs,
 int verity_run_jobs(const struct verity_jobs *jobs, unsigned threads,
                     const struct verity_allocator *allocator)
 {
-#ifndef VERITY_FREESTANDING
 	if (threads == 0)
 		threads = verity_online_cpus();
 	if (threads > jobs->count)
 		threads = (unsigned)jobs->count;
 	if (threads > 1)
 		return verity_run_jobs_threaded(jobs, threads, allocator);
-#else
-	(void)threads;
-#endif
-	return run_jobs_sequential(jobs, allocator);
+	return verity_run_jobs_sequential(jobs, allocator);
 }

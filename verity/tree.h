@@ -85,13 +85,18 @@ struct verity_jobs {
 int verity_run_jobs(const struct verity_jobs *jobs, unsigned threads,
                     const struct verity_allocator *allocator);
 
-#ifndef VERITY_FREESTANDING
-/* verify_threads.c: the same with @threads (>= 2) threads. */
+/* The jobs one after the other on the caller's thread. */
+int verity_run_jobs_sequential(const struct verity_jobs *jobs,
+                               const struct verity_allocator *allocator);
+
+/*
+ * From the platform file linked in: verify_threads.c (hosted: threads) or
+ * platform_none.c (freestanding: one CPU, the jobs run in sequence).
+ */
 int verity_run_jobs_threaded(const struct verity_jobs *jobs, unsigned threads,
                              const struct verity_allocator *allocator);
 /* Online CPUs usable by this process, at least 1. */
 unsigned verity_online_cpus(void);
-#endif
 
 /* Round @n up to a multiple of 64, so that regions carved out of one allocation stay aligned. */
 static inline size_t verity_align64(size_t n)

@@ -28,8 +28,26 @@ const void *verity_bdev_map(const struct verity_bdev *bdev, uint64_t offset, siz
 void verity_bdev_unmap(const struct verity_bdev *bdev, const void *addr, uint64_t offset,
                        size_t len);
 
+/*
+ * The checks every parameter set goes through, in this order (geometry,
+ * superblock writer): hash type, algorithm (NUL-terminated, known), data and
+ * hash block sizes, salt size. @digest_size may be NULL.
+ * Return: 0, VERITY_E_BAD_HASH_TYPE, VERITY_E_BAD_HASH_ALG,
+ * VERITY_E_BAD_DATA_BLOCK_SIZE, VERITY_E_BAD_HASH_BLOCK_SIZE or
+ * VERITY_E_SALT_TOO_LONG.
+ */
+int verity_params_check(const struct verity_params *params, uint32_t *digest_size);
+
 /* Allocation through the hooks (NULL hooks: malloc/free). */
 void *verity_alloc(const struct verity_allocator *allocator, size_t size);
 void verity_free(const struct verity_allocator *allocator, void *ptr);
+
+/*
+ * The default allocator of the platform file linked in: malloc/free
+ * (platform_posix.c), or none (platform_none.c: NULL, hooks required).
+ */
+bool verity_platform_allocator(void);
+void *verity_default_alloc(size_t size);
+void verity_default_free(void *ptr);
 
 #endif /* VERITY_UTIL_H */

@@ -149,6 +149,16 @@ enum verity_error {
 	VERITY_E_DT_BAD_PARAMS = -431,           /* FIT dm-verity node malformed */
 	VERITY_E_KEYRING_FINGERPRINT = -432,     /* sha256-fingerprint does not match */
 	VERITY_E_SIG_MISSING = -433,             /* trusted keys given but no signature */
+
+	/* Forward error correction, libverity/fec.h (-700 .. -799) */
+	VERITY_E_FEC_BAD_ROOTS = -700,        /* roots not in 2 .. 24 */
+	VERITY_E_FEC_BLOCK_SIZES = -701,      /* data and hash block sizes differ */
+	VERITY_E_FEC_BAD_BLOCKS = -702,       /* fec_blocks below data + tree */
+	VERITY_E_FEC_BAD_OFFSET = -703,       /* FEC offset not a multiple of 512 */
+	VERITY_E_FEC_AREA_OVERLAP = -704,     /* FEC area overlaps data or hash */
+	VERITY_E_FEC_DEVICE_TOO_SMALL = -705, /* parity area past the FEC device */
+	VERITY_E_FEC_UNCORRECTABLE = -706,    /* a codeword cannot be corrected */
+	VERITY_E_FEC_NOT_VERIFIED = -707,     /* a corrected block still fails its hash */
 };
 
 /**
@@ -179,7 +189,10 @@ VERITY_PUBLIC int verity_hex_to_digest(const char *hex, size_t len, uint8_t *out
 
 /*
  * Allocator hooks, so that a bootloader can link the core without malloc.
- * A NULL hooks pointer anywhere means the C library's malloc/free.
+ * A NULL hooks pointer anywhere means the C library's malloc/free (in the
+ * freestanding build, which has no default, hooks are required). @alloc
+ * returns memory aligned to at least 8 bytes, or NULL; @free is never
+ * called with NULL.
  */
 struct verity_allocator {
 	void *user_data;
@@ -227,7 +240,8 @@ struct verity_bdev {
  *
  * Return: 0; VERITY_E_INVAL for a NULL bdev, callback or buffer;
  * VERITY_E_RANGE if [offset, offset + len) is not inside the device (also on
- * overflow); otherwise what the callback returned.
+ * overflow); otherwise what the callback returned, a positive value turned
+ * into VERITY_E_IO. Every read the library makes goes through here.
  */
 VERITY_PUBLIC int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offset, void *buf,
                                    size_t len);

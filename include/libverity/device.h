@@ -5,6 +5,8 @@
 
 #include <libverity/tree.h>
 
+struct verity_fec_params;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,7 +16,8 @@ extern "C" {
 /*
  * The verified block device: a read-only view of the data area in which
  * every byte handed out has been hashed and matched along a path to the root
- * digest (reference/dm-verity-format.md sections 2, 6 and 7).
+ * digest (the Linux kernel's dm-verity, Documentation/admin-guide/device-mapper/verity.rst;
+ * docs/device.md).
  *
  * Memory: everything the device holds (its state, bounce buffers, the cached
  * intermediate levels, the leaf cache, the check_at_most_once bitmap) comes
@@ -105,6 +108,12 @@ struct verity_device_event {
  * @restart: required by the RESTART modes; called after @report. If it
  *           returns, the read fails as in the EIO mode.
  * @panic: required by the PANIC modes; same contract as @restart
+ * @fec: optional forward error correction (libverity/fec.h): a data block
+ *       that fails its digest, also when re-read, is rebuilt from its
+ *       Reed-Solomon round (errors-only decoding), hashed again and
+ *       returned only if it then matches; copied at open. NULL: none.
+ * @fec_device: where the parity lies (fec_start is in blocks of it);
+ *              required with @fec, copied at open
  * @reserved: must be zero
  */
 struct verity_device_options {
@@ -119,7 +128,9 @@ struct verity_device_options {
 	void (*report)(void *callback_data, const struct verity_device_event *event);
 	void (*restart)(void *callback_data, const struct verity_device_event *event);
 	void (*panic)(void *callback_data, const struct verity_device_event *event);
-	uint64_t reserved[4];
+	const struct verity_fec_params *fec;
+	const struct verity_bdev *fec_device;
+	uint64_t reserved[2];
 };
 
 /**
@@ -140,6 +151,8 @@ struct verity_device_options {
  * @memory_used: bytes allocated at open (<= the budget)
  * @cache_capacity: hash blocks the leaf cache holds
  * @pinned_levels: tree levels kept in memory and verified since open
+ * @fec_corrected: data blocks corrected with FEC and then verified (Linux
+ *                 6.19 reports this count after V/C)
  */
 struct verity_device_status {
 	char state;
@@ -157,6 +170,7 @@ struct verity_device_status {
 	size_t memory_used;
 	size_t cache_capacity;
 	uint32_t pinned_levels;
+	uint64_t fec_corrected;
 };
 
 struct verity_device;

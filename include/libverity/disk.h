@@ -142,7 +142,9 @@ struct verity_gpt {
  * and two entry arrays.
  *
  * Return: 0; VERITY_E_INVAL; VERITY_E_NOMEM; VERITY_E_GPT_* (one per check;
- * a failed primary and backup return the primary's error); or a read error.
+ * VERITY_E_GPT_NOT_FOUND for a disk with neither a protective MBR nor a
+ * header signature; a failed primary and backup return the primary's
+ * error); or a read error.
  */
 VERITY_PUBLIC int verity_gpt_read(struct verity_gpt *gpt, const struct verity_bdev *disk,
                                   uint32_t sector_size, const struct verity_allocator *allocator);

@@ -72,6 +72,9 @@ enum verity_lvm_error {
  * @detail: if not NULL, receives on failure the name involved (a PV name and
  *          UUID, an LV name, a segment type), NUL-terminated; "" if none
  * @detail_size: bytes at @detail
+ * @device: if not NULL, receives on failure the index of the device whose
+ *          label or metadata was refused, or SIZE_MAX when the failure is
+ *          not one device's (a missing PV, overlapping LVs...)
  * @reserved: must be zero
  */
 struct verity_lvm_options {
@@ -79,6 +82,7 @@ struct verity_lvm_options {
 	size_t max_text;
 	char *detail;
 	size_t detail_size;
+	size_t *device;
 	uint64_t reserved[4];
 };
 

@@ -35,6 +35,27 @@ VERITY_PUBLIC const char *verity_sha256_impl_name(bool many);
  */
 VERITY_PUBLIC int verity_sha256_force_impl(const char *name);
 
+/* CPU features for verity_sha256_set_cpu_features(). */
+#define VERITY_CPU_ARM_SHA2   (1u << 0) /* ARMv8 SHA-256 instructions (FEAT_SHA256) */
+#define VERITY_CPU_ARM_NEON   (1u << 1) /* Advanced SIMD (always there on arm64) */
+#define VERITY_CPU_X86_SHANI  (1u << 2) /* SHA extensions, with SSE4.1 and SSSE3 */
+#define VERITY_CPU_X86_AVX2   (1u << 3) /* AVX2, with the OS saving the ymm state */
+#define VERITY_CPU_X86_AVX512 (1u << 4) /* AVX-512 F/VL/BW, with the zmm state saved */
+
+/**
+ * verity_sha256_set_cpu_features() - declare what the CPU can do
+ * @features: VERITY_CPU_* bits: the full set this CPU has
+ *
+ * For integrators that cannot let the library probe (a bootloader: no
+ * auxiliary vector, ID registers that may trap) or that know better. The
+ * declaration replaces the probe from now on and the automatic choice is
+ * made again among the implementations built in that the declared
+ * features allow (a forced choice is dropped). Declaring a feature the CPU
+ * lacks makes hashing fault: the integrator vouches for it.
+ * Return: 0, or VERITY_E_INVAL for an unknown bit.
+ */
+VERITY_PUBLIC int verity_sha256_set_cpu_features(uint32_t features);
+
 #ifdef __cplusplus
 }
 #endif

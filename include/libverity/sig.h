@@ -73,6 +73,25 @@ struct verity_keyring;
  */
 VERITY_PUBLIC int verity_keyring_new(struct verity_keyring **keyring);
 
+/**
+ * verity_keyring_new_with() - create an empty keyring that allocates through hooks
+ * @keyring: receives the new keyring, to be freed with verity_keyring_free()
+ * @allocator: hooks (copied); every allocation of the keyring, of its adds
+ *             and of verity_sig_verify() with it goes through them. NULL:
+ *             malloc/free (hosted builds; freestanding builds need hooks).
+ *
+ * The keyring and the signature check never print, never read files and
+ * never call malloc themselves. mbedTLS's own allocations (certificates it
+ * parses, bignums while verifying) go through mbedTLS's allocator: with
+ * MBEDTLS_PLATFORM_MEMORY the integrator may route them with
+ * mbedtls_platform_set_calloc_free(), a process-wide setting that is the
+ * integrator's choice, never made by this library; without it (Debian's
+ * mbedTLS 2.28) they use the C library's calloc/free.
+ * Return: 0, VERITY_E_INVAL or VERITY_E_NOMEM.
+ */
+VERITY_PUBLIC int verity_keyring_new_with(struct verity_keyring **keyring,
+                                          const struct verity_allocator *allocator);
+
 /** verity_keyring_free() - free a keyring; NULL is allowed. */
 VERITY_PUBLIC void verity_keyring_free(struct verity_keyring *keyring);
 
@@ -178,9 +197,9 @@ VERITY_PUBLIC int verity_root_hex(const uint8_t *digest, size_t digest_len, char
  * WRONG_CONTENT_TYPE, NO_SIGNERS, LIMIT, UNSUPPORTED_DIGEST, SHA1_DISABLED,
  * UNSUPPORTED_SIG_ALG, RSA_PSS_DISABLED, ALG_DIGEST_MISMATCH,
  * INCONSISTENT_ATTRS, MISSING_ATTR, REPEATED_ATTR, FORBIDDEN_ATTR,
- * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (an embedded
- * signer certificate's key is refused, or no signer is trusted and a
- * matching keyring certificate's key was refused), BAD_SIGNATURE, UNTRUSTED.
+ * DIGEST_MISMATCH, SIGNING_TIME, BAD_CERT, KEY_UNSUPPORTED (a check the
+ * kernel would make needs a key or certificate signature algorithm the
+ * policy refuses), BAD_SIGNATURE, UNTRUSTED.
  */
 VERITY_PUBLIC int verity_sig_verify(const struct verity_keyring *keyring, const uint8_t *sig,
                                     size_t sig_len, const char *root_hex,

@@ -65,7 +65,7 @@ struct verity_table {
  * @len: bytes of @line (need not be NUL-terminated; a NUL inside is an error)
  *
  * Words are separated by spaces, tabs and newlines. The kernel's rules
- * apply (reference §5): option names are case-insensitive, <#opt> counts
+ * apply (the kernel's verity_ctr()): option names are case-insensitive, <#opt> counts
  * option values too and is at most 15, one corruption mode and one I/O
  * error mode at most, FEC options need a value, use_fec_from_device needs
  * fec_roots and fec_blocks and equal block sizes. Stricter than the kernel:

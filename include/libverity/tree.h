@@ -76,8 +76,9 @@ struct verity_geometry {
  * All arithmetic is overflow-checked; layouts that cannot exist are refused.
  * Return: 0 or VERITY_E_BAD_HASH_TYPE, VERITY_E_BAD_HASH_ALG,
  * VERITY_E_BAD_*_BLOCK_SIZE, VERITY_E_SALT_TOO_LONG, VERITY_E_DIGEST_TOO_BIG,
- * VERITY_E_NO_DATA_BLOCKS, VERITY_E_TOO_MANY_LEVELS,
- * VERITY_E_HASH_AREA_OVERFLOW, VERITY_E_INVAL (reserved fields).
+ * VERITY_E_NO_DATA_BLOCKS, VERITY_E_OVERFLOW (data_blocks x
+ * data_block_size does not fit 64 bits), VERITY_E_TOO_MANY_LEVELS,
+ * VERITY_E_HASH_AREA_OVERFLOW, VERITY_E_INVAL (NULL pointers, reserved fields).
  */
 VERITY_PUBLIC int verity_geometry_init(struct verity_geometry *geo,
                                        const struct verity_params *params);
@@ -158,8 +159,8 @@ struct verity_tree_options {
  * Return: 0; a verity_geometry_init() error for bad parameters;
  * VERITY_E_INVAL for NULL pointers or nonzero reserved options;
  * VERITY_E_DATA_DEVICE_TOO_SMALL if @data holds fewer than data_blocks blocks;
- * VERITY_E_NOMEM; VERITY_E_THREAD; or what a @data read or @hash write
- * returned (VERITY_E_IO, VERITY_E_SHORT_READ).
+ * VERITY_E_NOMEM; or what a @data read or @hash write returned
+ * (VERITY_E_IO, VERITY_E_SHORT_READ; a positive value becomes VERITY_E_IO).
  */
 VERITY_PUBLIC int verity_format(struct verity_params *params, const struct verity_bdev *data,
                                 const struct verity_writer *hash,
@@ -223,7 +224,8 @@ struct verity_verify_result {
  * a verity_geometry_init() error; VERITY_E_INVAL (NULL pointers, nonzero
  * reserved options); VERITY_E_DATA_DEVICE_TOO_SMALL or
  * VERITY_E_HASH_DEVICE_TOO_SMALL for a truncated device; VERITY_E_NOMEM;
- * VERITY_E_THREAD; or what a device read returned (VERITY_E_IO ...).
+ * or what a device read returned (VERITY_E_IO, VERITY_E_SHORT_READ; a
+ * positive value becomes VERITY_E_IO).
  */
 VERITY_PUBLIC int verity_verify(const struct verity_params *params, const struct verity_bdev *data,
                                 const struct verity_bdev *hash,

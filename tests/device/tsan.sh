@@ -27,11 +27,12 @@ fi
 s=$top_srcdir
 # shellcheck disable=SC2086 # word lists
 $CC -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=thread -I"$s/include" -I"$s" \
-	$s/sha/sha256.c $s/sha/sha256_generic.c $s/sha/dispatch.c $s/sha/cpu.c \
+	$s/sha/sha256.c $s/sha/sha256_generic.c $s/sha/dispatch.c $s/sha/cpu.c $s/sha/sys_linux.c \
 	$s/verity/alloc.c $s/verity/errors.c $s/verity/hex.c $s/verity/geometry.c $s/verity/hash.c \
 	$s/verity/bdev.c $s/verity/bdev_fd.c $s/verity/locate.c $s/verity/cache.c \
-	$s/verity/lock.c $s/verity/device.c $s/verity/device_plan.c $s/verity/device_walk.c \
+	$s/verity/platform_posix.c $s/verity/device.c $s/verity/device_plan.c $s/verity/device_walk.c \
 	$s/verity/device_read.c $s/verity/table.c \
+	$s/verity/fec_rs.c $s/verity/fec.c $s/verity/tree.c $s/verity/verify_threads.c \
 	$s/tests/device/test_device.c -o "$tmp/test_device_tsan" -lmbedcrypto -lpthread
 
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"

@@ -5,6 +5,8 @@
 # version, a signature naming another root hash, partitions past the end or
 # overlapping, no-auto and PRT# entries, and every corruption refused with
 # its reason. SKIP (77) without veritysetup, openssl or python3.
+# $trust, $GPTIMG, the partition lists and "set -- $(... offset ...)" are word lists.
+# shellcheck disable=SC2086,SC2046
 . "$top_srcdir/tests/disk/common.sh"
 ddi_test_start veritysetup openssl python3 base64
 trust="--trusted-cert $T/cert.pem"
@@ -26,7 +28,6 @@ pair_b="--part type=root-x86-64,uuid=$b_data,label=os_1.10,file=$T/b.data \
  --part type=root-verity-x86-64,uuid=$b_hash,label=os_1.10,file=$T/b.hash \
  --part type=root-verity-sig-x86-64,uuid=$sig2_uuid,label=os_1.10,file=$T/b.json"
 
-# shellcheck disable=SC2086
 {
 	$GPTIMG make "$T/s512.img" $pair_a
 	$GPTIMG make "$T/s4k.img" --sector-size 4096 $pair_a
@@ -36,7 +37,8 @@ pair_b="--part type=root-x86-64,uuid=$b_data,label=os_1.10,file=$T/b.data \
 }
 
 expect "512-byte sectors" $E_OK "" "$VI" dissect "$T/s512.img" $trust
-expect "verify 512" $E_OK "" "$VI" verify "$T/s512.img" $trust
+expect "verify 512" $E_OK "" "$VI" verify "$T/s512.img" $trust --json
+ok "verify --json names the partitions" grep -q "\"data_device\":\"/dev/disk/by-partuuid/$a_data\",\"hash_device\":\"/dev/disk/by-partuuid/$a_hash\"" "$T/out"
 expect "4096-byte sectors" $E_OK "" "$VI" dissect "$T/s4k.img" $trust --json
 ok "4096 reported" grep -q '"sector_size":4096' "$T/out"
 expect "verify 4096" $E_OK "" "$VI" verify "$T/s4k.img" $trust
@@ -50,6 +52,8 @@ expect "A/B dissect" $E_OK "" "$VI" dissect "$T/ab.img" $trust --json
 ok "A/B two pairs" [ "$(grep -o '"role":"root","data"' "$T/out" | wc -l)" -eq 2 ]
 expect "A/B table" $E_OK "" "$VI" table "$T/ab.img" $trust
 ok "A/B picks 1.10" grep -q "roothash=$root_b" "$T/out"
+expect "A/B, --root-hash names A" $E_OK "" "$VI" table "$T/ab.img" $trust --root-hash "$root_a"
+ok "A/B picks the named one" grep -q "roothash=$root_a" "$T/out"
 
 # Trust: no certificate, another certificate, a fingerprint naming another one.
 # (The JSON names cert.pem's fingerprint, so only cert.pem could vouch.)
@@ -90,7 +94,6 @@ expect "one byte in the tree" $E_CORRUPT "" "$VI" verify "$T/hash1.img" $trust
 expect "tree top checked by dissect" $E_CORRUPT "" "$VI" dissect "$T/hash1.img" $trust
 
 # Partition tables that cannot be right.
-# shellcheck disable=SC2086
 {
 	$GPTIMG make "$T/past.img" $pair_a --part "type=root-x86-64,uuid=$(uuid_of 11111111111111111111111111111111),first=100000,last=100010"
 	$GPTIMG make "$T/overlap.img" $pair_a --part "type=root-x86-64,uuid=$(uuid_of 22222222222222222222222222222222),first=40,last=50"
@@ -100,12 +103,10 @@ expect "overlapping partitions" $E_CORRUPT "overlap" "$VI" dissect "$T/overlap.i
 
 # no-auto and PRT# entries are ignored: the A/B choice falls back to A.
 pair_b_noauto=$(echo "$pair_b" | sed 's/label=os_1.10,file/label=os_1.10,attrs=9223372036854775808,file/g')
-# shellcheck disable=SC2086
 $GPTIMG make "$T/noauto.img" $pair_a $pair_b_noauto
 expect "no-auto ignored" $E_OK "" "$VI" table "$T/noauto.img" $trust
 ok "no-auto falls back to A" grep -q "roothash=$root_a" "$T/out"
 pair_b_prt=$(echo "$pair_b" | sed 's/label=os_1.10/label=PRT#os_1.10/g')
-# shellcheck disable=SC2086
 $GPTIMG make "$T/prt.img" $pair_a $pair_b_prt
 expect "PRT# ignored" $E_OK "" "$VI" table "$T/prt.img" $trust
 ok "PRT# falls back to A" grep -q "roothash=$root_a" "$T/out"
@@ -118,7 +119,6 @@ expect "unsigned, --root-hash" $E_OK "" "$VI" verify "$T/unsigned.img" --root-ha
 expect "unsigned, wrong --root-hash" $E_CORRUPT "UUIDs do not match" "$VI" dissect "$T/unsigned.img" --root-hash "$root_b"
 
 # Another architecture's types are foreign unless asked for.
-# shellcheck disable=SC2086
 $GPTIMG make "$T/arm64.img" $(echo "$pair_a" | sed 's/x86-64/arm64/g')
 expect "arm64 on x86-64" $E_NOTFOUND "" "$VI" dissect "$T/arm64.img" $trust --architecture x86-64
 expect "arm64 asked for" $E_OK "" "$VI" verify "$T/arm64.img" $trust --architecture arm64

@@ -6,6 +6,8 @@
 # and with veritysetup on the extracted partitions. repart 252 has no
 # --offline: it formats through loop devices (no device-mapper needed).
 # SKIP (77) when not root, without loop devices or without the tools.
+# $trust, $GPTIMG, the partition lists and "set -- $(... offset ...)" are word lists.
+# shellcheck disable=SC2086,SC2046
 . "$top_srcdir/tests/disk/common.sh"
 [ "$(id -u)" -eq 0 ] || {
 	echo "SKIP: not root (systemd-repart needs loop devices)"

@@ -135,7 +135,9 @@ static void put64(uint8_t *p, uint64_t v)
 
 struct part {
 	uint64_t first, last, attrs;
-	uint8_t uuid_byte;
+	uint8_t uuid_byte;   /* the UUID is 16 of these, unless @uuid */
+	const uint8_t *uuid; /* text order, or NULL */
+	const char *type;    /* GUID text, or NULL for root-x86-64 */
 };
 
 /* GPT on-disk GUID from a text-order GUID. */
@@ -181,6 +183,10 @@ static void write_gpt(uint8_t *img, size_t size, uint32_t ss, uint32_t count,
 			uint8_t uuid[16];
 
 			memset(uuid, parts[i].uuid_byte, 16);
+			if (parts[i].uuid)
+				memcpy(uuid, parts[i].uuid, 16);
+			if (parts[i].type)
+				verity_guid_parse(parts[i].type, root);
 			guid_to_disk(e + i * 128, root);
 			guid_to_disk(e + i * 128 + 16, uuid);
 			put64(e + i * 128 + 32, parts[i].first);
@@ -209,7 +215,8 @@ static void write_gpt(uint8_t *img, size_t size, uint32_t ss, uint32_t count,
 
 static uint8_t *new_disk(uint32_t ss)
 {
-	static const struct part parts[] = {{64, 99, 0, 1}, {100, 199, 0, 2}};
+	static const struct part parts[] = {{64, 99, 0, 1, NULL, NULL},
+	                                    {100, 199, 0, 2, NULL, NULL}};
 	uint8_t *img = calloc(1, DISK_SIZE);
 
 	cr_assert_not_null(img);
@@ -345,12 +352,17 @@ Test(gpt, partition_ranges)
 		struct part parts[2];
 		int err;
 	} cases[] = {
-	    {{{64, 99, 0, 1}, {100, 2048, 0, 2}}, VERITY_E_GPT_PARTITION_PAST_END},
-	    {{{64, 99, 0, 1}, {100, 2046, 0, 2}}, VERITY_E_GPT_PARTITION_OUTSIDE},
-	    {{{64, 99, 0, 1}, {30, 40, 0, 2}}, VERITY_E_GPT_PARTITION_OUTSIDE},
-	    {{{64, 99, 0, 1}, {90, 80, 0, 2}}, VERITY_E_GPT_PARTITION_OUTSIDE},
-	    {{{64, 99, 0, 1}, {99, 120, 0, 2}}, VERITY_E_GPT_OVERLAP},
-	    {{{64, 99, 0, 1}, {100, 120, 0, 1}}, VERITY_E_GPT_DUPLICATE_UUID},
+	    {{{64, 99, 0, 1, NULL, NULL}, {100, 2048, 0, 2, NULL, NULL}},
+	     VERITY_E_GPT_PARTITION_PAST_END},
+	    {{{64, 99, 0, 1, NULL, NULL}, {100, 2046, 0, 2, NULL, NULL}},
+	     VERITY_E_GPT_PARTITION_OUTSIDE},
+	    {{{64, 99, 0, 1, NULL, NULL}, {30, 40, 0, 2, NULL, NULL}},
+	     VERITY_E_GPT_PARTITION_OUTSIDE},
+	    {{{64, 99, 0, 1, NULL, NULL}, {90, 80, 0, 2, NULL, NULL}},
+	     VERITY_E_GPT_PARTITION_OUTSIDE},
+	    {{{64, 99, 0, 1, NULL, NULL}, {99, 120, 0, 2, NULL, NULL}}, VERITY_E_GPT_OVERLAP},
+	    {{{64, 99, 0, 1, NULL, NULL}, {100, 120, 0, 1, NULL, NULL}},
+	     VERITY_E_GPT_DUPLICATE_UUID},
 	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -495,4 +507,134 @@ Test(json, limits)
 	cr_assert_eq(verity_ddi_sig_parse(&sig, big, VERITY_DDI_SIG_MAX_SIZE + 1, NULL),
 	             VERITY_E_JSON_TOO_LARGE);
 	free(big);
+}
+
+/* ---- a whole image in memory: dissect, select, open, read ---- */
+
+static int mem_write(void *user_data, uint64_t offset, const void *buf, size_t len)
+{
+	memcpy((uint8_t *)user_data + offset, buf, len);
+	return 0;
+}
+
+static long live;
+
+static void *count_alloc(void *user_data, size_t size)
+{
+	(void)user_data;
+	live++;
+	return malloc(size);
+}
+
+static void count_free(void *user_data, void *ptr)
+{
+	(void)user_data;
+	live--;
+	free(ptr);
+}
+
+#define DATA_LBA  64
+#define DATA_SIZE (64 * 4096)
+#define HASH_LBA  (DATA_LBA + DATA_SIZE / 512)
+#define HASH_SIZE (4 * 4096)
+
+/* A root pair with @root filled in; data and hash inside @img. */
+static void make_ddi(uint8_t *img, uint8_t root[32])
+{
+	struct verity_params params;
+	struct verity_memory_bdev ctx;
+	struct verity_bdev data;
+	struct verity_writer w = {img + HASH_LBA * 512, mem_write};
+	uint8_t sb[VERITY_SUPERBLOCK_SIZE];
+	struct part parts[2];
+
+	for (size_t i = 0; i < DATA_SIZE; i++)
+		img[DATA_LBA * 512 + i] = (uint8_t)(i * 7 + i / 4096);
+	memset(&params, 0, sizeof(params));
+	params.hash_type = 1;
+	strcpy(params.algorithm, "sha256");
+	params.data_block_size = params.hash_block_size = 4096;
+	params.data_blocks = DATA_SIZE / 4096;
+	params.hash_start_block = 1;
+	params.salt_size = 4;
+	memcpy(params.salt, "salt", 4);
+	cr_assert_eq(verity_bdev_from_memory(&data, &ctx, img + DATA_LBA * 512, DATA_SIZE), 0);
+	cr_assert_eq(verity_format(&params, &data, &w, NULL), 0);
+	cr_assert_eq(verity_superblock_write(sb, &params, NULL), 0);
+	memcpy(img + HASH_LBA * 512, sb, sizeof(sb));
+	memcpy(root, params.root_digest, 32);
+	memset(parts, 0, sizeof(parts));
+	parts[0] = (struct part){DATA_LBA, HASH_LBA - 1, 0, 0, root, NULL};
+	parts[1] = (struct part){HASH_LBA,  HASH_LBA + HASH_SIZE / 512 - 1,        0, 0,
+	                         root + 16, "2c7357ed-ebd2-46d9-aec1-23d437ec2bf5"};
+	write_gpt(img, DISK_SIZE, 512, 128, parts, 2);
+}
+
+Test(ddi, dissect_select_open_read_with_a_given_root)
+{
+	struct verity_allocator hooks = {NULL, count_alloc, count_free};
+	uint8_t *img = calloc(1, DISK_SIZE), root[32], buf[100];
+	struct verity_ddi_options o;
+	struct verity_memory_bdev ctx;
+	struct verity_bdev disk;
+	struct verity_ddi ddi;
+	struct verity_ddi_bdevs b;
+	struct verity_device *dev;
+	uint32_t index;
+
+	make_ddi(img, root);
+	cr_assert_eq(verity_bdev_from_memory(&disk, &ctx, img, DISK_SIZE), 0);
+	memset(&o, 0, sizeof(o));
+	o.arch = "x86-64";
+	o.allocator = &hooks;
+	live = 0;
+
+	/* No signature partition and no root given: found, not trusted. */
+	cr_assert_eq(verity_ddi_dissect(&ddi, &disk, &o), 0);
+	cr_assert_eq(ddi.pair_count, 1);
+	cr_assert_eq(ddi.pairs[0].status, VERITY_E_DDI_NOT_SIGNED);
+	cr_assert_eq(memcmp(ddi.pairs[0].root_digest, root, 32), 0);
+	cr_assert_eq(verity_ddi_select(&ddi, VERITY_DPS_ROOT, NULL, &index),
+	             VERITY_E_DDI_NOT_SIGNED);
+	cr_assert_eq(verity_ddi_select(&ddi, VERITY_DPS_USR, NULL, &index),
+	             VERITY_E_DDI_NO_PARTITION);
+	verity_ddi_free(&ddi);
+	cr_assert_eq(live, 0);
+
+	/* The root given: consistent, opens, reads the data. */
+	o.root_digest = root;
+	o.root_digest_size = 32;
+	cr_assert_eq(verity_ddi_dissect(&ddi, &disk, &o), 0);
+	cr_assert_eq(ddi.pair_count, 1);
+	cr_assert_eq(ddi.pairs[0].status, 0, "%s", verity_strerror(ddi.pairs[0].status));
+	cr_assert_eq(ddi.pairs[0].data, 0);
+	cr_assert_eq(ddi.pairs[0].hash, 1);
+	cr_assert_eq(ddi.pairs[0].params.data_blocks, DATA_SIZE / 4096);
+	cr_assert_eq(verity_ddi_select(&ddi, VERITY_DPS_ROOT, NULL, &index), 0);
+	cr_assert_eq(verity_ddi_select(&ddi, VERITY_DPS_ROOT, "other", &index),
+	             VERITY_E_DDI_NO_PARTITION);
+	cr_assert_eq(verity_ddi_open(&dev, &disk, &ddi, index, &b, NULL), 0);
+	cr_assert_eq(verity_device_read(dev, 5 * 4096 + 10, sizeof(buf), buf), 0);
+	cr_assert_eq(memcmp(buf, img + DATA_LBA * 512 + 5 * 4096 + 10, sizeof(buf)), 0);
+	verity_device_close(dev);
+	verity_ddi_free(&ddi);
+	cr_assert_eq(live, 0);
+
+	/* Another architecture: foreign, so no pair; a wrong root: no pair for it. */
+	o.arch = "arm64";
+	cr_assert_eq(verity_ddi_dissect(&ddi, &disk, &o), 0);
+	cr_assert_eq(ddi.ignored[0], VERITY_DDI_IGNORED_FOREIGN);
+	cr_assert_eq(ddi.pairs[0].status, VERITY_E_DDI_PAIR_MISMATCH);
+	verity_ddi_free(&ddi);
+	o.arch = "vax";
+	cr_assert_eq(verity_ddi_dissect(&ddi, &disk, &o), VERITY_E_DDI_BAD_ARCH);
+	o.arch = "x86-64";
+
+	/* The top hash block changed: the dissect check finds it. */
+	img[HASH_LBA * 512 + 4096 + 3] ^= 1;
+	cr_assert_eq(verity_ddi_dissect(&ddi, &disk, &o), 0);
+	cr_assert_eq(ddi.pairs[0].status, VERITY_E_CORRUPT_HASH, "%d", ddi.pairs[0].status);
+	verity_ddi_free(&ddi);
+	cr_assert_eq(live, 0);
+	free(img);
 }

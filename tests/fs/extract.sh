@@ -2,7 +2,8 @@
 # verify-image extract and ls on squashfs (mksquashfs) and ext4 (mkfs.ext4 -d)
 # images made at test time: a kernel-sized random file and a nested DTB come
 # out byte for byte; a flipped byte in the file's blocks, in the filesystem
-# metadata or in the tree is refused and leaves no output file; symlinks
+# metadata (squashfs inode table, ext4 superblock and inode) or in the tree is
+# refused and leaves no output file; symlinks
 # never leave the image; special files, directories and existing outputs are
 # refused; the signature is checked before any data is read.
 set -eu
@@ -14,11 +15,11 @@ vi=$top_builddir/verify-image
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 . "$top_srcdir/tests/common.sh"
-# Exit statuses: the symbolic names of cli/commands.h (DESIGN.md's table).
-E_USAGE=$(exit_of EXIT_USAGE 1)
-E_CORRUPT=$(exit_of EXIT_CORRUPT 2)
-E_BAD_SIG=$(exit_of EXIT_BAD_SIGNATURE 6)
-E_NOT_FOUND=$(exit_of EXIT_NOT_FOUND 7)
+. "$top_srcdir/tests/exit-status.sh"
+E_USAGE=$EX_USAGE
+E_CORRUPT=$EX_CORRUPT
+E_BAD_SIG=$EX_SIG
+E_NOT_FOUND=$EX_NOT_FOUND
 
 for tool in mksquashfs mkfs.ext4 dtc od; do
 	command -v "$tool" >/dev/null 2>&1 || {
@@ -186,11 +187,36 @@ for fs in squashfs ext4; do
 	no_output "$out"
 	expect_rc "$E_CORRUPT" "$vi" ls "$img" "$hash" "$root" /boot
 	cp "$tmp/pristine.img" "$img"
+	if [ $fs = ext4 ] && command -v debugfs >/dev/null 2>&1; then
+		# The kernel's own inode, in the inode table.
+		set -- $(debugfs -R 'imap /boot/Image' "$img" 2>/dev/null |
+			sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
+		[ $# = 2 ] || fail "ext4: debugfs imap"
+		flip "$img" $(($1 * 4096 + $2 + 40))
+		expect_rc "$E_CORRUPT" "$vi" extract "$img" "$hash" "$root" boot/Image -o "$out/Image"
+		no_output "$out"
+		cp "$tmp/pristine.img" "$img"
+	fi
 
 	flip "$hash" $((4096 + 17)) # the top tree block, after the superblock
 	expect_rc "$E_CORRUPT" "$vi" extract "$img" "$hash" "$root" boot/Image -o "$out/Image"
 	no_output "$out"
 	cp "$tmp/pristine.hash" "$hash"
+
+	# --- the image with systemd sidecar files (IMAGE.roothash, .verity, .p7s) ---
+	cp "$img" "$tmp/os.raw"
+	cp "$hash" "$tmp/os.verity"
+	printf '%s\n' "$root" >"$tmp/os.roothash"
+	expect_rc "$E_BAD_SIG" "$vi" extract "$tmp/os.raw" etc/hostname -o "$out/x"
+	no_output "$out"
+	"$vi" extract --root-hash "$root" "$tmp/os.raw" boot/dtbs/vendor/board.dtb -o - |
+		cmp - "$tree/boot/dtbs/vendor/board.dtb" || fail "$fs: sidecar form, --root-hash"
+	if [ -f "$tmp/root.p7s" ]; then
+		cp "$tmp/root.p7s" "$tmp/os.roothash.p7s"
+		"$vi" ls --trusted-cert "$tmp/signer.pem" "$tmp/os.raw" /boot/dtbs/vendor >"$tmp/ls"
+		grep -q ' board.dtb$' "$tmp/ls" || fail "$fs: sidecar form, signed"
+	fi
+	rm -f "$tmp"/os.*
 
 	# --- not a filesystem ---
 	head -c 65536 /dev/urandom >"$tmp/random.img"

@@ -11,12 +11,13 @@ export PATH
 	exit 99
 }
 
-# shellcheck disable=SC2034
-# verify-image exit codes (DESIGN.md).
-E_USAGE=1
-E_CORRUPT=2
-E_IO=4
-E_NOT_FOUND=7
+# verify-image exit status (DESIGN.md table, named once in tests/exit-status.sh).
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/exit-status.sh"
+E_USAGE=$EX_USAGE
+E_CORRUPT=$EX_CORRUPT
+E_IO=$EX_IO
+E_NOT_FOUND=$EX_NOT_FOUND
+E_BAD_SIGNATURE=$EX_SIG
 
 skip() {
 	echo "SKIP: $*"

@@ -3,14 +3,13 @@
 # LV holding an ext4 image, its hash tree and (beside the disk) a signed root
 # hash; the LVs carry "version=N" and "roothash=<hex>" tags. List them, pick
 # the newest by tag, check its signature, verify it, and read one file's
-# bytes (located with debugfs) through the verified device.
+# bytes through the verified device: a file by path (extract), and a byte
+# range located with debugfs.
 # shellcheck source=tests/lvm/common.sh disable=SC2154
 . "$(dirname "$0")/common.sh"
 for tool in mkfs.ext4 debugfs openssl; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
-
-E_BAD_SIGNATURE=6
 
 attach disk.img 64M
 DISK=$dev
@@ -62,6 +61,14 @@ expect_rc 0 "$VI" verify --pv "$disk" --hash-offset=$((12 << 20)) $sig "$lv" "$l
 expect_rc "$E_BAD_SIGNATURE" "$VI" verify --pv "$disk" --hash-offset=$((12 << 20)) \
 	--root-hash-signature "$tmp/os1.p7s" --trusted-cert "$tmp/vendor.pem" "$lv" "$lv" "$root"
 
+# A file out of it, by path (extract reads the ext4 image through the verified LV).
+if "$VI" --help | grep -q '	extract '; then # built with the filesystem readers
+	# shellcheck disable=SC2086
+	expect_rc 0 "$VI" extract --pv "$disk" --hash-offset=$((12 << 20)) $sig "$lv" "$lv" "$root" \
+		/usr/payload -o "$tmp/payload"
+	cmp -s "$tmp/payload" "$tmp/root2/usr/payload" || fail "extract through the LV"
+fi
+
 # A file's bytes: debugfs gives the block of /etc/os-release in the image.
 block=$(debugfs -R "bmap /etc/os-release 0" "$tmp/os2.img" 2>/dev/null)
 size=$(stat -c %s "$tmp/root2/etc/os-release")
@@ -70,6 +77,13 @@ expect_rc 0 "$VI" read --pv "$disk" --hash-offset=$((12 << 20)) $sig \
 	--offset $((block * 4096)) --length "$size" "$lv" "$lv" "$root"
 cmp -s "$tmp/out" "$tmp/root2/etc/os-release" || fail "os-release read through the LV"
 grep -q '^VERSION_ID=2$' "$tmp/out" || fail "not version 2"
+# The same file by name, out of the filesystem on the LV.
+if "$VI" --help | grep -q '	extract '; then
+	# shellcheck disable=SC2086
+	expect_rc 0 "$VI" extract --pv "$disk" --hash-offset=$((12 << 20)) $sig "$lv" "$lv" "$root" \
+		/etc/os-release -o -
+	cmp -s "$tmp/out" "$tmp/root2/etc/os-release" || fail "os-release extracted from the LV"
+fi
 
 # The older version, whose image spans two segments, verifies too; a changed
 # data byte in its second segment does not.

@@ -326,6 +326,24 @@ Test(lvm, missing_pv_named)
 	cr_assert_eq(scan2(&lvm, 2, detail), VERITY_E_LVM_DUPLICATE_PV);
 }
 
+Test(lvm, failing_device_named)
+{
+	struct verity_bdev bdevs[2];
+	struct verity_lvm *lvm;
+	size_t device = 0;
+	struct verity_lvm_options o = {.device = &device};
+
+	make_pv(&pv_a, UUID_A, 1, vg_text(1, true, good_lvs), 512);
+	make_pv(&pv_b, UUID_B, 1, NULL, 0);
+	pv_b.buf[512 + 100] ^= 1;
+	bdevs[0] = pv_a.bdev;
+	bdevs[1] = pv_b.bdev;
+	cr_assert_eq(verity_lvm_scan(&lvm, bdevs, 2, &o), VERITY_E_LVM_LABEL_CRC);
+	cr_assert_eq(device, 1);
+	cr_assert_eq(verity_lvm_scan(&lvm, bdevs, 1, &o), VERITY_E_LVM_MISSING_PV);
+	cr_assert_eq(device, SIZE_MAX);
+}
+
 Test(lvm, highest_seqno_wins)
 {
 	struct verity_lvm *lvm;
@@ -342,6 +360,60 @@ Test(lvm, highest_seqno_wins)
 	cr_assert_eq(verity_lvm_find(lvm, "vg0", "new", &vg, &lv), 0);
 	cr_assert_eq(verity_lvm_find(lvm, "vg0", "old", &vg, &lv), VERITY_E_LVM_NOT_FOUND);
 	verity_lvm_free(lvm);
+}
+
+/* Replace every @from in @text by @to (the same length). */
+static void rename_in(char *text, const char *from, const char *to)
+{
+	for (char *p = strstr(text, from); p; p = strstr(p + 1, from))
+		memcpy(p, to, strlen(to));
+}
+
+Test(lvm, two_groups_and_ambiguous_names)
+{
+	struct verity_lvm *lvm;
+	size_t vg, lv;
+	char a[8192], b[8192];
+
+	strcpy(a, vg_text(1, false, LV("os", VIS, 1, SEG(1, 0, 2, "pv0", 0))));
+	strcpy(b, vg_text(1, false, LV("os", VIS, 1, SEG(1, 0, 3, "pv0", 1))));
+	rename_in(b, "vg0 {", "vg1 {");
+	rename_in(b, "vgid00", "vgid11");
+	rename_in(b, DASHED_A, DASHED_B);
+	make_pv(&pv_a, UUID_A, 1, a, 512);
+	make_pv(&pv_b, UUID_B, 1, b, 512);
+	cr_assert_eq(scan2(&lvm, 2, NULL), 0);
+	cr_assert_eq(verity_lvm_vg_count(lvm), 2);
+	cr_assert_eq(verity_lvm_find(lvm, NULL, "os", &vg, &lv), VERITY_E_LVM_NOT_FOUND);
+	cr_assert_eq(verity_lvm_find(lvm, "vg1", "os", &vg, &lv), 0);
+	{
+		struct verity_lvm_lv_info info;
+		struct verity_lvm_pv_info pv;
+		struct verity_lvm_segment seg;
+
+		cr_assert_eq(verity_lvm_lv_info(lvm, vg, lv, &info), 0);
+		cr_assert_eq(info.size, 3 * EXTENT);
+		cr_assert_eq(verity_lvm_segment(lvm, vg, lv, 0, &seg), 0);
+		cr_assert_eq(verity_lvm_pv_info(lvm, vg, seg.pv, &pv), 0);
+		cr_assert_eq(pv.device_index, 1);
+		cr_assert_eq(pv.pe_start, PE_START);
+	}
+	verity_lvm_free(lvm);
+}
+
+/* The committed text split by the ring's end at every few bytes. */
+Test(lvm, ring_split_anywhere)
+{
+	const char *text = vg_text(2, false, LV("a", VIS, 1, SEG(1, 0, 1, "pv0", 0)));
+	size_t len = strlen(text) + 1;
+
+	for (size_t tail = 1; tail < len; tail += 97) {
+		struct verity_lvm *lvm;
+
+		make_pv(&pv_a, UUID_A, 1, text, MDA_SIZE - tail);
+		cr_assert_eq(scan2(&lvm, 1, NULL), 0, "split %zu bytes before the end", tail);
+		verity_lvm_free(lvm);
+	}
 }
 
 static int scan_lvs(const char *lvs, char *detail)
@@ -489,6 +561,19 @@ Test(lvm_text, refusals)
 	cr_assert_eq(parse(deep), VERITY_E_LVM_SYNTAX); /* unclosed, but not too deep */
 	strcat(deep, "s{");
 	cr_assert_eq(parse(deep), VERITY_E_LVM_TOO_DEEP);
+	/* More nodes than any VG the limits allow: refused before memory grows. */
+	{
+		size_t n = 2 * (size_t)LVM_MAX_NODES + 16;
+		char *many = malloc(n);
+
+		cr_assert_not_null(many);
+		memcpy(many, "a = [", 5);
+		for (size_t i = 5; i < n - 2; i += 2)
+			memcpy(many + i, "1,", 2);
+		memcpy(many + n - 3, "1]", 3);
+		cr_assert_eq(parse(many), VERITY_E_LVM_LIMIT);
+		free(many);
+	}
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	cr_assert_eq(parse(name), VERITY_E_LVM_LIMIT);

@@ -37,7 +37,10 @@ build() {
 	dir=$work/$1 cc=$2 ce_flags=$3 neon_flags=$4
 	shift 4
 	mkdir -p "$dir"
-	for f in sha256 sha256_generic dispatch cpu; do
+	# What sha/ asks the system comes from the file the build links.
+	sys=sys_linux
+	case " $* " in *" -ffreestanding "*) sys=sys_none ;; esac
+	for f in sha256 sha256_generic dispatch cpu $sys; do
 		$cc $common $impls "$@" -c "$top_srcdir/sha/$f.c" -o "$dir/$f.o"
 	done
 	$cc $common "$@" $ce_flags -c "$top_srcdir/sha/sha256_armv8ce.c" -o "$dir/armv8ce.o"
@@ -89,6 +92,7 @@ if [ -n "$cc64" ] && [ -n "$qemu64" ] && [ -d /usr/aarch64-linux-gnu ]; then
 	# Freestanding objects must not reach for the hosted C library.
 	hosted=$("${cc64%gcc}nm" -u "$work"/a64-freestanding/sha256.o "$work"/a64-freestanding/sha256_generic.o \
 		"$work"/a64-freestanding/dispatch.o "$work"/a64-freestanding/cpu.o \
+		"$work"/a64-freestanding/sys_none.o \
 		"$work"/a64-freestanding/armv8ce.o "$work"/a64-freestanding/neon.o |
 		awk '$1 == "U" && $2 !~ /^(mem(cpy|set|cmp|move)|strcmp|strlen|verity_)/ { print $2 }' |
 		sort -u)

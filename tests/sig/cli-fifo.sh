@@ -3,15 +3,15 @@
 # regular file or block device") instead of blocking forever in open():
 # data, hash, --root-hash-file (read and written), the signature,
 # --trusted-cert, a FIFO inside --trusted-certs, --trusted-dtb, format's
-# input and output. `timeout` is only a safety net: a hang fails the test.
+# input and output, a disk image, its sidecar root hash, a physical volume. `timeout` is only a safety net: a hang fails the test.
 set -eu
 
 . "$(dirname "$0")/common.sh"
 VI="$top_builddir/verify-image"
-E_IO=4
+. "$(dirname "$0")/../exit-status.sh"
 sig_test_start openssl mkfifo timeout
 
-# expect_io DESCRIPTION command...: exit E_IO with the message, within the net.
+# expect_io DESCRIPTION command...: exit EX_IO with the message, within the net.
 expect_io() {
 	desc=$1
 	shift
@@ -19,12 +19,12 @@ expect_io() {
 	timeout 20 "$@" >"$T/out" 2>&1
 	got=$?
 	set -e
-	if [ "$got" -eq "$E_IO" ] && grep -q "not a regular file" "$T/out"; then
+	if [ "$got" -eq "$EX_IO" ] && grep -q "not a regular file" "$T/out"; then
 		pass=$((pass + 1))
 		printf 'ok    %-55s exit %s\n' "$desc" "$got"
 	else
 		failed=$((failed + 1))
-		printf 'FAIL  %-55s expected exit %s and a message, got %s:\n' "$desc" "$E_IO" "$got"
+		printf 'FAIL  %-55s expected exit %s and a message, got %s:\n' "$desc" "$EX_IO" "$got"
 		sed 's/^/      /' "$T/out"
 	fi
 }
@@ -58,5 +58,11 @@ expect_io "format: input is a FIFO" "$VI" format "$T/fifo" "$T/hash2.img"
 expect_io "format: hash output is a FIFO" "$VI" format "$T/data.img" "$T/fifo"
 expect_io "format: --root-hash-file output is a FIFO" "$VI" format "$T/data.img" \
 	"$T/hash3.img" --root-hash-file "$T/fifo"
+expect_io "dissect: the disk image is a FIFO" "$VI" dissect "$T/fifo"
+cp "$T/data.img" "$T/side.raw"
+mkfifo "$T/side.roothash"
+expect_io "dissect: the sidecar root hash file is a FIFO" "$VI" dissect "$T/side.raw"
+expect_io "verify --pv: a physical volume is a FIFO" "$VI" verify --pv "$T/fifo" vg/a vg/a \
+	"$ROOT"
 
 sig_test_finish

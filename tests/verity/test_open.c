@@ -5,6 +5,7 @@
  * requirement, budget errors that name the minimum, and the hex parser.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libverity.h"
@@ -251,4 +252,90 @@ Test(open, hex_parser)
 	cr_assert_eq(verity_hex_to_digest("0011223344", 10, out, sizeof(out), NULL),
 	             VERITY_E_BAD_HEX);
 	cr_assert_eq(verity_hex_to_digest(NULL, 0, out, sizeof(out), NULL), VERITY_E_INVAL);
+}
+
+static int positive_read(void *user_data, uint64_t offset, void *buf, size_t len)
+{
+	(void)user_data;
+	(void)offset;
+	memset(buf, 0, len);
+	return 7;
+}
+
+/* A callback's positive return is turned into VERITY_E_IO in one place, for every caller. */
+Test(open, positive_callback_return_is_an_error)
+{
+	struct verity_open_params p = two_devices();
+	struct verity_open_info info;
+	struct verity_verify_result result;
+	struct verity_bdev odd = hash_dev;
+	uint8_t byte;
+
+	odd.read = positive_read;
+	cr_assert_eq(verity_bdev_read(&odd, 0, &byte, 1), VERITY_E_IO);
+	cr_assert_eq(verity_open_resolve(&p, &info), 0);
+	cr_assert_eq(verity_verify(&info.params, &data_dev, &odd, NULL, &result), VERITY_E_IO);
+	cr_assert_eq(result.error, VERITY_E_IO);
+	p.hash = &odd;
+	cr_assert_eq(verity_open_resolve(&p, &info), VERITY_E_IO);
+	cr_assert_eq(info.step, VERITY_OPEN_STEP_SUPERBLOCK);
+}
+
+struct counting {
+	size_t allocs, frees, live_bytes;
+};
+
+static void *count_alloc(void *user_data, size_t size)
+{
+	struct counting *c = user_data;
+	/* An 8-byte header: the library must cope with hooks aligned to 8 only. */
+	unsigned char *p = malloc(8 + size);
+
+	if (!p)
+		return NULL;
+	c->allocs++;
+	c->live_bytes += size;
+	memcpy(p, &size, sizeof(size));
+	return p + 8;
+}
+
+static void count_free(void *user_data, void *ptr)
+{
+	struct counting *c = user_data;
+	unsigned char *p = (unsigned char *)ptr - 8;
+	size_t size;
+
+	memcpy(&size, p, sizeof(size));
+	c->frees++;
+	c->live_bytes -= size;
+	free(p);
+}
+
+/* The device allocates once, through the hooks, within the budget, and frees it all at close. */
+Test(open, device_allocates_only_through_the_hooks)
+{
+	struct verity_open_params p = two_devices();
+	struct counting c = {0};
+	struct verity_allocator hooks = {&c, count_alloc, count_free};
+	struct verity_device_options o = {0};
+	struct verity_device_status st;
+	struct verity_device *dev;
+	uint8_t buf[3 * DBS];
+
+	o.allocator = &hooks;
+	o.memory_budget = 256u << 10;
+	p.device_options = &o;
+	cr_assert_eq(verity_open(&p, &dev, NULL), 0);
+	cr_assert_eq(c.allocs, 1);
+	cr_assert_leq(c.live_bytes, o.memory_budget);
+	for (uint64_t off = 0; off + sizeof(buf) <= BLOCKS * DBS; off += 5 * DBS + 123) {
+		cr_assert_eq(verity_device_read(dev, off, sizeof(buf), buf), 0);
+		cr_assert_eq(memcmp(buf, img + off, sizeof(buf)), 0);
+	}
+	cr_assert_eq(c.allocs, 1, "reads never allocate");
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.memory_used, c.live_bytes);
+	verity_device_close(dev);
+	cr_assert_eq(c.frees, 1);
+	cr_assert_eq(c.live_bytes, 0);
 }

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * FEC parameters and parity encoding (libverity/fec.h). The encoder runs
+ * the systematic Reed-Solomon LFSR over whole vectors: a batch of
+ * consecutive rounds is encoded together, so each step multiplies and adds
+ * batch x block-size bytes by one generator coefficient, and the reads are
+ * contiguous runs of blocks (message position j of rounds n0 .. n0 + B - 1
+ * are blocks j x rounds + n0 .. + B - 1).
+ */
+#include <string.h>
+
+#include "verity/fec_internal.h"
+#include "verity/tree.h"
+#include "verity/util.h"
+
+/* Bytes of each parity vector per batch: a few generator rows stay in L2. */
+#define FEC_BATCH_BYTES (64u * 1024u)
+
+static bool reserved_zero(const struct verity_fec_params *fec)
+{
+	if (fec->reserved0)
+		return false;
+	for (size_t i = 0; i < sizeof(fec->reserved) / sizeof(fec->reserved[0]); i++)
+		if (fec->reserved[i])
+			return false;
+	return true;
+}
+
+uint64_t verity_fec_rounds(const struct verity_fec_params *fec)
+{
+	uint64_t k;
+
+	if (!fec || fec->roots < VERITY_FEC_MIN_ROOTS || fec->roots > VERITY_FEC_MAX_ROOTS)
+		return 0;
+	k = VERITY_FEC_RSM - fec->roots;
+	return fec->fec_blocks / k + (fec->fec_blocks % k != 0);
+}
+
+int verity_fec_check(const struct verity_params *params, const struct verity_fec_params *fec)
+{
+	struct verity_geometry geo;
+	uint64_t tree_blocks, covered, parity_blocks, end;
+	int err;
+
+	if (!params || !fec || !reserved_zero(fec))
+		return VERITY_E_INVAL;
+	if (fec->roots < VERITY_FEC_MIN_ROOTS || fec->roots > VERITY_FEC_MAX_ROOTS)
+		return VERITY_E_FEC_BAD_ROOTS;
+	err = verity_geometry_init(&geo, params);
+	if (err)
+		return err;
+	if (params->data_block_size != params->hash_block_size)
+		return VERITY_E_FEC_BLOCK_SIZES;
+	/* The kernel: fec_blocks >= data blocks + the tree past hash_start. */
+	tree_blocks = geo.hash_end_block - params->hash_start_block;
+	if (verity_add_overflow_u64(params->data_blocks, tree_blocks, &covered))
+		return VERITY_E_OVERFLOW;
+	if (fec->fec_blocks < covered)
+		return VERITY_E_FEC_BAD_BLOCKS;
+	if (verity_mul_overflow_u64(verity_fec_rounds(fec), fec->roots, &parity_blocks) ||
+	    verity_add_overflow_u64(fec->fec_start, parity_blocks, &end) ||
+	    verity_mul_overflow_u64(end, params->data_block_size, &end) ||
+	    verity_mul_overflow_u64(fec->fec_blocks, params->data_block_size, &end))
+		return VERITY_E_OVERFLOW;
+	return 0;
+}
+
+int verity_fec_blocks_veritysetup(const struct verity_params *params, bool fec_on_hash_device,
+                                  uint64_t hash_device_size, uint64_t fec_offset,
+                                  uint64_t *fec_blocks)
+{
+	uint64_t end;
+
+	if (!params || !fec_blocks || !params->data_block_size)
+		return VERITY_E_INVAL;
+	/* Separate FEC device: the rest of the hash device; shared: up to the FEC area. */
+	end = (fec_on_hash_device ? fec_offset : hash_device_size) / params->data_block_size;
+	if (end < params->hash_start_block)
+		return VERITY_E_FEC_AREA_OVERLAP;
+	if (verity_add_overflow_u64(params->data_blocks, end - params->hash_start_block,
+	                            fec_blocks))
+		return VERITY_E_OVERFLOW;
+	return 0;
+}
+
+int verity_fec_read_message(const struct verity_fec_ctx *ctx, uint64_t first, uint64_t count,
+                            uint8_t *buf)
+{
+	const struct verity_params *p = ctx->params;
+	uint32_t bs = p->data_block_size;
+
+	while (count) {
+		uint64_t run, off;
+		const struct verity_bdev *dev;
+		int err;
+
+		if (first >= ctx->fec->fec_blocks) {
+			memset(buf, 0, (size_t)(count * bs));
+			return 0;
+		}
+		if (first < p->data_blocks) {
+			run = p->data_blocks - first;
+			dev = ctx->data;
+			off = first * bs;
+		} else {
+			run = ctx->fec->fec_blocks - first;
+			dev = ctx->hash;
+			off = (p->hash_start_block + (first - p->data_blocks)) * bs;
+		}
+		if (run > count)
+			run = count;
+		if (off > dev->size || dev->size - off < run * bs)
+			return dev == ctx->data ? VERITY_E_DATA_DEVICE_TOO_SMALL
+			                        : VERITY_E_HASH_DEVICE_TOO_SMALL;
+		err = verity_bdev_read(dev, off, buf, (size_t)(run * bs));
+		if (err)
+			return err;
+		buf += run * bs;
+		first += run;
+		count -= run;
+	}
+	return 0;
+}
+
+int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t block, uint32_t offset,
+                                 uint32_t len, uint8_t *buf)
+{
+	const struct verity_params *p = ctx->params;
+	const struct verity_bdev *dev = ctx->data;
+	uint64_t off;
+
+	if (block >= ctx->fec->fec_blocks) {
+		memset(buf, 0, len);
+		return 0;
+	}
+	if (block < p->data_blocks) {
+		off = block * ctx->bs;
+	} else {
+		dev = ctx->hash;
+		off = (p->hash_start_block + (block - p->data_blocks)) * ctx->bs;
+	}
+	return verity_bdev_read(dev, off + offset, buf, len);
+}
+
+/*
+ * One message block of every codeword in the batch: the LFSR step of
+ * verity_rs_encode() on vectors. vec[(head + i) % roots] is parity byte i.
+ */
+static void encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
+                        uint8_t **vec, unsigned head, const uint8_t *msg, size_t len)
+{
+	unsigned roots = rs->roots;
+	uint8_t *fb = vec[head];
+
+	for (size_t i = 0; i < len; i++)
+		fb[i] ^= msg[i];
+	for (unsigned i = 1; i < roots; i++)
+		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
+	ops->mul(fb, len, rs->gen[0]);
+}
+
+int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
+                            uint64_t block, const uint8_t *erasures, uint32_t nerasures,
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
+                            uint8_t *out)
+{
+	const struct verity_gf_vector_ops *ops = verity_gf_vector();
+	uint32_t roots = ctx->fec->roots, k = ctx->k, target = (uint32_t)(block / ctx->rounds);
+	uint64_t round = block % ctx->rounds;
+	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
+	int err;
+
+	for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
+		uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
+		uint64_t poff = ctx->fec->fec_start * ctx->bs + (round * ctx->bs + s0) * roots;
+
+		for (uint32_t j = 0; j < k; j++) {
+			err = verity_fec_read_message_part(ctx, round + (uint64_t)j * ctx->rounds,
+			                                   s0, len, rows + (size_t)j * len);
+			if (err)
+				return err;
+		}
+		err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
+		if (err)
+			return err;
+		/*
+		 * Most codewords are intact: re-encode the stripe with the vector
+		 * encoder and decode only the codewords whose parity differs (a
+		 * codeword is valid exactly when its parity is the encoder's).
+		 * With erasures every codeword is decoded: an erased symbol may be
+		 * wrong even where the parity happens to agree.
+		 */
+		unsigned head = 0;
+
+		for (unsigned i = 0; i < roots; i++) {
+			vec[i] = check + (size_t)i * len;
+			memset(vec[i], 0, len);
+		}
+		for (uint32_t j = 0; j < k; j++) {
+			encode_step(&ctx->rs, ops, vec, head, rows + (size_t)j * len, len);
+			head = (head + 1) % roots;
+		}
+		for (uint32_t b = 0; b < len; b++) {
+			uint8_t cw[VERITY_FEC_RSM];
+			bool clean = nerasures == 0;
+
+			for (unsigned i = 0; clean && i < roots; i++)
+				clean = vec[(head + i) % roots][b] == parity[(size_t)b * roots + i];
+			if (clean) {
+				out[s0 + b] = rows[(size_t)target * len + b];
+				continue;
+			}
+
+			for (uint32_t j = 0; j < k; j++)
+				cw[j] = rows[(size_t)j * len + b];
+			memcpy(cw + k, parity + (size_t)b * roots, roots);
+			err = verity_rs_decode(&ctx->rs, cw, erasures, nerasures);
+			if (err < 0)
+				return err;
+			out[s0 + b] = cw[target];
+		}
+	}
+	return 0;
+}
+
+int verity_fec_ctx_init(struct verity_fec_ctx *ctx, const struct verity_params *params,
+                        const struct verity_fec_params *fec, const struct verity_bdev *data,
+                        const struct verity_bdev *hash)
+{
+	int err = verity_fec_check(params, fec);
+
+	if (err)
+		return err;
+	if (!data || !hash)
+		return VERITY_E_INVAL;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->params = params;
+	ctx->fec = fec;
+	ctx->data = data;
+	ctx->hash = hash;
+	ctx->bs = params->data_block_size;
+	ctx->k = VERITY_FEC_RSM - fec->roots;
+	ctx->rounds = verity_fec_rounds(fec);
+	return verity_rs_init(&ctx->rs, fec->roots);
+}
+
+struct encode_job {
+	struct verity_fec_ctx ctx;
+	const struct verity_gf_vector_ops *ops;
+	const struct verity_writer *out;
+	const struct verity_tree_options *opts;
+	uint64_t batch; /* rounds per job */
+	size_t len;     /* batch x block size: bytes per parity vector */
+};
+
+/* Rounds of job @job: [*n0, *n0 + *nb). */
+static void job_rounds(const struct encode_job *e, uint64_t job, uint64_t *n0, uint64_t *nb)
+{
+	*n0 = job * e->batch;
+	*nb = e->ctx.rounds - *n0 < e->batch ? e->ctx.rounds - *n0 : e->batch;
+}
+
+/* Any thread: read the job's message runs, encode, interleave into the slot. */
+static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
+{
+	const struct encode_job *e = ctxp;
+	uint32_t roots = e->ctx.fec->roots;
+	uint8_t *msg = scratch, *vec[VERITY_FEC_MAX_ROOTS], *out = slot;
+	uint64_t n0, nb;
+	size_t vlen;
+	unsigned head = 0;
+	int err;
+
+	job_rounds(e, job, &n0, &nb);
+	vlen = (size_t)nb * e->ctx.bs;
+	for (unsigned i = 0; i < roots; i++) {
+		vec[i] = msg + e->len * (1 + i);
+		memset(vec[i], 0, vlen);
+	}
+	for (uint32_t j = 0; j < e->ctx.k; j++) {
+		err = verity_fec_read_message(&e->ctx, (uint64_t)j * e->ctx.rounds + n0, nb, msg);
+		if (err)
+			return err;
+		encode_step(&e->ctx.rs, e->ops, vec, head, msg, vlen);
+		head = (head + 1) % roots;
+	}
+	/* Codeword c's parity is contiguous on disk: transpose. */
+	for (unsigned i = 0; i < roots; i++) {
+		const uint8_t *v = vec[(head + i) % roots];
+
+		for (size_t c = 0; c < vlen; c++)
+			out[c * roots + i] = v[c];
+	}
+	return 0;
+}
+
+/* The caller's thread, in job order: write the parity, report progress. */
+static int encode_finish(void *ctxp, uint64_t job, void *slot, int status)
+{
+	const struct encode_job *e = ctxp;
+	uint32_t roots = e->ctx.fec->roots;
+	uint64_t n0, nb;
+	int err;
+
+	if (status)
+		return status;
+	job_rounds(e, job, &n0, &nb);
+	err = e->out->write(e->out->user_data, (e->ctx.fec->fec_start + n0 * roots) * e->ctx.bs,
+	                    slot, (size_t)nb * e->ctx.bs * roots);
+	if (!err && e->opts && e->opts->progress)
+		e->opts->progress(e->opts->progress_user_data, n0 + nb, e->ctx.rounds);
+	return err;
+}
+
+int verity_fec_encode(const struct verity_params *params, const struct verity_fec_params *fec,
+                      const struct verity_bdev *data, const struct verity_bdev *hash,
+                      const struct verity_writer *out, const struct verity_tree_options *opts)
+{
+	struct encode_job e;
+	struct verity_jobs jobs = {0};
+	int err;
+
+	if (!out || !out->write)
+		return VERITY_E_INVAL;
+	memset(&e, 0, sizeof(e));
+	err = verity_fec_ctx_init(&e.ctx, params, fec, data, hash);
+	if (err)
+		return err;
+	if (data->size / e.ctx.bs < params->data_blocks)
+		return VERITY_E_DATA_DEVICE_TOO_SMALL;
+	e.ops = verity_gf_vector();
+	e.out = out;
+	e.opts = opts;
+	e.batch = e.ctx.bs >= FEC_BATCH_BYTES ? 1 : FEC_BATCH_BYTES / e.ctx.bs;
+	if (e.batch > e.ctx.rounds)
+		e.batch = e.ctx.rounds;
+	e.len = (size_t)e.batch * e.ctx.bs;
+	jobs.ctx = &e;
+	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;
+	jobs.slot_size = e.len * fec->roots;          /* interleaved output */
+	jobs.scratch_size = e.len * (1 + fec->roots); /* message and parity vectors */
+	jobs.run = encode_run;
+	jobs.finish = encode_finish;
+	return verity_run_jobs(&jobs, opts ? opts->threads : 0, opts ? opts->allocator : NULL);
+}
