@@ -58,9 +58,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.inner = &file;
-	disk.user_data = &c;
-	disk.read = count_read;
-	disk.size = file.size;
+	disk = (struct verity_bdev){.user_data = &c, .read = count_read, .size = file.size};
 	for (int r = 0; r < reps; r++) {
 		struct verity_ddi_options o = {0};
 		struct verity_ddi ddi;

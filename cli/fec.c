@@ -62,9 +62,10 @@ int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writabl
 	}
 	if (writable)
 		verity_writer_from_fd(&f->writer, &f->wctx, f->fd);
-	f->area.user_data = f;
-	f->area.read = area_read;
-	f->area.size = f->dev.size > f->offset ? f->dev.size - f->offset : 0;
+	f->area =
+	    (struct verity_bdev){.user_data = f,
+	                         .read = area_read,
+	                         .size = f->dev.size > f->offset ? f->dev.size - f->offset : 0};
 	f->area_writer.user_data = f;
 	f->area_writer.write = area_write;
 	f->enabled = true;

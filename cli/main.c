@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image: a drop-in for veritysetup's userspace commands. */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -164,10 +167,51 @@ static int run(int argc, char **argv, bool json)
 	return ret;
 }
 
+/*
+ * Image files are hashed through mappings: one truncated by someone else
+ * while it is being hashed raises SIGBUS (BUS_ADRERR). That is an I/O error,
+ * reported as one; any other SIGBUS keeps its default action.
+ */
+static char sigbus_json[160];
+
+static void on_sigbus(int sig, siginfo_t *info, void *uctx)
+{
+	static const char msg[] = "A file shrank while it was being read.\n";
+
+	(void)uctx;
+	if (info->si_code != BUS_ADRERR) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) >= 0 && sigbus_json[0])
+		(void)!write(STDOUT_FILENO, sigbus_json, strlen(sigbus_json));
+	_exit(EXIT_IO);
+}
+
+static void catch_sigbus(bool json)
+{
+	struct sigaction sa;
+
+	if (json)
+		snprintf(sigbus_json, sizeof(sigbus_json),
+		         "{\"status\":\"error\",\"exit_code\":%d,\"error\":\"io\",\"message\":"
+		         "\"A file shrank while it was being read.\"}\n",
+		         EXIT_IO);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	bool json = wants_json(argc, argv);
-	int ret = run(argc, argv, json);
+	int ret;
+
+	catch_sigbus(json);
+	ret = run(argc, argv, json);
 
 	if (json)
 		cli_json_finish(ret);

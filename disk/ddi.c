@@ -20,6 +20,20 @@ static int slice_read(void *user_data, uint64_t offset, void *buf, size_t len)
 	return verity_bdev_read(s->parent, s->offset + offset, buf, len);
 }
 
+static const void *slice_map(void *user_data, uint64_t offset, size_t len)
+{
+	const struct verity_slice_bdev *s = user_data;
+
+	return verity_bdev_map(s->parent, s->offset + offset, len);
+}
+
+static void slice_unmap(void *user_data, const void *addr, uint64_t offset, size_t len)
+{
+	const struct verity_slice_bdev *s = user_data;
+
+	verity_bdev_unmap(s->parent, addr, s->offset + offset, len);
+}
+
 int verity_bdev_slice(struct verity_bdev *bdev, struct verity_slice_bdev *ctx,
                       const struct verity_bdev *parent, uint64_t offset, uint64_t size)
 {
@@ -31,9 +45,11 @@ int verity_bdev_slice(struct verity_bdev *bdev, struct verity_slice_bdev *ctx,
 		return VERITY_E_RANGE;
 	ctx->parent = parent;
 	ctx->offset = offset;
-	bdev->user_data = ctx;
-	bdev->read = slice_read;
-	bdev->size = size;
+	*bdev = (struct verity_bdev){.user_data = ctx, .read = slice_read, .size = size};
+	if (parent->map) {
+		bdev->map = slice_map;
+		bdev->unmap = slice_unmap;
+	}
 	return 0;
 }
 

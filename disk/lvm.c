@@ -759,8 +759,8 @@ int verity_lvm_lv_bdev(const struct verity_lvm *lvm, size_t vg, size_t lv, struc
 		return VERITY_E_INVAL;
 	if (l->unsupported)
 		return VERITY_E_LVM_UNSUPPORTED;
-	bdev->user_data = (void *)l;
-	bdev->read = lv_read;
-	bdev->size = l->extents * l->vg->extent_size * LVM_SECTOR;
+	*bdev = (struct verity_bdev){.user_data = (void *)l,
+	                             .read = lv_read,
+	                             .size = l->extents * l->vg->extent_size * LVM_SECTOR};
 	return 0;
 }

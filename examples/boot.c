@@ -60,7 +60,7 @@ int boot_read_verified(const void *image, uint64_t image_size, uint64_t hash_off
 {
 	static const struct verity_allocator hooks = {NULL, arena_alloc, arena_free};
 	struct partition part = {image, image_size};
-	struct verity_bdev bdev = {&part, partition_read, image_size};
+	struct verity_bdev bdev = {.user_data = &part, .read = partition_read, .size = image_size};
 	struct verity_device_options dopts = {.allocator = &hooks, .memory_budget = 1u << 20};
 	struct verity_open_params p = {0};
 	struct verity_keyring *keys;

@@ -128,7 +128,7 @@ static void fix_crcs(uint8_t *buf, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sparse s = {data, size < COPY_MAX ? size : COPY_MAX};
-	struct verity_bdev bdev = {&s, sparse_read, DEVICE_SIZE};
+	struct verity_bdev bdev = {.user_data = &s, .read = sparse_read, .size = DEVICE_SIZE};
 	struct verity_lvm_options o = {0};
 	struct verity_lvm *lvm = NULL;
 	char detail[128];

@@ -608,7 +608,7 @@ static int verity_prepare(nbdkit_next *next, void *handle, int readonly)
 	struct verity_open_params p;
 	struct verity_open_info info;
 	struct handle *h = handle;
-	struct verity_bdev data;
+	struct verity_bdev data = {0};
 	int err;
 
 	(void)readonly;

@@ -29,3 +29,10 @@ sign_root() {
 	openssl smime -sign -binary -noattr -in "$tmp/root.signed" -signer "$tmp/signer.pem" \
 		-inkey "$tmp/signer.key" -outform DER -out "$tmp/root.p7s"
 }
+
+# flip_byte FILE OFFSET: change one byte in place (xor 0x5a, so it always changes).
+flip_byte() {
+	flip_old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $((flip_old ^ 90)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}

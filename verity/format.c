@@ -96,21 +96,21 @@ static int format_run(void *ctx, uint64_t job, void *slot, void *scratch)
 		memset(out, 0, (size_t)leaves * t->params->hash_block_size);
 	for (uint64_t done = 0; done < blocks;) {
 		uint64_t n = blocks - done;
+		const uint8_t *src;
 		int ret;
 
 		if (n > t->extent_blocks)
 			n = t->extent_blocks;
-		ret = verity_bdev_read(f->data, (first_data + done) * dbs, buf, (size_t)n * dbs);
+		/* Hashed in place when the device maps. */
+		src = verity_tree_get_extent(t, f->data, first_data + done, n, buf, &ret);
+		if (!src)
+			return ret;
+		ret = verity_hash_blocks(&t->hasher, src, dbs, (size_t)n,
+		                         t->geo.levels == 0 || direct ? out + done * ds : digests);
+		verity_tree_put_extent(t, f->data, src, buf, first_data + done, n);
 		if (ret)
 			return ret;
-		if (t->geo.levels == 0 || direct) {
-			ret = verity_hash_blocks(&t->hasher, buf, dbs, (size_t)n, out + done * ds);
-			if (ret)
-				return ret;
-		} else {
-			ret = verity_hash_blocks(&t->hasher, buf, dbs, (size_t)n, digests);
-			if (ret)
-				return ret;
+		if (t->geo.levels > 0 && !direct) {
 			for (uint64_t i = 0; i < n; i++) {
 				struct verity_location leaf;
 

@@ -83,6 +83,32 @@ int verity_tree_setup(struct verity_tree *tree, const struct verity_params *para
 	return 0;
 }
 
+/*
+ * Extents, not whole jobs, are mapped: mapped pages count in the resident
+ * set, and extents keep all threads within the same bound as the buffers.
+ */
+const uint8_t *verity_tree_get_extent(const struct verity_tree *tree,
+                                      const struct verity_bdev *data, uint64_t first, uint64_t n,
+                                      uint8_t *buf, int *err)
+{
+	uint32_t dbs = tree->params->data_block_size;
+	const uint8_t *mapped = verity_bdev_map(data, first * dbs, (size_t)n * dbs);
+
+	if (mapped)
+		return mapped;
+	*err = verity_bdev_read(data, first * dbs, buf, (size_t)n * dbs);
+	return *err ? NULL : buf;
+}
+
+void verity_tree_put_extent(const struct verity_tree *tree, const struct verity_bdev *data,
+                            const uint8_t *bytes, const uint8_t *buf, uint64_t first, uint64_t n)
+{
+	uint32_t dbs = tree->params->data_block_size;
+
+	if (bytes != buf)
+		verity_bdev_unmap(data, bytes, first * dbs, (size_t)n * dbs);
+}
+
 uint64_t verity_tree_children(const struct verity_tree *tree, unsigned level, uint64_t index)
 {
 	uint64_t total = level == 0 ? tree->params->data_blocks : tree->geo.level_blocks[level - 1];

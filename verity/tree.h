@@ -53,6 +53,18 @@ bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_
                                     uint64_t used, uint32_t *offset);
 
 /*
+ * The @n (<= extent_blocks) data blocks from @first, for hashing: in place
+ * when @data maps that range, else read into @buf (the scratch). Return: the
+ * bytes, or NULL with *err set when the read fails. Hand them back with
+ * verity_tree_put_extent() and the same arguments.
+ */
+const uint8_t *verity_tree_get_extent(const struct verity_tree *tree,
+                                      const struct verity_bdev *data, uint64_t first, uint64_t n,
+                                      uint8_t *buf, int *err);
+void verity_tree_put_extent(const struct verity_tree *tree, const struct verity_bdev *data,
+                            const uint8_t *bytes, const uint8_t *buf, uint64_t first, uint64_t n);
+
+/*
  * Jobs 0 .. count - 1 run as prepare (the caller's thread, in order), run
  * (any thread) and finish (the caller's thread, in order). A negative
  * prepare return stops preparing later jobs; the job itself still runs and

@@ -20,6 +20,15 @@ bool verity_is_valid_block_size(uint32_t size);
 unsigned verity_log2_u32(uint32_t x);
 
 /*
+ * Zero-copy access through bdev->map: NULL when the bdev has none, the range
+ * is empty or outside the device, or the adapter declines (then read).
+ * verity_bdev_unmap() releases a non-NULL result with the same range.
+ */
+const void *verity_bdev_map(const struct verity_bdev *bdev, uint64_t offset, size_t len);
+void verity_bdev_unmap(const struct verity_bdev *bdev, const void *addr, uint64_t offset,
+                       size_t len);
+
+/*
  * The checks every parameter set goes through, in this order (geometry,
  * superblock writer): hash type, algorithm (NUL-terminated, known), data and
  * hash block sizes, salt size. @digest_size may be NULL.

@@ -211,14 +211,28 @@ struct verity_allocator {
  *        negative VERITY_E_* code (VERITY_E_IO, VERITY_E_SHORT_READ). Never
  *        called with a range past @size.
  * @size: bytes readable
+ * @map: optional (NULL: not available, callers read): a pointer to the @len
+ *       bytes at byte @offset, readable until the matching @unmap, or NULL
+ *       when that range cannot be mapped now; the caller then reads it
+ *       through @read, which reports the error if there is one. Never called
+ *       with a range past @size; may be called from several threads at once.
+ *       format and verify hash data blocks straight from such a mapping (no
+ *       copy); the verified device never uses it (its buffers hold only
+ *       bytes it has checked).
+ * @unmap: optional: release what @map returned for (@offset, @len); NULL
+ *         when mappings need no release (memory).
  *
  * The library never writes through a bdev. Adapters below fill one in; a
- * caller with its own storage (a bootloader's block layer) fills in its own.
+ * caller with its own storage (a bootloader's block layer) fills in its own,
+ * zero-filling the struct (`= {0}` or a compound literal) so that fields
+ * added at the end stay NULL.
  */
 struct verity_bdev {
 	void *user_data;
 	int (*read)(void *user_data, uint64_t offset, void *buf, size_t len);
 	uint64_t size;
+	const void *(*map)(void *user_data, uint64_t offset, size_t len);
+	void (*unmap)(void *user_data, const void *addr, uint64_t offset, size_t len);
 };
 
 /**
@@ -239,6 +253,7 @@ VERITY_PUBLIC int verity_bdev_read(const struct verity_bdev *bdev, uint64_t offs
  * @mem: the bytes (must outlive @bdev)
  * @len: their count
  *
+ * The bdev maps too: format and verify hash the buffer in place.
  * Return: 0, or VERITY_E_INVAL if @bdev is NULL or @mem is NULL with len > 0.
  */
 struct verity_memory_bdev {

@@ -22,6 +22,14 @@ extern "C" {
  *
  * Short reads are retried; EINTR is retried; reading past end of file gives
  * VERITY_E_SHORT_READ, other errors VERITY_E_IO (errno kept in @fd_ctx).
+ *
+ * For a regular file the bdev also maps (@bdev->map): format and verify hash
+ * the data through read-only mmap windows instead of copying it. Each window
+ * is mapped only after fstat shows the file still covers it, so a file that
+ * shrank before is reported as a short read, never a crash. A file truncated
+ * while a window is being hashed raises SIGBUS, as with any mapping: a caller
+ * that cannot rule that out (a file others may write) sets @bdev->map and
+ * @bdev->unmap to NULL after this call. Block devices always use pread.
  * Return: 0, VERITY_E_INVAL, or VERITY_E_IO if the size cannot be found.
  */
 struct verity_fd_bdev {

@@ -15,22 +15,7 @@ have_veritysetup || {
 	echo "SKIP: veritysetup not found"
 	exit 77
 }
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-expect_rc() {
-	want_rc=$1
-	shift
-	set +e
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	set -e
-	[ "$rc" = "$want_rc" ] || {
-		cat "$tmp/err" >&2
-		fail "exit $rc, want $want_rc: $*"
-	}
-}
+. "$top_srcdir/tests/common.sh"
 # bytes OFFSET LENGTH FILE: that range of a file
 bytes() {
 	tail -c +$(($1 + 1)) "$3" | head -c "$2"
@@ -68,13 +53,13 @@ expect_rc $EX_USAGE "$vi" read "$data" "$hash" "$bad_root"
 grep -q "Verification of root hash failed." "$tmp/err" || fail "wrong root: $(cat "$tmp/err")"
 # A corrupt top block is corruption (2), as veritysetup verify says.
 cp "$hash" "$tmp/bad.hash"
-printf '\125' | dd of="$tmp/bad.hash" bs=1 seek=$((1 * 4096 + 17)) conv=notrunc 2>/dev/null
+flip_byte "$tmp/bad.hash" $((1 * 4096 + 17))
 expect_rc $EX_CORRUPT "$vi" read "$data" "$tmp/bad.hash" "$root"
 [ ! -s "$tmp/out" ] || fail "bytes written under a corrupt top block"
 
 # A corrupt data block: exactly the bytes before it come out.
 cp "$data" "$tmp/bad.data"
-printf '\125' | dd of="$tmp/bad.data" bs=1 seek=$((333 * 4096 + 100)) conv=notrunc 2>/dev/null
+flip_byte "$tmp/bad.data" $((333 * 4096 + 100))
 expect_rc $EX_CORRUPT "$vi" read "$tmp/bad.data" "$hash" "$root"
 head -c $((333 * 4096)) "$data" | cmp - "$tmp/out" || fail "output before the corrupt block"
 grep -q "data block 333 " "$tmp/err" || fail "block number not reported: $(cat "$tmp/err")"
@@ -88,7 +73,7 @@ bytes $((334 * 4096)) 50000 "$data" >"$tmp/want"
 # A corrupt leaf hash block: superblock, top block, then leaves; block 3 is
 # the second leaf, covering data blocks 128..255.
 cp "$hash" "$tmp/bad.hash"
-printf '\125' | dd of="$tmp/bad.hash" bs=1 seek=$((3 * 4096 + 17)) conv=notrunc 2>/dev/null
+flip_byte "$tmp/bad.hash" $((3 * 4096 + 17))
 expect_rc $EX_CORRUPT "$vi" read "$data" "$tmp/bad.hash" "$root"
 head -c $((128 * 4096)) "$data" | cmp - "$tmp/out" || fail "output before the corrupt leaf"
 grep -q "hash block 3 " "$tmp/err" || fail "hash block not reported: $(cat "$tmp/err")"

@@ -186,11 +186,9 @@ static void make_bdevs(struct image *img, struct test_bdev ctx[2], struct verity
 {
 	ctx[0] = (struct test_bdev){img->data, img->data_len, f};
 	ctx[1] = (struct test_bdev){img->hash, img->hash_len, f};
-	for (int i = 0; i < 2; i++) {
-		bd[i].user_data = &ctx[i];
-		bd[i].read = test_read;
-		bd[i].size = ctx[i].len;
-	}
+	for (int i = 0; i < 2; i++)
+		bd[i] = (struct verity_bdev){
+		    .user_data = &ctx[i], .read = test_read, .size = ctx[i].len};
 }
 
 /* ---- allocator hooks that count ---- */

@@ -71,7 +71,7 @@ int main(void)
 {
 	struct verity_params params = {.hash_type = 1, .algorithm = "sha256"};
 	struct verity_memory_bdev data_mem, hash_mem;
-	struct verity_bdev data_dev, hash_dev, silent = {NULL, silent_read, 0};
+	struct verity_bdev data_dev, hash_dev, silent = {.read = silent_read};
 	struct verity_writer writer = {NULL, write_hash};
 	int failed = 0;
 

@@ -489,7 +489,7 @@ Test(verify, read_error_is_reported_with_its_position)
 	image_build(&img, &p, false, 1);
 	/* Correct tree, data device failing inside block 301: reads of two blocks. */
 	dev = (struct failing_dev){img.data, 301 * 4096 + 10};
-	bad = (struct verity_bdev){&dev, failing_read, img.data_len};
+	bad = (struct verity_bdev){.user_data = &dev, .read = failing_read, .size = img.data_len};
 	cr_assert_eq(verity_verify(&img.params, &bad, &img.hash_bdev, &opts, &r), VERITY_E_IO);
 	cr_assert_eq(r.error, VERITY_E_IO);
 	cr_assert_eq(r.kind, VERITY_BLOCK_DATA);
@@ -497,7 +497,7 @@ Test(verify, read_error_is_reported_with_its_position)
 	cr_assert_eq(r.position, 300 * 4096);
 	/* Hash device failing in the leaf level. */
 	dev = (struct failing_dev){img.hash, 4 * 4096};
-	bad = (struct verity_bdev){&dev, failing_read, img.hash_len};
+	bad = (struct verity_bdev){.user_data = &dev, .read = failing_read, .size = img.hash_len};
 	cr_assert_eq(verity_verify(&img.params, &img.data_bdev, &bad, &opts, &r), VERITY_E_IO);
 	cr_assert_eq(r.kind, VERITY_BLOCK_HASH);
 	image_free(&img);
@@ -571,8 +571,8 @@ static size_t peak_memory(uint64_t blocks, unsigned threads, bool do_verify, boo
 	struct verity_allocator a = {&c, count_alloc, count_free};
 	struct verity_tree_options opts = {.allocator = &a, .threads = threads};
 	struct verity_geometry g;
-	struct verity_bdev data = {NULL, eio_read, blocks * 4096};
-	struct verity_bdev hash = {NULL, zero_read, 0};
+	struct verity_bdev data = {.read = eio_read, .size = blocks * 4096};
+	struct verity_bdev hash = {.read = zero_read};
 	struct verity_writer writer = {NULL, discard_write};
 	struct image img;
 	int expected = do_verify ? VERITY_E_ROOT_MISMATCH : VERITY_E_IO;
