@@ -17,9 +17,12 @@ bool cli_has_trust_options(const struct cli_options *opts)
 	return opts->trusted_cert.count || opts->trusted_certs || opts->trusted_dtb;
 }
 
-/* Read a whole regular file of 1 .. @max bytes. Return: exit code. */
-static int read_small_file(const char *path, const char *what, size_t max, uint8_t **data,
-                           size_t *len)
+/*
+ * Read a whole regular file of 1 .. @max bytes. Return: exit code;
+ * @empty_status for an empty file (a malformed signature, a bad parameter).
+ */
+static int read_small_file(const char *path, const char *what, size_t max, int empty_status,
+                           uint8_t **data, size_t *len)
 {
 	int fd = cli_open_path(path, O_RDONLY, what);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
@@ -33,10 +36,15 @@ static int read_small_file(const char *path, const char *what, size_t max, uint8
 		}
 		return EXIT_IO;
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		cli_error("Invalid %s %s (not a non-empty regular file).", what, path);
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		cli_error("Invalid %s %s (not a regular file).", what, path);
 		fclose(f);
-		return EXIT_USAGE;
+		return EXIT_IO;
+	}
+	if (st.st_size == 0) {
+		cli_error("Invalid %s %s (empty).", what, path);
+		fclose(f);
+		return empty_status;
 	}
 	/* One byte more than allowed, so that the library reports the size. */
 	if ((uint64_t)st.st_size > max + 1)
@@ -101,7 +109,8 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 		uint8_t *blob;
 		size_t len;
 
-		err = read_small_file(opts->trusted_dtb, "device tree", DTB_MAX_SIZE, &blob, &len);
+		err = read_small_file(opts->trusted_dtb, "device tree", DTB_MAX_SIZE, EXIT_USAGE,
+		                      &blob, &len);
 		if (err) {
 			verity_keyring_free(kr);
 			return err;
@@ -122,8 +131,8 @@ int cli_load_keyring(const struct cli_options *opts, struct verity_keyring **key
 
 int cli_read_signature(const char *sig_path, uint8_t **sig, size_t *sig_len)
 {
-	return read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE, sig,
-	                       sig_len);
+	return read_small_file(sig_path, "root hash signature file", VERITY_SIG_MAX_SIZE,
+	                       EXIT_BAD_SIGNATURE, sig, sig_len);
 }
 
 int cli_signature_result(const struct cli_options *opts, const char *sig_path, int err,

@@ -75,6 +75,12 @@ grep -q '"status":"ok"' "$T/out" && pass=$((pass + 1)) ||
 
 expect_exit 0 "verify --root-hash-signature, good" "$VI" verify "$T/data.img" "$T/hash.img" \
 	"$ROOT" --root-hash-signature "$T/good.p7s" --trusted-cert "$T/good.pem"
+: >"$T/empty.p7s"
+expect_exit $EX_SIG "verify: empty signature file" "$VI" verify "$T/data.img" "$T/hash.img" \
+	"$ROOT" --root-hash-signature "$T/empty.p7s" --trusted-cert "$T/good.pem"
+mkdir -p "$T/sigdir"
+expect_exit $EX_IO "verify: a directory as signature file" "$VI" verify "$T/data.img" \
+	"$T/hash.img" "$ROOT" --root-hash-signature "$T/sigdir" --trusted-cert "$T/good.pem"
 expect_exit $EX_SIG "verify --root-hash-signature, untrusted" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/other.p7s" --trusted-dtb "$T/keys.dtb"
 expect_exit $EX_USAGE "verify: trust options without signature" "$VI" verify "$T/data.img" \
