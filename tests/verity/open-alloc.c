@@ -32,7 +32,7 @@ void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *ptr, size_t size);
 void __wrap_free(void *ptr);
 
-static int watching;   /* between the first library call and the last free */
+static int watching;    /* between the first library call and the last free */
 static unsigned bypass; /* C-library allocator calls from the library while watching */
 
 void *__wrap_malloc(size_t size)
@@ -134,8 +134,7 @@ static int build(char root_hex[2 * VERITY_MAX_DIGEST_SIZE + 1])
 	memcpy(p.salt, "countme!", 8);
 	verity_bdev_from_memory(&data, &mctx, img, SB_OFF);
 	if (verity_hash_start_block(SB_OFF, DBS, true, &p.hash_start_block) != 0 ||
-	    verity_format(&p, &data, &w, NULL) != 0 ||
-	    verity_superblock_write(sb, &p, NULL) != 0)
+	    verity_format(&p, &data, &w, NULL) != 0 || verity_superblock_write(sb, &p, NULL) != 0)
 		return -1;
 	memcpy(img + SB_OFF, sb, sizeof(sb));
 	return verity_root_hex(p.root_digest, p.root_digest_size, root_hex,
