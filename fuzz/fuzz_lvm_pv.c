@@ -93,7 +93,7 @@ static void fix_crcs(uint8_t *buf, size_t size)
 
 		if (memcmp(l, "LABELONE", 8) != 0)
 			continue;
-		put_le32(l + 16, lvm_crc(l + 20, 512 - 20));
+		put_le32(l + 16, verity_lvm_crc(l + 20, 512 - 20));
 		off = get_le(l + 20, 4);
 		if (off < 32 || off > 512 - 72)
 			return;
@@ -113,8 +113,9 @@ static void fix_crcs(uint8_t *buf, size_t size)
 		len = get_le(h + 48, 8);
 		if (mda_size > 512 && text >= 512 && text < mda_size && len <= mda_size - 512 &&
 		    mda + text <= size && len <= size - mda - text)
-			put_le32(h + 56, lvm_crc(h + text, (size_t)len)); /* unwrapped texts only */
-		put_le32(h, lvm_crc(h + 4, 512 - 4));
+			put_le32(h + 56,
+			         verity_lvm_crc(h + text, (size_t)len)); /* unwrapped texts only */
+		put_le32(h, verity_lvm_crc(h + 4, 512 - 4));
 		return;
 	}
 }
