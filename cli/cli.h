@@ -278,8 +278,13 @@ int cli_params_from_options(struct verity_params *params, const struct cli_optio
 /* Print veritysetup's message for a parameter error and ours. Return: exit code. */
 int cli_parameter_error(int err);
 
+/* "Data device is too small" for @params (data_blocks 0: not one block). Return: EXIT_USAGE. */
+int cli_data_too_small(const char *path, const struct verity_params *params);
+
 /* Whether two open files are the same file or device. */
 bool cli_same_file(int fd1, int fd2);
+/* @fd and the existing file at @path are one file (false when @path does not exist). */
+bool cli_same_path(int fd, const char *path);
 
 /* The arguments and options that cli_image_open_with_root() reads. */
 #define CLI_IMAGE_ARGS "<data_device> <hash_device> [<root_hash>] | <image>"

@@ -93,18 +93,6 @@ static int write_root_hash_file(const char *path, const struct verity_params *pa
 	return EXIT_OK;
 }
 
-/* Check everything but the data block count (taken as 1 while unknown). Return: exit code. */
-static int check_block_sizes(const struct verity_params *params)
-{
-	struct verity_params probe = *params;
-	int err;
-
-	if (probe.data_blocks == 0)
-		probe.data_blocks = 1;
-	err = verity_geometry_init(&(struct verity_geometry){0}, &probe);
-	return err ? cli_parameter_error(err) : EXIT_OK;
-}
-
 /*
  * The parity of data and tree, after the tree is written: the message runs
  * over the hash device as it is now (veritysetup derives fec_blocks from
@@ -183,25 +171,17 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		goto out;
 	}
 	posix_fadvise(data_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	ret = check_block_sizes(&params);
-	if (ret)
+	err = verity_resolve_data_area(&params, data.size, cli_same_path(data_fd, hash_path),
+	                               !opts->no_superblock, opts->hash_offset);
+	if (err == VERITY_E_DATA_DEVICE_TOO_SMALL) {
+		ret = cli_data_too_small(data_path, &params);
 		goto out;
-	if (params.data_blocks == 0)
-		params.data_blocks = data.size / params.data_block_size;
-	if (params.data_blocks == 0) {
-		cli_error("Data device %s is smaller than one data block.", data_path);
+	} else if (err == VERITY_E_AREA_OVERLAP) {
+		cli_error("Data area overlaps with hash area.");
 		ret = EXIT_USAGE;
 		goto out;
-	}
-	err = verity_geometry_init(&(struct verity_geometry){0}, &params);
-	if (err) {
+	} else if (err) {
 		ret = cli_parameter_error(err);
-		goto out;
-	}
-	if (data.size / params.data_block_size < params.data_blocks) {
-		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", data_path,
-		          (unsigned long long)params.data_blocks, params.data_block_size);
-		ret = EXIT_USAGE;
 		goto out;
 	}
 	if (params.data_block_size > (uint32_t)sysconf(_SC_PAGESIZE))
@@ -214,17 +194,6 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 	if (hash_fd < 0) {
 		ret = EXIT_IO;
 		goto out;
-	}
-	if (cli_same_file(data_fd, hash_fd)) {
-		uint64_t area = opts->no_superblock
-		                    ? params.hash_start_block * params.hash_block_size
-		                    : opts->hash_offset;
-
-		if (verity_check_overlap(&params, area)) {
-			cli_error("Data area overlaps with hash area.");
-			ret = EXIT_USAGE;
-			goto out;
-		}
 	}
 	verity_writer_from_fd(&writer, &hash_ctx, hash_fd);
 	if (!opts->no_superblock) {

@@ -76,9 +76,7 @@ static void print_failure(const struct cli_image *img, const struct verity_verif
 		break;
 	}
 	case VERITY_E_DATA_DEVICE_TOO_SMALL:
-		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.",
-		          img->data_path, (unsigned long long)img->params.data_blocks,
-		          img->params.data_block_size);
+		cli_data_too_small(img->data_path, &img->params);
 		break;
 	case VERITY_E_HASH_DEVICE_TOO_SMALL:
 		cli_error("Hash device %s is too small for the hash tree.", img->hash_path);

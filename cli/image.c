@@ -72,15 +72,25 @@ int cli_parameter_error(int err)
 	return cli_exit_code(err);
 }
 
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	if (S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode))
+		return a->st_rdev == b->st_rdev;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 bool cli_same_file(int fd1, int fd2)
 {
 	struct stat a, b;
 
-	if (fstat(fd1, &a) != 0 || fstat(fd2, &b) != 0)
-		return false;
-	if (S_ISBLK(a.st_mode) && S_ISBLK(b.st_mode))
-		return a.st_rdev == b.st_rdev;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return fstat(fd1, &a) == 0 && fstat(fd2, &b) == 0 && same_stat(&a, &b);
+}
+
+bool cli_same_path(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && same_stat(&a, &b);
 }
 
 /*
@@ -161,6 +171,16 @@ static int read_root_text(const struct cli_options *opts, const char *arg,
 	return EXIT_OK;
 }
 
+int cli_data_too_small(const char *path, const struct verity_params *params)
+{
+	if (params->data_blocks == 0)
+		cli_error("Data device %s is smaller than one data block.", path);
+	else
+		cli_error("Data device %s is too small: %llu blocks of %u bytes needed.", path,
+		          (unsigned long long)params->data_blocks, params->data_block_size);
+	return EXIT_USAGE;
+}
+
 /* The messages veritysetup and verify-image print for each refusal. */
 static int resolve_failed(const struct cli_image *img, const struct cli_options *opts,
                           const struct verity_open_info *info, int err,
@@ -191,10 +211,8 @@ static int resolve_failed(const struct cli_image *img, const struct cli_options 
 			cli_error("Unsupported VERITY hash offset.");
 			return EXIT_USAGE;
 		}
-		if (err == VERITY_E_DATA_DEVICE_TOO_SMALL) {
-			cli_error("Data device %s is smaller than one data block.", img->data_path);
-			return EXIT_USAGE;
-		}
+		if (err == VERITY_E_DATA_DEVICE_TOO_SMALL)
+			return cli_data_too_small(img->data_path, &info->params);
 		if (err == VERITY_E_AREA_OVERLAP) {
 			cli_error("Data area overlaps with hash area.");
 			return EXIT_USAGE;

@@ -37,7 +37,7 @@ static void set_detail(char *detail, size_t size, const char *a, const char *b, 
 
 static const char *get_string(const struct lvm_cfg_node *sec, const char *key)
 {
-	const struct lvm_cfg_node *n = lvm_cfg_find(sec, key);
+	const struct lvm_cfg_node *n = verity_lvm_cfg_find(sec, key);
 
 	return n && n->type == LVM_CFG_STRING ? n->str : NULL;
 }
@@ -45,7 +45,7 @@ static const char *get_string(const struct lvm_cfg_node *sec, const char *key)
 /* A non-negative integer member. Return: false if absent or of another type. */
 static bool get_u64(const struct lvm_cfg_node *sec, const char *key, uint64_t *out)
 {
-	const struct lvm_cfg_node *n = lvm_cfg_find(sec, key);
+	const struct lvm_cfg_node *n = verity_lvm_cfg_find(sec, key);
 
 	if (!n || n->type != LVM_CFG_INT || n->num < 0)
 		return false;
@@ -95,7 +95,7 @@ static int parse_pvs(const struct lvm_cfg_node *sec, struct lvm_arena *arena, st
 
 	if (count > VERITY_LVM_MAX_PVS)
 		return VERITY_E_LVM_LIMIT;
-	vg->pvs = lvm_arena_alloc(arena, (count ? count : 1) * sizeof(*vg->pvs));
+	vg->pvs = verity_lvm_arena_alloc(arena, (count ? count : 1) * sizeof(*vg->pvs));
 	if (!vg->pvs)
 		return VERITY_E_NOMEM;
 	for (const struct lvm_cfg_node *c = sec->child; c; c = c->next) {
@@ -155,7 +155,7 @@ static int parse_segment(const struct lvm_cfg_node *c, const struct lvm_vg *vg, 
 		return VERITY_E_LVM_BAD_METADATA;
 	if (stripe_count != 1)
 		return 0;
-	stripes = lvm_cfg_find(c, "stripes");
+	stripes = verity_lvm_cfg_find(c, "stripes");
 	if (!stripes || stripes->type != LVM_CFG_LIST)
 		return VERITY_E_LVM_BAD_METADATA;
 	name = stripes->child;
@@ -176,14 +176,14 @@ static int parse_segment(const struct lvm_cfg_node *c, const struct lvm_vg *vg, 
 static int parse_lv(const struct lvm_cfg_node *c, struct lvm_arena *arena, struct lvm_vg *vg,
                     struct lvm_lv *lv, size_t *total_segs)
 {
-	const struct lvm_cfg_node *tags = lvm_cfg_find(c, "tags");
+	const struct lvm_cfg_node *tags = verity_lvm_cfg_find(c, "tags");
 	uint64_t segment_count, bytes;
 	size_t count = count_sections(c), i = 0;
 	int err;
 
 	lv->name = c->key;
 	lv->id = get_string(c, "id");
-	lv->visible = list_has(lvm_cfg_find(c, "status"), "VISIBLE");
+	lv->visible = list_has(verity_lvm_cfg_find(c, "status"), "VISIBLE");
 	if (!lv->id || !get_u64(c, "segment_count", &segment_count))
 		return VERITY_E_LVM_BAD_METADATA;
 	if (segment_count != count || count == 0)
@@ -199,14 +199,14 @@ static int parse_lv(const struct lvm_cfg_node *c, struct lvm_arena *arena, struc
 				return VERITY_E_LVM_BAD_METADATA;
 			else if (++lv->tag_count > VERITY_LVM_MAX_TAGS)
 				return VERITY_E_LVM_LIMIT;
-		lv->tags = lvm_arena_alloc(arena, (lv->tag_count + 1) * sizeof(*lv->tags));
+		lv->tags = verity_lvm_arena_alloc(arena, (lv->tag_count + 1) * sizeof(*lv->tags));
 		if (!lv->tags)
 			return VERITY_E_NOMEM;
 		for (const struct lvm_cfg_node *t = tags->child; t; t = t->next)
 			lv->tags[i++] = t->str;
 		i = 0;
 	}
-	lv->segs = lvm_arena_alloc(arena, count * sizeof(*lv->segs));
+	lv->segs = verity_lvm_arena_alloc(arena, count * sizeof(*lv->segs));
 	if (!lv->segs)
 		return VERITY_E_NOMEM;
 	for (const struct lvm_cfg_node *s = c->child; s; s = s->next) {
@@ -282,7 +282,7 @@ static void sort_ranges(struct pe_range *r, size_t n)
 static int check_pe_overlap(const struct lvm_vg *vg, size_t total, struct lvm_arena *arena,
                             char *detail, size_t detail_size)
 {
-	struct pe_range *r = lvm_arena_alloc(arena, (total ? total : 1) * sizeof(*r));
+	struct pe_range *r = verity_lvm_arena_alloc(arena, (total ? total : 1) * sizeof(*r));
 	size_t n = 0;
 
 	if (!r)
@@ -304,8 +304,8 @@ static int check_pe_overlap(const struct lvm_vg *vg, size_t total, struct lvm_ar
 	return 0;
 }
 
-int lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena, struct lvm_vg *vg,
-                    char *detail, size_t detail_size)
+int verity_lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena,
+                           struct lvm_vg *vg, char *detail, size_t detail_size)
 {
 	const struct lvm_cfg_node *sec = NULL, *pvs, *lvs;
 	size_t lv_count, i = 0, total_segs = 0;
@@ -319,8 +319,8 @@ int lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena, st
 		;
 	vg->name = sec->key;
 	vg->id = get_string(sec, "id");
-	pvs = lvm_cfg_find(sec, "physical_volumes");
-	lvs = lvm_cfg_find(sec, "logical_volumes");
+	pvs = verity_lvm_cfg_find(sec, "physical_volumes");
+	lvs = verity_lvm_cfg_find(sec, "logical_volumes");
 	set_detail(detail, detail_size, "volume group ", vg->name, NULL, NULL);
 	if (!vg->id || !get_u64(sec, "seqno", &vg->seqno) ||
 	    !get_u64(sec, "extent_size", &vg->extent_size) || vg->extent_size == 0 ||
@@ -333,8 +333,9 @@ int lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena, st
 	lv_count = count_sections(lvs);
 	if (lv_count > VERITY_LVM_MAX_LVS)
 		return VERITY_E_LVM_LIMIT;
-	vg->lvs = lvm_arena_alloc(arena, (lv_count ? lv_count : 1) * sizeof(*vg->lvs));
-	vg->visible = lvm_arena_alloc(arena, (lv_count ? lv_count : 1) * sizeof(*vg->visible));
+	vg->lvs = verity_lvm_arena_alloc(arena, (lv_count ? lv_count : 1) * sizeof(*vg->lvs));
+	vg->visible =
+	    verity_lvm_arena_alloc(arena, (lv_count ? lv_count : 1) * sizeof(*vg->visible));
 	if (!vg->lvs || !vg->visible)
 		return VERITY_E_NOMEM;
 	for (const struct lvm_cfg_node *c = lvs ? lvs->child : NULL; c; c = c->next) {
@@ -378,7 +379,7 @@ static int read_device(struct verity_lvm *lvm, size_t index, size_t max_text,
 
 	err = verity_bdev_read(bdev, 0, buf, len);
 	if (!err)
-		err = lvm_label_parse(buf, len, label);
+		err = verity_lvm_label_parse(buf, len, label);
 	if (err)
 		return err;
 	for (unsigned m = 0; m < label->mda_count; m++) {
@@ -387,18 +388,19 @@ static int read_device(struct verity_lvm *lvm, size_t index, size_t max_text,
 		size_t text_len;
 		char *text;
 
-		err = lvm_mda_read(bdev, &label->mda[m], max_text, &lvm->arena, &text, &text_len);
+		err = verity_lvm_mda_read(bdev, &label->mda[m], max_text, &lvm->arena, &text,
+		                          &text_len);
 		if (err)
 			return err;
 		if (!text)
 			continue;
-		err = lvm_cfg_parse(text, text_len, &lvm->arena, &root);
+		err = verity_lvm_cfg_parse(text, text_len, &lvm->arena, &root);
 		if (err)
 			return err;
-		copy = lvm_arena_alloc(&lvm->arena, sizeof(*copy));
+		copy = verity_lvm_arena_alloc(&lvm->arena, sizeof(*copy));
 		if (!copy)
 			return VERITY_E_NOMEM;
-		err = lvm_vg_from_cfg(root, &lvm->arena, &copy->vg, detail, detail_size);
+		err = verity_lvm_vg_from_cfg(root, &lvm->arena, &copy->vg, detail, detail_size);
 		if (err)
 			return err;
 		copy->next = *copies;
@@ -488,7 +490,7 @@ static int scan(struct verity_lvm *lvm, size_t max_text, struct lvm_label *label
 	}
 	for (struct copy *c = copies; c; c = c->next)
 		n += c->vg.name != NULL;
-	lvm->vgs = lvm_arena_alloc(&lvm->arena, n * sizeof(*lvm->vgs));
+	lvm->vgs = verity_lvm_arena_alloc(&lvm->arena, n * sizeof(*lvm->vgs));
 	if (!lvm->vgs)
 		return VERITY_E_NOMEM;
 	for (struct copy *c = copies; c; c = c->next) {
@@ -557,9 +559,9 @@ int verity_lvm_scan(struct verity_lvm **out, const struct verity_bdev *pvs, size
 	if (!lvm)
 		return VERITY_E_NOMEM;
 	memset(lvm, 0, sizeof(*lvm));
-	lvm_arena_init(&lvm->arena, allocator, limit);
-	lvm->bdevs = lvm_arena_alloc(&lvm->arena, count * sizeof(*lvm->bdevs));
-	labels = lvm_arena_alloc(&lvm->arena, count * sizeof(*labels));
+	verity_lvm_arena_init(&lvm->arena, allocator, limit);
+	lvm->bdevs = verity_lvm_arena_alloc(&lvm->arena, count * sizeof(*lvm->bdevs));
+	labels = verity_lvm_arena_alloc(&lvm->arena, count * sizeof(*labels));
 	if (!lvm->bdevs || !labels) {
 		verity_lvm_free(lvm);
 		return VERITY_E_NOMEM;
@@ -582,7 +584,7 @@ void verity_lvm_free(struct verity_lvm *lvm)
 	if (!lvm)
 		return;
 	allocator = lvm->arena.allocator;
-	lvm_arena_free(&lvm->arena);
+	verity_lvm_arena_free(&lvm->arena);
 	verity_free(allocator, lvm);
 }
 

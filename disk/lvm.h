@@ -15,11 +15,11 @@ struct lvm_arena {
 	size_t limit; /* most bytes it may take */
 };
 
-void lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator,
-                    size_t limit);
+void verity_lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator,
+                           size_t limit);
 /* Zeroed, 16-byte aligned; NULL when the hooks fail or the limit is reached. */
-void *lvm_arena_alloc(struct lvm_arena *arena, size_t size);
-void lvm_arena_free(struct lvm_arena *arena);
+void *verity_lvm_arena_alloc(struct lvm_arena *arena, size_t size);
+void verity_lvm_arena_free(struct lvm_arena *arena);
 
 /* ---- disk/lvm_label.c: label, pv_header, metadata areas ---- */
 
@@ -29,7 +29,7 @@ void lvm_arena_free(struct lvm_arena *arena);
 #define LVM_MAX_DATA_AREAS 8
 
 /* LVM2's CRC-32: reflected 0xEDB88320, seed 0xF597A6CF, no final XOR. */
-uint32_t lvm_crc(const void *buf, size_t len);
+uint32_t verity_lvm_crc(const void *buf, size_t len);
 
 struct lvm_area {
 	uint64_t offset;
@@ -50,7 +50,7 @@ struct lvm_label {
  * Parse the first 2048 bytes of a device (sectors 0..3): the label and its
  * pv_header. Return: 0 or a VERITY_E_LVM_* label error.
  */
-int lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label);
+int verity_lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label);
 
 /* Where slot 0 says the committed text is. */
 struct lvm_mda_locn {
@@ -64,16 +64,16 @@ struct lvm_mda_locn {
  * Check a 512-byte mda_header read at absolute offset @area->offset of an
  * area of @area->size bytes. Return: 0 or a VERITY_E_LVM_MDA_* / BAD_LOCN error.
  */
-int lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *area,
-                         struct lvm_mda_locn *locn);
+int verity_lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *area,
+                                struct lvm_mda_locn *locn);
 
 /*
  * Read the committed text of metadata area @area of @bdev into @text
  * (allocated from @arena, NUL-terminated, @text_len bytes without the NUL).
  * *@text is NULL when the area holds no metadata or is marked ignored.
  */
-int lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area, size_t max_text,
-                 struct lvm_arena *arena, char **text, size_t *text_len);
+int verity_lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area,
+                        size_t max_text, struct lvm_arena *arena, char **text, size_t *text_len);
 
 /* ---- disk/lvm_text.c: the config-tree grammar ---- */
 
@@ -105,11 +105,11 @@ struct lvm_cfg_node {
  * VERITY_E_LVM_SYNTAX, VERITY_E_LVM_TOO_DEEP, VERITY_E_LVM_LIMIT or
  * VERITY_E_NOMEM.
  */
-int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena,
-                  struct lvm_cfg_node **root);
+int verity_lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena,
+                         struct lvm_cfg_node **root);
 
 /* The first member of section @sec named @key, or NULL. */
-const struct lvm_cfg_node *lvm_cfg_find(const struct lvm_cfg_node *sec, const char *key);
+const struct lvm_cfg_node *verity_lvm_cfg_find(const struct lvm_cfg_node *sec, const char *key);
 
 /* ---- disk/lvm.c: volume groups ---- */
 
@@ -162,7 +162,7 @@ struct lvm_vg {
  * LV's segments (contiguous, PV named, inside the PV's extents). PVs are
  * not matched to devices. @detail as in struct verity_lvm_options.
  */
-int lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena, struct lvm_vg *vg,
-                    char *detail, size_t detail_size);
+int verity_lvm_vg_from_cfg(const struct lvm_cfg_node *root, struct lvm_arena *arena,
+                           struct lvm_vg *vg, char *detail, size_t detail_size);
 
 #endif /* VERITY_DISK_LVM_H */

@@ -15,7 +15,8 @@ struct lvm_chunk {
 	uint64_t align[2];
 };
 
-void lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator, size_t limit)
+void verity_lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allocator,
+                           size_t limit)
 {
 	arena->allocator = allocator;
 	arena->head = NULL;
@@ -23,7 +24,7 @@ void lvm_arena_init(struct lvm_arena *arena, const struct verity_allocator *allo
 	arena->limit = limit;
 }
 
-void *lvm_arena_alloc(struct lvm_arena *arena, size_t size)
+void *verity_lvm_arena_alloc(struct lvm_arena *arena, size_t size)
 {
 	struct lvm_chunk *c = arena->head;
 	size_t want, total;
@@ -52,7 +53,7 @@ void *lvm_arena_alloc(struct lvm_arena *arena, size_t size)
 	return p;
 }
 
-void lvm_arena_free(struct lvm_arena *arena)
+void verity_lvm_arena_free(struct lvm_arena *arena)
 {
 	while (arena->head) {
 		struct lvm_chunk *next = arena->head->next;

@@ -14,7 +14,7 @@
 #define MDA_MAGIC          " LVM2 x[5A%r0N*>"
 #define LVM_CRC_SEED       0xf597a6cfu
 
-uint32_t lvm_crc(const void *buf, size_t len)
+uint32_t verity_lvm_crc(const void *buf, size_t len)
 {
 	/* The IEEE register update without verity_crc32()'s inversions (disk/crc32.c). */
 	return verity_crc32(LVM_CRC_SEED ^ 0xffffffffu, buf, len) ^ 0xffffffffu;
@@ -69,7 +69,7 @@ static int parse_one_label(const uint8_t *s, uint64_t sector, struct lvm_label *
 
 	if (le64(s + 8) != sector)
 		return VERITY_E_LVM_LABEL_SECTOR;
-	if (le32(s + 16) != lvm_crc(s + 20, LVM_SECTOR - 20))
+	if (le32(s + 16) != verity_lvm_crc(s + 20, LVM_SECTOR - 20))
 		return VERITY_E_LVM_LABEL_CRC;
 	if (memcmp(s + 24, "LVM2 001", 8) != 0)
 		return VERITY_E_LVM_LABEL_TYPE;
@@ -100,7 +100,7 @@ static int parse_one_label(const uint8_t *s, uint64_t sector, struct lvm_label *
 	return 0;
 }
 
-int lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label)
+int verity_lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label)
 {
 	int first_err = VERITY_E_LVM_NO_LABEL;
 
@@ -124,8 +124,8 @@ int lvm_label_parse(const uint8_t *buf, size_t len, struct lvm_label *label)
 	return first_err;
 }
 
-int lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *area,
-                         struct lvm_mda_locn *locn)
+int verity_lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *area,
+                                struct lvm_mda_locn *locn)
 {
 	const uint8_t *rl = buf + 40;
 
@@ -137,7 +137,7 @@ int lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *
 		return VERITY_E_LVM_MDA_VERSION;
 	if (le64(buf + 24) != area->offset)
 		return VERITY_E_LVM_MDA_START;
-	if (le32(buf) != lvm_crc(buf + 4, MDA_HEADER_SIZE - 4))
+	if (le32(buf) != verity_lvm_crc(buf + 4, MDA_HEADER_SIZE - 4))
 		return VERITY_E_LVM_MDA_CRC;
 	if (le64(buf + 32) != area->size)
 		return VERITY_E_LVM_BAD_LOCN;
@@ -155,8 +155,8 @@ int lvm_mda_header_parse(const uint8_t *buf, size_t len, const struct lvm_area *
 	return 0;
 }
 
-int lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area, size_t max_text,
-                 struct lvm_arena *arena, char **text, size_t *text_len)
+int verity_lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area,
+                        size_t max_text, struct lvm_arena *arena, char **text, size_t *text_len)
 {
 	uint8_t header[MDA_HEADER_SIZE];
 	struct lvm_mda_locn locn;
@@ -171,14 +171,14 @@ int lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area, si
 	err = verity_bdev_read(bdev, area->offset, header, sizeof(header));
 	if (err)
 		return err;
-	err = lvm_mda_header_parse(header, sizeof(header), area, &locn);
+	err = verity_lvm_mda_header_parse(header, sizeof(header), area, &locn);
 	if (err)
 		return err;
 	if (locn.size == 0 || locn.ignored)
 		return 0;
 	if (locn.size > max_text)
 		return VERITY_E_LVM_TEXT_TOO_LARGE;
-	buf = lvm_arena_alloc(arena, (size_t)locn.size + 1);
+	buf = verity_lvm_arena_alloc(arena, (size_t)locn.size + 1);
 	if (!buf)
 		return VERITY_E_NOMEM;
 	/* Circular buffer: what runs past the area end continues after the header. */
@@ -191,7 +191,7 @@ int lvm_mda_read(const struct verity_bdev *bdev, const struct lvm_area *area, si
 		                       (size_t)(locn.size - first));
 	if (err)
 		return err;
-	if (lvm_crc(buf, (size_t)locn.size) != locn.checksum)
+	if (verity_lvm_crc(buf, (size_t)locn.size) != locn.checksum)
 		return VERITY_E_LVM_TEXT_CRC;
 	/* lvm2 stores the text with its NUL; one missing means a cut copy. */
 	if (buf[locn.size - 1] != '\0')

@@ -59,7 +59,7 @@ static struct lvm_cfg_node *new_node(struct parser *ps, enum lvm_cfg_type type)
 
 	if (ps->nodes >= LVM_MAX_NODES)
 		return NULL;
-	n = lvm_arena_alloc(ps->arena, sizeof(*n));
+	n = verity_lvm_arena_alloc(ps->arena, sizeof(*n));
 	if (n) {
 		n->type = type;
 		ps->nodes++;
@@ -199,7 +199,8 @@ static int parse_list(struct parser *ps, struct lvm_cfg_node *list)
 	}
 }
 
-int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena, struct lvm_cfg_node **root)
+int verity_lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena,
+                         struct lvm_cfg_node **root)
 {
 	struct lvm_cfg_node **tails[VERITY_LVM_MAX_DEPTH + 1];
 	struct parser ps = {.p = text, .end = text + len, .arena = arena};
@@ -210,7 +211,7 @@ int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena, struct 
 	if (!text || !arena || !root || len > SIZE_MAX - 1)
 		return VERITY_E_INVAL;
 	ps.pool_size = len + 1;
-	ps.pool = lvm_arena_alloc(arena, ps.pool_size);
+	ps.pool = verity_lvm_arena_alloc(arena, ps.pool_size);
 	top = new_node(&ps, LVM_CFG_SECTION);
 	if (!ps.pool || !top)
 		return VERITY_E_NOMEM;
@@ -270,7 +271,7 @@ int lvm_cfg_parse(const char *text, size_t len, struct lvm_arena *arena, struct 
 	return 0;
 }
 
-const struct lvm_cfg_node *lvm_cfg_find(const struct lvm_cfg_node *sec, const char *key)
+const struct lvm_cfg_node *verity_lvm_cfg_find(const struct lvm_cfg_node *sec, const char *key)
 {
 	if (!sec || sec->type != LVM_CFG_SECTION)
 		return NULL;

@@ -51,6 +51,56 @@ static inline bool fuzz_verbose(void)
 	} while (0)
 
 /*
+ * "Only documented codes": abort unless @ret is one of the codes listed
+ * (0 included when success is possible), copied from the header's Return:
+ * lines: FUZZ_EXPECT_CODES(ret, 0, VERITY_E_INVAL, FUZZ_GEOMETRY_CODES).
+ */
+static inline void fuzz_expect_codes(const char *file, int line, const char *call, int ret,
+                                     const int *codes, size_t n)
+{
+	char what[160];
+
+	for (size_t i = 0; i < n; i++)
+		if (ret == codes[i])
+			return;
+	snprintf(what, sizeof(what), "%s returned undocumented %d", call, ret);
+	fuzz_fail(file, line, what);
+}
+
+#define FUZZ_EXPECT_CODES(ret, ...)                                                    \
+	fuzz_expect_codes(__FILE__, __LINE__, #ret, (ret), (const int[]){__VA_ARGS__}, \
+	                  sizeof((const int[]){__VA_ARGS__}) / sizeof(int))
+
+/* Shared parts of the Return: lists ("a verity_geometry_init() error", ...). */
+#define FUZZ_GEOMETRY_CODES                                                                \
+	VERITY_E_BAD_HASH_TYPE, VERITY_E_BAD_HASH_ALG, VERITY_E_BAD_DATA_BLOCK_SIZE,       \
+	    VERITY_E_BAD_HASH_BLOCK_SIZE, VERITY_E_SALT_TOO_LONG, VERITY_E_DIGEST_TOO_BIG, \
+	    VERITY_E_NO_DATA_BLOCKS, VERITY_E_OVERFLOW, VERITY_E_TOO_MANY_LEVELS,          \
+	    VERITY_E_HASH_AREA_OVERFLOW, VERITY_E_INVAL
+/* verity_gpt_read(): 0, VERITY_E_INVAL, VERITY_E_NOMEM, these, a read error. */
+#define FUZZ_GPT_CODES                                                                            \
+	VERITY_E_GPT_NOT_FOUND, VERITY_E_GPT_AMBIGUOUS_SECTOR, VERITY_E_GPT_NO_PROTECTIVE_MBR,    \
+	    VERITY_E_GPT_BAD_REVISION, VERITY_E_GPT_BAD_HEADER_SIZE, VERITY_E_GPT_BAD_HEADER_CRC, \
+	    VERITY_E_GPT_BAD_MY_LBA, VERITY_E_GPT_BAD_USABLE_RANGE, VERITY_E_GPT_BAD_ENTRY_SIZE,  \
+	    VERITY_E_GPT_TOO_MANY_ENTRIES, VERITY_E_GPT_BAD_ENTRIES_LBA,                          \
+	    VERITY_E_GPT_BAD_ENTRIES_CRC, VERITY_E_GPT_PARTITION_PAST_END,                        \
+	    VERITY_E_GPT_PARTITION_OUTSIDE, VERITY_E_GPT_OVERLAP, VERITY_E_GPT_DUPLICATE_UUID,    \
+	    VERITY_E_GPT_BAD_SECTOR_SIZE, VERITY_E_GPT_DISK_TOO_SMALL,                            \
+	    VERITY_E_GPT_RESERVED_NONZERO
+#define FUZZ_READ_CODES VERITY_E_IO, VERITY_E_SHORT_READ
+#define FUZZ_SIG_CODES                                                                             \
+	VERITY_E_INVAL, VERITY_E_BAD_HEX, VERITY_E_NOMEM, VERITY_E_SIG_MALFORMED,                  \
+	    VERITY_E_SIG_TOO_LARGE, VERITY_E_SIG_TRAILING_DATA, VERITY_E_SIG_BER,                  \
+	    VERITY_E_SIG_NOT_SIGNED_DATA, VERITY_E_SIG_BAD_VERSION, VERITY_E_SIG_VERSION_MISMATCH, \
+	    VERITY_E_SIG_NOT_DETACHED, VERITY_E_SIG_WRONG_CONTENT_TYPE, VERITY_E_SIG_NO_SIGNERS,   \
+	    VERITY_E_SIG_LIMIT, VERITY_E_SIG_UNSUPPORTED_DIGEST, VERITY_E_SIG_SHA1_DISABLED,       \
+	    VERITY_E_SIG_UNSUPPORTED_SIG_ALG, VERITY_E_SIG_RSA_PSS_DISABLED,                       \
+	    VERITY_E_SIG_ALG_DIGEST_MISMATCH, VERITY_E_SIG_INCONSISTENT_ATTRS,                     \
+	    VERITY_E_SIG_MISSING_ATTR, VERITY_E_SIG_REPEATED_ATTR, VERITY_E_SIG_FORBIDDEN_ATTR,    \
+	    VERITY_E_SIG_DIGEST_MISMATCH, VERITY_E_SIG_SIGNING_TIME, VERITY_E_SIG_BAD_CERT,        \
+	    VERITY_E_SIG_KEY_UNSUPPORTED, VERITY_E_SIG_BAD_SIGNATURE, VERITY_E_SIG_UNTRUSTED
+
+/*
  * Allocator hooks that count live blocks (user_data: a long), for harnesses
  * that check every allocation is freed: FUZZ_COUNTING_ALLOCATOR(&live).
  */

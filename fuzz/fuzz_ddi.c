@@ -42,9 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_ddi_dissect(&ddi, &disk, &o);
 	FUZZ_LOG("ddi: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret) {
-		FUZZ_CHECK(
-		    (ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
-		    ret == VERITY_E_NOMEM);
+		FUZZ_EXPECT_CODES(ret, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_DDI_BAD_ARCH,
+		                  FUZZ_GPT_CODES, FUZZ_READ_CODES);
 		FUZZ_CHECK(live == 0);
 		return 0;
 	}

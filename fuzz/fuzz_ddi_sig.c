@@ -43,8 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_ddi_sig_parse(&sig, data, size, &hooks);
 	FUZZ_LOG("ddi_sig: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
-		FUZZ_CHECK((ret <= VERITY_E_JSON_SYNTAX && ret >= VERITY_E_JSON_WRONG_TYPE) ||
-		           ret == VERITY_E_SIG_TOO_LARGE || ret == VERITY_E_NOMEM);
+		FUZZ_EXPECT_CODES(ret, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_JSON_TOO_LARGE,
+		                  VERITY_E_JSON_SYNTAX, VERITY_E_JSON_TOO_DEEP,
+		                  VERITY_E_JSON_BAD_PADDING, VERITY_E_JSON_DUPLICATE_KEY,
+		                  VERITY_E_JSON_WRONG_TYPE, VERITY_E_JSON_MISSING_KEY,
+		                  VERITY_E_JSON_BAD_ROOT_HASH, VERITY_E_JSON_BAD_BASE64,
+		                  VERITY_E_SIG_TOO_LARGE, VERITY_E_JSON_BAD_FINGERPRINT);
 		FUZZ_CHECK(live == 0);
 		return 0;
 	}

@@ -20,14 +20,6 @@
 #define KEYS_COMPATIBLE "libverity,dm-verity-keys"
 #define FIT_NODE        "/images/rootfs/dm-verity"
 
-static bool keyring_error(int ret)
-{
-	return ret == VERITY_E_NOMEM || ret == VERITY_E_KEYRING_BAD_DTB ||
-	       ret == VERITY_E_KEYRING_DTB_NO_NODE || ret == VERITY_E_KEYRING_DTB_PROPERTY ||
-	       ret == VERITY_E_KEYRING_BAD_CERT || ret == VERITY_E_KEYRING_FINGERPRINT ||
-	       ret == VERITY_E_KEYRING_EMPTY;
-}
-
 /* Subnodes of every compatible container: an upper bound on certificates. */
 static size_t candidate_nodes(const void *blob)
 {
@@ -53,7 +45,10 @@ static void check_keyring(const uint8_t *data, size_t size)
 	ret = verity_keyring_add_dtb(keyring, data, size, NULL);
 	FUZZ_LOG("dtb keyring: %d (%s) %s\n", ret, verity_strerror(ret),
 	         verity_keyring_error(keyring));
-	FUZZ_CHECK(ret == 0 || keyring_error(ret));
+	FUZZ_EXPECT_CODES(ret, 0, VERITY_E_INVAL, VERITY_E_NOMEM, VERITY_E_KEYRING_BAD_DTB,
+	                  VERITY_E_KEYRING_DTB_NO_NODE, VERITY_E_KEYRING_DTB_PROPERTY,
+	                  VERITY_E_KEYRING_BAD_CERT, VERITY_E_KEYRING_FINGERPRINT,
+	                  VERITY_E_KEYRING_EMPTY);
 	FUZZ_CHECK(verity_keyring_error(keyring) != NULL);
 	count = verity_keyring_count(keyring);
 	if (ret != 0) {
@@ -71,6 +66,7 @@ static void check_keyring(const uint8_t *data, size_t size)
 	ret = verity_sig_verify(keyring, fuzz_fixture_rsa_canonical, fuzz_fixture_rsa_canonical_len,
 	                        FUZZ_SIGNED_ROOT, NULL, &result);
 	FUZZ_LOG("dtb keyring: %zu certificates; signature: %d\n", count, ret);
+	FUZZ_EXPECT_CODES(ret, 0, FUZZ_SIG_CODES);
 	FUZZ_CHECK(result.error == ret);
 	FUZZ_CHECK(ret != 0 || (result.trusted_signer == 0 && result.trusted_name[0] != '\0'));
 	verity_keyring_free(keyring);
@@ -85,9 +81,9 @@ static void check_fit(const uint8_t *data, size_t size)
 	ret = verity_params_from_fit(data, size, FIT_NODE, &params, &flags);
 	FUZZ_LOG("dtb fit: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
-		FUZZ_CHECK(ret == VERITY_E_KEYRING_BAD_DTB || ret == VERITY_E_KEYRING_DTB_NO_NODE ||
-		           ret == VERITY_E_DT_BAD_PARAMS || ret == VERITY_E_BAD_HASH_ALG ||
-		           ret == VERITY_E_NOMEM);
+		FUZZ_EXPECT_CODES(ret, VERITY_E_INVAL, VERITY_E_KEYRING_BAD_DTB,
+		                  VERITY_E_KEYRING_DTB_NO_NODE, VERITY_E_DT_BAD_PARAMS,
+		                  VERITY_E_BAD_HASH_ALG);
 		return;
 	}
 	FUZZ_CHECK(params.hash_type == 1);

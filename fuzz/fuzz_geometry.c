@@ -175,6 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	model_run(&m, &params);
 
 	ret = verity_geometry_init(&geo, &params);
+	FUZZ_EXPECT_CODES(ret, 0, FUZZ_GEOMETRY_CODES);
 	FUZZ_CHECK(verity_strerror(ret) != NULL && verity_strerror(ret)[0] != '\0');
 	if (m.nreasons) {
 		bool named = false;

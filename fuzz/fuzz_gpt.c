@@ -29,9 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_gpt_read(&gpt, &disk, ss, &hooks);
 	FUZZ_LOG("gpt: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
-		FUZZ_CHECK(
-		    (ret <= VERITY_E_GPT_NOT_FOUND && ret >= VERITY_E_GPT_RESERVED_NONZERO) ||
-		    ret == VERITY_E_NOMEM);
+		FUZZ_EXPECT_CODES(ret, VERITY_E_INVAL, VERITY_E_NOMEM, FUZZ_GPT_CODES,
+		                  FUZZ_READ_CODES);
 		FUZZ_CHECK(live == 0);
 		return 0;
 	}

@@ -38,12 +38,6 @@ static int sparse_read(void *user_data, uint64_t offset, void *buf, size_t len)
 	return 0;
 }
 
-static bool documented(int ret)
-{
-	return (ret <= VERITY_E_LVM_NO_LABEL && ret >= VERITY_E_LVM_TRUNCATED) ||
-	       ret == VERITY_E_NOMEM;
-}
-
 static void check_lv(const struct verity_lvm *lvm, size_t v, size_t l)
 {
 	static uint8_t a[8192], b[8192];
@@ -99,7 +93,7 @@ static void fix_crcs(uint8_t *buf, size_t size)
 
 		if (memcmp(l, "LABELONE", 8) != 0)
 			continue;
-		put_le32(l + 16, lvm_crc(l + 20, 512 - 20));
+		put_le32(l + 16, verity_lvm_crc(l + 20, 512 - 20));
 		off = get_le(l + 20, 4);
 		if (off < 32 || off > 512 - 72)
 			return;
@@ -119,8 +113,9 @@ static void fix_crcs(uint8_t *buf, size_t size)
 		len = get_le(h + 48, 8);
 		if (mda_size > 512 && text >= 512 && text < mda_size && len <= mda_size - 512 &&
 		    mda + text <= size && len <= size - mda - text)
-			put_le32(h + 56, lvm_crc(h + text, (size_t)len)); /* unwrapped texts only */
-		put_le32(h, lvm_crc(h + 4, 512 - 4));
+			put_le32(h + 56,
+			         verity_lvm_crc(h + text, (size_t)len)); /* unwrapped texts only */
+		put_le32(h, verity_lvm_crc(h + 4, 512 - 4));
 		return;
 	}
 }
@@ -144,7 +139,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_lvm_scan(&lvm, &bdev, 1, &o);
 	FUZZ_LOG("lvm_pv: %d (%s) %s\n", ret, verity_strerror(ret), detail);
 	if (ret) {
-		FUZZ_CHECK(documented(ret) && lvm == NULL);
+		FUZZ_EXPECT_CODES(
+		    ret, VERITY_E_INVAL, VERITY_E_NOMEM, FUZZ_READ_CODES, VERITY_E_LVM_NO_LABEL,
+		    VERITY_E_LVM_LABEL_SECTOR, VERITY_E_LVM_LABEL_CRC, VERITY_E_LVM_LABEL_TYPE,
+		    VERITY_E_LVM_BAD_PV_HEADER, VERITY_E_LVM_MDA_MAGIC, VERITY_E_LVM_MDA_VERSION,
+		    VERITY_E_LVM_MDA_START, VERITY_E_LVM_MDA_CRC, VERITY_E_LVM_BAD_LOCN,
+		    VERITY_E_LVM_TEXT_CRC, VERITY_E_LVM_TEXT_TOO_LARGE, VERITY_E_LVM_TRUNCATED,
+		    VERITY_E_LVM_SYNTAX, VERITY_E_LVM_TOO_DEEP, VERITY_E_LVM_LIMIT,
+		    VERITY_E_LVM_BAD_METADATA, VERITY_E_LVM_MISSING_PV, VERITY_E_LVM_DUPLICATE_PV,
+		    VERITY_E_LVM_OVERLAP, VERITY_E_LVM_EXTENT_RANGE, VERITY_E_LVM_BAD_SEGMENTS,
+		    VERITY_E_LVM_NO_METADATA);
+		FUZZ_CHECK(lvm == NULL);
 		FUZZ_CHECK(memchr(detail, '\0', sizeof(detail)) != NULL);
 		return 0;
 	}

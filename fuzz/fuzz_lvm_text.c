@@ -55,17 +55,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > VERITY_LVM_DEFAULT_MAX_TEXT)
 		return 0;
-	lvm_arena_init(&arena, NULL, 64u << 20);
-	ret = lvm_cfg_parse((const char *)data, size, &arena, &root);
+	verity_lvm_arena_init(&arena, NULL, 64u << 20);
+	ret = verity_lvm_cfg_parse((const char *)data, size, &arena, &root);
 	FUZZ_LOG("lvm_text: parse %d (%s)\n", ret, verity_strerror(ret));
 	if (ret) {
 		FUZZ_CHECK(ret == VERITY_E_LVM_SYNTAX || ret == VERITY_E_LVM_TOO_DEEP ||
 		           ret == VERITY_E_LVM_LIMIT || ret == VERITY_E_NOMEM);
-		lvm_arena_free(&arena);
+		verity_lvm_arena_free(&arena);
 		return 0;
 	}
 	check_tree(root, 0);
-	ret = lvm_vg_from_cfg(root, &arena, &vg, NULL, 0);
+	ret = verity_lvm_vg_from_cfg(root, &arena, &vg, NULL, 0);
 	FUZZ_LOG("lvm_text: vg %d (%s)\n", ret, verity_strerror(ret));
 	if (ret)
 		FUZZ_CHECK(ret == VERITY_E_LVM_BAD_METADATA || ret == VERITY_E_LVM_LIMIT ||
@@ -74,6 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		           ret == VERITY_E_NOMEM);
 	else
 		check_vg(&vg);
-	lvm_arena_free(&arena);
+	verity_lvm_arena_free(&arena);
 	return 0;
 }

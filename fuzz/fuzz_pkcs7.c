@@ -35,12 +35,6 @@ static void load_keyring(void)
 	FUZZ_CHECK(verity_keyring_count(trusted) == 2);
 }
 
-static bool documented_error(int ret)
-{
-	return ret == VERITY_E_NOMEM ||
-	       (ret <= VERITY_E_SIG_MALFORMED && ret >= VERITY_E_SIG_UNTRUSTED);
-}
-
 #ifdef FUZZ_HAVE_OPENSSL
 /*
  * OpenSSL's view of an accepted message; false only on a real disagreement.
@@ -104,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_LOG("pkcs7: %d (%s) signers %u trusted %d: %s\n", ret, verity_strerror(ret),
 	         result.signer_count, result.trusted_signer, result.detail);
-	FUZZ_CHECK(ret == 0 || documented_error(ret));
+	FUZZ_EXPECT_CODES(ret, 0, FUZZ_SIG_CODES);
 	FUZZ_CHECK(result.error == ret);
 	FUZZ_CHECK(memchr(result.detail, 0, sizeof(result.detail)) != NULL);
 	FUZZ_CHECK(memchr(result.trusted_name, 0, sizeof(result.trusted_name)) != NULL);
@@ -126,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*c = *c == '0' ? '1' : '0';
 	}
 	ret = verity_sig_verify(trusted, data, size, other, &opts, NULL);
-	FUZZ_CHECK(ret != 0);
+	FUZZ_EXPECT_CODES(ret, FUZZ_SIG_CODES);
 #ifdef FUZZ_HAVE_OPENSSL
 	FUZZ_CHECK(openssl_agrees(data, size, FUZZ_SIGNED_ROOT));
 #endif

@@ -75,9 +75,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = verity_superblock_parse(data, size, hash_offset, &params, uuid);
 	FUZZ_LOG("superblock: %d (%s)\n", ret, verity_strerror(ret));
 	if (ret != 0) {
-		FUZZ_CHECK(
-		    (ret <= VERITY_E_SB_TOO_SHORT && ret >= VERITY_E_SB_BAD_HASH_BLOCK_SIZE) ||
-		    ret == VERITY_E_BAD_HASH_OFFSET || ret == VERITY_E_OVERFLOW);
+		FUZZ_EXPECT_CODES(
+		    ret, VERITY_E_SB_TOO_SHORT, VERITY_E_SB_BAD_MAGIC, VERITY_E_SB_BAD_VERSION,
+		    VERITY_E_SB_BAD_HASH_TYPE, VERITY_E_SB_BAD_ALGORITHM,
+		    VERITY_E_SB_BAD_BLOCK_SIZE, VERITY_E_SB_BAD_SALT_SIZE,
+		    VERITY_E_SB_RESERVED_NONZERO, VERITY_E_SB_ALGORITHM_UNTERMINATED,
+		    VERITY_E_SB_BAD_HASH_BLOCK_SIZE, VERITY_E_INVAL, VERITY_E_BAD_HASH_OFFSET,
+		    VERITY_E_BAD_HASH_BLOCK_SIZE, VERITY_E_OVERFLOW);
 		FUZZ_CHECK(ret != VERITY_E_SB_TOO_SHORT || size < VERITY_SUPERBLOCK_SIZE);
 		return 0;
 	}

@@ -54,8 +54,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ret = verity_table_parse(&t, (const char *)data, size);
 	FUZZ_LOG("table_line: %d (%s)\n", ret, verity_strerror(ret));
-	if (ret != 0)
+	if (ret != 0) {
+		/* VERITY_E_TABLE_*, the table's own limits, or a geometry error. */
+		if (!(ret <= VERITY_E_TABLE_SYNTAX && ret >= VERITY_E_TABLE_UNREPRESENTABLE))
+			FUZZ_EXPECT_CODES(ret, VERITY_E_INVAL, VERITY_E_SALT_TOO_LONG,
+			                  VERITY_E_AT_MOST_ONCE_TOO_LARGE, FUZZ_GEOMETRY_CODES);
 		return 0;
+	}
 
 	FUZZ_CHECK(verity_geometry_init(&geo, &t.params) == 0);
 	FUZZ_CHECK(t.params.hash_type <= 1);

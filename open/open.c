@@ -45,31 +45,33 @@ static int read_superblock(const struct verity_open_params *p, const struct veri
 	return 0;
 }
 
-/* data_blocks 0 means the whole data device; then the layout and the overlap. */
-static int resolve_data_area(const struct verity_open_params *p, struct verity_open_info *info)
+int verity_resolve_data_area(struct verity_params *params, uint64_t data_size, bool one_device,
+                             bool superblock, uint64_t hash_offset)
 {
-	struct verity_params *params = &info->params;
-	struct verity_params probe = *params;
+	struct verity_params probe;
 	struct verity_geometry geo;
 	uint64_t area;
 	int ret;
 
+	if (!params)
+		return VERITY_E_INVAL;
 	/* Block sizes, algorithm and salt first, so that their errors come first. */
+	probe = *params;
 	if (probe.data_blocks == 0)
 		probe.data_blocks = 1;
 	ret = verity_geometry_init(&geo, &probe);
 	if (ret)
 		return ret;
 	if (params->data_blocks == 0)
-		params->data_blocks = p->data->size / params->data_block_size;
-	if (params->data_blocks == 0)
+		params->data_blocks = data_size / params->data_block_size;
+	if (params->data_blocks == 0 || data_size / params->data_block_size < params->data_blocks)
 		return VERITY_E_DATA_DEVICE_TOO_SMALL;
 	ret = verity_geometry_init(&geo, params);
-	if (ret || p->hash)
+	if (ret || !one_device)
 		return ret;
 	/* One device: the data must end where the superblock or the tree begins. */
-	if (info->superblock)
-		area = p->hash_offset;
+	if (superblock)
+		area = hash_offset;
 	else if (verity_mul_overflow_u64(params->hash_start_block, params->hash_block_size, &area))
 		return VERITY_E_OVERFLOW;
 	return verity_check_overlap(params, area);
@@ -132,7 +134,8 @@ int verity_open_resolve(const struct verity_open_params *p, struct verity_open_i
 			return fail(info, VERITY_OPEN_STEP_SUPERBLOCK, ret);
 	}
 	if (p->data) {
-		ret = resolve_data_area(p, info);
+		ret = verity_resolve_data_area(&info->params, p->data->size, p->hash == NULL,
+		                               info->superblock, p->hash_offset);
 		if (ret)
 			return fail(info, VERITY_OPEN_STEP_PARAMS, ret);
 	}

@@ -114,8 +114,9 @@ struct verity_open_info {
  * (no room for a superblock), a read callback's error, a
  * verity_superblock_parse() error;
  * step PARAMS: VERITY_E_BAD_HASH_OFFSET, a verity_geometry_init() error,
- * VERITY_E_OVERFLOW, VERITY_E_DATA_DEVICE_TOO_SMALL (data_blocks 0 and the
- * data device is smaller than one block), VERITY_E_AREA_OVERLAP;
+ * VERITY_E_OVERFLOW, VERITY_E_DATA_DEVICE_TOO_SMALL (the data device holds
+ * fewer than data_blocks blocks, or none with data_blocks 0),
+ * VERITY_E_AREA_OVERLAP (see verity_resolve_data_area());
  * step ROOT: VERITY_E_BAD_HEX, VERITY_E_BAD_ROOT_DIGEST (not the
  * algorithm's digest size);
  * step SIGNATURE: VERITY_E_SIG_MISSING (a keyring but no signature), or a
@@ -123,6 +124,30 @@ struct verity_open_info {
  */
 VERITY_PUBLIC int verity_open_resolve(const struct verity_open_params *p,
                                       struct verity_open_info *info);
+
+/**
+ * verity_resolve_data_area() - the data area rules (veritysetup's)
+ * @params: the tree parameters, hash_start_block included; data_blocks 0
+ *          means the whole data device and is replaced by its block count
+ * @data_size: bytes of the data device
+ * @one_device: the hash area is on the data device
+ * @superblock: a superblock at @hash_offset begins the hash area
+ * @hash_offset: where the superblock is (used with @one_device and
+ *               @superblock; without a superblock the hash area begins at
+ *               hash_start_block)
+ *
+ * The rules verity_open_resolve() applies, for callers that create the
+ * image (verify-image format): the parameters are checked with data_blocks 1
+ * first, so a bad block size is named before a small device; the data
+ * device must hold data_blocks whole blocks; on one device the data area
+ * must end before the hash area begins.
+ *
+ * Return: 0; VERITY_E_INVAL (NULL @params); a verity_geometry_init()
+ * error; VERITY_E_DATA_DEVICE_TOO_SMALL (fewer than data_blocks blocks, or
+ * not one with data_blocks 0); VERITY_E_OVERFLOW; VERITY_E_AREA_OVERLAP.
+ */
+VERITY_PUBLIC int verity_resolve_data_area(struct verity_params *params, uint64_t data_size,
+                                           bool one_device, bool superblock, uint64_t hash_offset);
 
 /**
  * verity_open() - from a partition, a root hash and a signature to a device

@@ -46,14 +46,14 @@ static void seal_label(struct pv *pv, unsigned sector)
 {
 	uint8_t *l = pv->buf + sector * 512;
 
-	put32(l + 16, lvm_crc(l + 20, 512 - 20));
+	put32(l + 16, verity_lvm_crc(l + 20, 512 - 20));
 }
 
 static void seal_mda(struct pv *pv)
 {
 	uint8_t *h = pv->buf + MDA_OFF;
 
-	put32(h, lvm_crc(h + 4, 512 - 4));
+	put32(h, verity_lvm_crc(h + 4, 512 - 4));
 }
 
 /* Write @text (NUL added) into the ring at @rel (relative to the area start). */
@@ -87,7 +87,7 @@ static void make_pv(struct pv *pv, const char *uuid, unsigned sector, const char
 		memcpy(h + 512, text + first, len - first);
 		put64(h + 40, rel);
 		put64(h + 48, len);
-		put32(h + 56, lvm_crc(text, len));
+		put32(h + 56, verity_lvm_crc(text, len));
 	}
 	seal_mda(pv);
 	verity_bdev_from_memory(&pv->bdev, &pv->mem, pv->buf, sizeof(pv->buf));
@@ -282,7 +282,7 @@ Test(lvm, truncated_metadata)
 	/* The text cut short of its NUL (checksum made over the cut copy). */
 	make_simple();
 	put64(pv_a.buf + MDA_OFF + 48, len - 20);
-	put32(pv_a.buf + MDA_OFF + 56, lvm_crc(text, len - 20));
+	put32(pv_a.buf + MDA_OFF + 56, verity_lvm_crc(text, len - 20));
 	seal_mda(&pv_a);
 	cr_assert_eq(scan2(&lvm, 1, NULL), VERITY_E_LVM_TRUNCATED);
 	/* Cut at a point that leaves a NUL-terminated but unbalanced text. */
@@ -500,9 +500,9 @@ static int parse(const char *text)
 	struct lvm_cfg_node *root;
 	int err;
 
-	lvm_arena_init(&arena, NULL, 1u << 24);
-	err = lvm_cfg_parse(text, strlen(text), &arena, &root);
-	lvm_arena_free(&arena);
+	verity_lvm_arena_init(&arena, NULL, 1u << 24);
+	err = verity_lvm_cfg_parse(text, strlen(text), &arena, &root);
+	verity_lvm_arena_free(&arena);
 	return err;
 }
 
@@ -514,22 +514,22 @@ Test(lvm_text, grammar)
 	const char *text =
 	    "a = 1 # comment \"x\n s { b = \"q\\\"u\\\\o\" l = [ \"x\", -2 ] e = [] }\n";
 
-	lvm_arena_init(&arena, NULL, 1u << 20);
-	cr_assert_eq(lvm_cfg_parse(text, strlen(text), &arena, &root), 0);
-	n = lvm_cfg_find(root, "a");
+	verity_lvm_arena_init(&arena, NULL, 1u << 20);
+	cr_assert_eq(verity_lvm_cfg_parse(text, strlen(text), &arena, &root), 0);
+	n = verity_lvm_cfg_find(root, "a");
 	cr_assert(n && n->type == LVM_CFG_INT && n->num == 1);
-	s = lvm_cfg_find(root, "s");
+	s = verity_lvm_cfg_find(root, "s");
 	cr_assert(s && s->type == LVM_CFG_SECTION);
-	n = lvm_cfg_find(s, "b");
+	n = verity_lvm_cfg_find(s, "b");
 	cr_assert(n && n->type == LVM_CFG_STRING);
 	cr_assert_str_eq(n->str, "q\"u\\o");
-	n = lvm_cfg_find(s, "l");
+	n = verity_lvm_cfg_find(s, "l");
 	cr_assert(n && n->type == LVM_CFG_LIST && n->child && n->child->next);
 	cr_assert_str_eq(n->child->str, "x");
 	cr_assert_eq(n->child->next->num, -2);
-	n = lvm_cfg_find(s, "e");
+	n = verity_lvm_cfg_find(s, "e");
 	cr_assert(n && n->type == LVM_CFG_LIST && !n->child);
-	lvm_arena_free(&arena);
+	verity_lvm_arena_free(&arena);
 }
 
 Test(lvm_text, refusals)
@@ -551,10 +551,10 @@ Test(lvm_text, refusals)
 		struct lvm_arena arena;
 		struct lvm_cfg_node *root;
 
-		lvm_arena_init(&arena, NULL, 1u << 20);
-		cr_assert_eq(lvm_cfg_parse(nul, sizeof(nul) - 1, &arena, &root),
+		verity_lvm_arena_init(&arena, NULL, 1u << 20);
+		cr_assert_eq(verity_lvm_cfg_parse(nul, sizeof(nul) - 1, &arena, &root),
 		             VERITY_E_LVM_SYNTAX);
-		lvm_arena_free(&arena);
+		verity_lvm_arena_free(&arena);
 	}
 	for (int i = 0; i < VERITY_LVM_MAX_DEPTH; i++)
 		strcat(deep, "s{");

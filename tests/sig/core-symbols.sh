@@ -38,4 +38,13 @@ for name in pkcs7 keyring x509 fmt fit fdt_check; do
 		verdict "sig/fit.o needs no mbedTLS" \
 			"$(printf '%s\n' "$undefined" | grep '^mbedtls_' | tr '\n' ' ' || true)"
 done
+
+# One prefix for a bootloader linking the archive: every global it defines is verity_*
+# (__ names: compiler or sanitizer instrumentation).
+archive=$top_builddir/.libs/libverity_core.a
+if [ -f "$archive" ]; then
+	verdict "libverity_core.a defines only verity_* globals" \
+		"$(nm -g --defined-only "$archive" | awk 'NF == 3 { print $3 }' |
+			grep -Ev '^(verity_|VERITY_|__)' | tr '\n' ' ' || true)"
+fi
 sig_test_finish

@@ -339,3 +339,30 @@ Test(open, device_allocates_only_through_the_hooks)
 	cr_assert_eq(c.frees, 1);
 	cr_assert_eq(c.live_bytes, 0);
 }
+
+Test(open, resolve_data_area)
+{
+	struct verity_params p = {0};
+
+	p.hash_type = 1;
+	strcpy(p.algorithm, "sha256");
+	p.data_block_size = p.hash_block_size = DBS;
+	p.hash_start_block = BLOCKS;
+	cr_assert_eq(verity_resolve_data_area(&p, BLOCKS * DBS + 100, false, false, 0), 0);
+	cr_assert_eq(p.data_blocks, BLOCKS, "0: whole blocks of the data device");
+	p.data_blocks = BLOCKS + 1;
+	cr_assert_eq(verity_resolve_data_area(&p, BLOCKS * DBS, false, false, 0),
+	             VERITY_E_DATA_DEVICE_TOO_SMALL);
+	p.data_blocks = 0;
+	cr_assert_eq(verity_resolve_data_area(&p, DBS - 1, false, false, 0),
+	             VERITY_E_DATA_DEVICE_TOO_SMALL);
+	p.data_blocks = BLOCKS;
+	cr_assert_eq(verity_resolve_data_area(&p, 2 * BLOCKS * DBS, true, false, 0), 0,
+	             "tree right after the data");
+	cr_assert_eq(verity_resolve_data_area(&p, 2 * BLOCKS * DBS, true, true, SB_OFF - 512),
+	             VERITY_E_AREA_OVERLAP, "superblock inside the data");
+	p.data_block_size = 1000;
+	cr_assert_eq(verity_resolve_data_area(&p, 2 * BLOCKS * DBS, false, false, 0),
+	             VERITY_E_BAD_DATA_BLOCK_SIZE);
+	cr_assert_eq(verity_resolve_data_area(NULL, 0, false, false, 0), VERITY_E_INVAL);
+}
