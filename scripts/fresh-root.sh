@@ -94,7 +94,10 @@ cleanup() {
 			umount -R "$root/$m" 2>/dev/null || umount -R -l "$root/$m" || true
 		fi
 	done
-	if grep -q " $root/" /proc/self/mountinfo; then
+	if mountpoint -q "$root"; then
+		umount -R "$root" 2>/dev/null || umount -R -l "$root" || true
+	fi
+	if grep -q -e " $root/" -e " $root " /proc/self/mountinfo; then
 		echo "fresh-root: still mounted below $root; not deleting it" >&2
 		exit 1
 	fi
@@ -158,6 +161,10 @@ if command -v git >/dev/null 2>&1; then
 fi
 stage copy-tree
 
+# The root a mount point of its own, as on a real machine: programs that
+# make their mounts private or slave (systemd-repart copying files into a
+# partition) fail in a plain directory.
+mount --bind "$root" "$root" && mount --make-private "$root"
 mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
