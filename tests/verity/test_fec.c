@@ -339,6 +339,28 @@ Test(fec_image, erasures_extend_capacity)
 	free_image(&img);
 }
 
+/* veritysetup's count: every symbol an errors-only decode changes, parity included. */
+Test(fec_image, counts_repairable_symbols_like_veritysetup)
+{
+	struct image img;
+	struct verity_fec_verify_result r;
+
+	make_image(&img, 512, 300, 2);
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0);
+	cr_assert_eq(r.symbol_errors, 0, "nothing to repair, nothing counted");
+	img.data[9 * 512 + 3] ^= 0x21;
+	img.data[200 * 512 + 77] ^= 0x01;
+	img.parity[100] ^= 0xff;
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0);
+	cr_assert_eq(r.corrected_bytes, 2);
+	cr_assert_eq(r.symbol_errors, 3);
+	free_image(&img);
+}
+
 /* FEC that "repairs" something never makes a wrong root hash acceptable. */
 Test(fec_image, wrong_root_refused)
 {
