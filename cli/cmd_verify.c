@@ -106,10 +106,11 @@ static void verify_with_fec(const struct cli_options *opts, struct cli_image *im
 	result->position = fr.position;
 	cli_json_field_u64("fec_corrected_blocks", fr.corrected_blocks);
 	cli_json_field_u64("fec_corrected_bytes", fr.corrected_bytes);
+	cli_json_field_u64("fec_repairable_errors", fr.symbol_errors);
 	/* veritysetup's line, on standard error as veritysetup prints it */
-	if (fr.corrected_blocks && !fr.error)
+	if (fr.symbol_errors && !fr.error)
 		fprintf(stderr, "Found %llu repairable errors with FEC device.\n",
-		        (unsigned long long)fr.corrected_bytes);
+		        (unsigned long long)fr.symbol_errors);
 	if (fr.corrected_blocks)
 		cli_verbose(opts, "%llu blocks corrected with FEC and verified.",
 		            (unsigned long long)fr.corrected_blocks);

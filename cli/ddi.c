@@ -473,6 +473,12 @@ int cli_ddi_each_role(const struct cli_options *opts, const char *path,
 
 	if (opts->partition || !has_root_and_usr(opts, path))
 		return fn(opts, 1, argv);
+	/* Parity covers one data and hash pair: which one must be said. */
+	if (opts->fec_device) {
+		cli_error("The image has root and /usr verity pairs: name the one --fec-device "
+		          "protects with --partition.");
+		return EXIT_USAGE;
+	}
 	if (opts->json && cli_json_stream())
 		fputs(",\"pairs\":[", cli_json_stream());
 	for (unsigned i = 0; i < 2; i++) {

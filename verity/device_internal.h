@@ -110,6 +110,8 @@ int verity_dev_event(struct verity_device *dev, uint32_t kind, uint32_t type, ui
 int verity_dev_io_error(struct verity_device *dev, uint32_t type, uint64_t block, int error);
 void verity_dev_copy_leaf_digests(const struct verity_device *dev, const uint8_t *leaf,
                                   uint64_t first, uint32_t count, uint8_t *want);
+int verity_dev_fec_correct(struct verity_device *dev, struct reader *r, uint64_t m,
+                           const uint8_t *expected);
 int verity_dev_accept_hash_block(struct verity_device *dev, struct reader *r, uint64_t abs,
                                  const uint8_t *real, const uint8_t *expected, struct counters *c);
 int verity_dev_find_leaf(struct verity_device *dev, struct reader *r, uint64_t leaf, uint64_t first,

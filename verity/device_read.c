@@ -24,32 +24,6 @@ static void merge_counters(struct verity_device *dev, const struct counters *c)
 }
 
 /*
- * The data block at @k of the batch failed its digest twice: rebuild it
- * from its FEC round (errors-only) into the reader's scratch, and take it
- * only if it hashes to the verified digest. Return: 1 if corrected, 0 if
- * not (no FEC, too damaged, or a parity read failed).
- */
-static int fec_correct_data_block(struct verity_device *dev, struct reader *r, uint64_t b,
-                                  uint32_t k)
-{
-	uint32_t dbs = dev->params.data_block_size, ds = dev->geo.digest_size;
-	uint8_t digest[VERITY_MAX_DIGEST_SIZE];
-
-	if (!dev->has_fec)
-		return 0;
-	if (verity_fec_decode_block(
-	        &dev->fec, &dev->fec_dev, b, NULL, 0, dev->fec_stripe, r->fec_rows, r->fec_parity,
-	        r->fec_parity + (size_t)dev->fec_stripe * dev->fec_params.roots, r->fec_block))
-		return 0;
-	if (verity_hash_blocks(&dev->hasher, r->fec_block, dbs, 1, digest) ||
-	    memcmp(digest, r->want + (size_t)k * ds, ds) != 0)
-		return 0;
-	memcpy(r->data + (size_t)k * dbs, r->fec_block, dbs);
-	memcpy(r->real + (size_t)k * ds, digest, ds);
-	return 1;
-}
-
-/*
  * A data block that did not match: re-read and re-hash it once (the kernel's
  * verity_recheck) before it counts as corrupt. Return: 1 if it now matches,
  * 0 if corrupt but ignore mode returns it, else an error.
@@ -72,7 +46,9 @@ static int recheck_data_block(struct verity_device *dev, struct reader *r, uint6
 		c->rechecks_passed++;
 		return 1;
 	}
-	if (fec_correct_data_block(dev, r, b, k)) {
+	if (verity_dev_fec_correct(dev, r, b, r->want + (size_t)k * ds)) {
+		memcpy(block, r->fec_block, dbs);
+		memcpy(r->real + (size_t)k * ds, r->want + (size_t)k * ds, ds);
 		c->fec_corrected++;
 		return 1;
 	}

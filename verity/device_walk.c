@@ -80,10 +80,84 @@ void verity_dev_copy_leaf_digests(const struct verity_device *dev, const uint8_t
 }
 
 /*
+ * The erasures of message block @m's round for the second decode, as the
+ * kernel finds them: the target, and the round's data blocks that fail
+ * their digests. Only leaves already verified in the cache give digests,
+ * so this reads at most k data blocks and never walks (or corrects) the
+ * tree. r->fec_block is the probe. Return: the count.
+ */
+static uint32_t find_erasures(struct verity_device *dev, struct reader *r, uint64_t m,
+                              uint8_t *erasures)
+{
+	const struct verity_fec_ctx *fc = &dev->fec;
+	uint32_t ds = dev->geo.digest_size, roots = dev->fec_params.roots;
+	uint32_t target = (uint32_t)(m / fc->rounds), n = 0;
+	uint64_t round = m % fc->rounds;
+
+	erasures[n++] = (uint8_t)target;
+	if (dev->geo.levels == 0)
+		return n;
+	for (uint32_t j = 0; j < fc->k && n < roots; j++) {
+		uint64_t mj = round + (uint64_t)j * fc->rounds;
+		uint8_t want[VERITY_MAX_DIGEST_SIZE], real[VERITY_MAX_DIGEST_SIZE];
+		struct verity_location loc;
+		const uint8_t *leaf;
+
+		if (j == target || mj >= dev->params.data_blocks)
+			continue;
+		verity_locate_data(&dev->geo, 0, mj, &loc);
+		verity_lock_acquire(&dev->lock);
+		leaf = verity_cache_lookup_verified(&dev->cache, loc.block);
+		if (leaf)
+			memcpy(want, leaf + loc.offset, ds);
+		verity_lock_release(&dev->lock);
+		if (!leaf)
+			continue;
+		if (verity_bdev_read(&dev->data_dev, mj << dev->data_block_bits, r->fec_block,
+		                     dev->params.data_block_size) ||
+		    verity_hash_blocks(&dev->hasher, r->fec_block, dev->params.data_block_size, 1,
+		                       real) ||
+		    memcmp(real, want, ds) != 0)
+			erasures[n++] = (uint8_t)j;
+	}
+	return n;
+}
+
+/*
+ * Message block @m (a data block, or a hash block at its place after the
+ * data) failed @expected, a digest from a trusted block: rebuild it into
+ * r->fec_block as the kernel's verity_fec_decode does, errors-only first,
+ * then with erasures. Only bytes that then hash to @expected are kept.
+ * Return: 1 if r->fec_block holds the verified block, 0 if not (no FEC,
+ * too damaged, or a read failed).
+ */
+int verity_dev_fec_correct(struct verity_device *dev, struct reader *r, uint64_t m,
+                           const uint8_t *expected)
+{
+	uint32_t bs = dev->params.data_block_size, roots = dev->fec_params.roots;
+	uint8_t erasures[VERITY_FEC_MAX_ROOTS], digest[VERITY_MAX_DIGEST_SIZE];
+	uint8_t *check = r->fec_parity + (size_t)dev->fec_stripe * roots;
+
+	if (!dev->has_fec || m >= dev->fec_params.fec_blocks)
+		return 0;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t n = pass ? find_erasures(dev, r, m, erasures) : 0;
+
+		if (verity_fec_decode_block(&dev->fec, &dev->fec_dev, m, erasures, n,
+		                            dev->fec_stripe, r->fec_rows, r->fec_parity, check,
+		                            r->fec_block) == 0 &&
+		    verity_hash_blocks(&dev->hasher, r->fec_block, bs, 1, digest) == 0 &&
+		    memcmp(digest, expected, dev->geo.digest_size) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * r->hash_block, absolute block @abs, hashed to @real: trusted if that
- * matches @expected (a digest from a trusted block), and cached with that
- * mark. Ignore mode goes on with a mismatching block, unmarked, as the
- * kernel does.
+ * matches @expected (a digest from a trusted block), or if FEC rebuilds it
+ * to match, and cached with that mark. Ignore mode goes on with a
+ * mismatching block, unmarked, as the kernel does.
  */
 int verity_dev_accept_hash_block(struct verity_device *dev, struct reader *r, uint64_t abs,
                                  const uint8_t *real, const uint8_t *expected, struct counters *c)
@@ -91,6 +165,14 @@ int verity_dev_accept_hash_block(struct verity_device *dev, struct reader *r, ui
 	bool ok = memcmp(real, expected, dev->geo.digest_size) == 0;
 	int ret;
 
+	/* Hash blocks follow the data in the FEC message, from hash_start on. */
+	if (!ok &&
+	    verity_dev_fec_correct(
+	        dev, r, dev->params.data_blocks + abs - dev->params.hash_start_block, expected)) {
+		memcpy(r->hash_block, r->fec_block, dev->params.hash_block_size);
+		c->fec_corrected++;
+		ok = true;
+	}
 	if (ok) {
 		c->hash_blocks_verified++;
 	} else {

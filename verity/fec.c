@@ -159,65 +159,130 @@ static void encode_step(const struct verity_rs *rs, const struct verity_gf_vecto
 	ops->mul(fb, len, rs->gen[0]);
 }
 
+/*
+ * Stripe [s0, s0 + len) of every block of @round into @rows, its parity
+ * into @parity, and the parity the encoder gives for those rows into
+ * @check; @vec is pointed at the recomputed parity rows, from *@head.
+ */
+static int load_stripe(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
+                       uint64_t round, uint32_t s0, uint32_t len, uint8_t *rows, uint8_t *parity,
+                       uint8_t *check, uint8_t **vec, unsigned *head)
+{
+	const struct verity_gf_vector_ops *ops = verity_gf_vector();
+	uint32_t roots = ctx->fec->roots, k = ctx->k;
+	uint64_t poff = ctx->fec->fec_start * ctx->bs + (round * ctx->bs + s0) * roots;
+	int err;
+
+	for (uint32_t j = 0; j < k; j++) {
+		err = verity_fec_read_message_part(ctx, round + (uint64_t)j * ctx->rounds, s0, len,
+		                                   rows + (size_t)j * len);
+		if (err)
+			return err;
+	}
+	err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
+	if (err)
+		return err;
+	*head = 0;
+	for (unsigned i = 0; i < roots; i++) {
+		vec[i] = check + (size_t)i * len;
+		memset(vec[i], 0, len);
+	}
+	for (uint32_t j = 0; j < k; j++) {
+		encode_step(&ctx->rs, ops, vec, *head, rows + (size_t)j * len, len);
+		*head = (*head + 1) % roots;
+	}
+	return 0;
+}
+
+/* Codeword @b of a loaded stripe, as read (a codeword is valid exactly when its parity is the
+ * encoder's). */
+static bool stripe_clean(const struct verity_fec_ctx *ctx, uint8_t *const *vec, unsigned head,
+                         const uint8_t *parity, uint32_t b)
+{
+	uint32_t roots = ctx->fec->roots;
+
+	for (unsigned i = 0; i < roots; i++)
+		if (vec[(head + i) % roots][b] != parity[(size_t)b * roots + i])
+			return false;
+	return true;
+}
+
+/* Codeword @b of a loaded stripe of @len bytes per block into @cw. */
+static void stripe_codeword(const struct verity_fec_ctx *ctx, const uint8_t *rows,
+                            const uint8_t *parity, uint32_t len, uint32_t b, uint8_t *cw)
+{
+	for (uint32_t j = 0; j < ctx->k; j++)
+		cw[j] = rows[(size_t)j * len + b];
+	memcpy(cw + ctx->k, parity + (size_t)b * ctx->fec->roots, ctx->fec->roots);
+}
+
 int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
                             uint64_t block, const uint8_t *erasures, uint32_t nerasures,
                             uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
                             uint8_t *out)
 {
-	const struct verity_gf_vector_ops *ops = verity_gf_vector();
-	uint32_t roots = ctx->fec->roots, k = ctx->k, target = (uint32_t)(block / ctx->rounds);
+	uint32_t target = (uint32_t)(block / ctx->rounds);
 	uint64_t round = block % ctx->rounds;
 	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
+	unsigned head;
 	int err;
 
 	for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
 		uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
-		uint64_t poff = ctx->fec->fec_start * ctx->bs + (round * ctx->bs + s0) * roots;
 
-		for (uint32_t j = 0; j < k; j++) {
-			err = verity_fec_read_message_part(ctx, round + (uint64_t)j * ctx->rounds,
-			                                   s0, len, rows + (size_t)j * len);
-			if (err)
-				return err;
-		}
-		err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
+		err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, vec, &head);
 		if (err)
 			return err;
 		/*
-		 * Most codewords are intact: re-encode the stripe with the vector
-		 * encoder and decode only the codewords whose parity differs (a
-		 * codeword is valid exactly when its parity is the encoder's).
-		 * With erasures every codeword is decoded: an erased symbol may be
-		 * wrong even where the parity happens to agree.
+		 * Most codewords are intact: decode only those whose parity
+		 * differs. With erasures every codeword is decoded: an erased
+		 * symbol may be wrong even where the parity happens to agree.
 		 */
-		unsigned head = 0;
-
-		for (unsigned i = 0; i < roots; i++) {
-			vec[i] = check + (size_t)i * len;
-			memset(vec[i], 0, len);
-		}
-		for (uint32_t j = 0; j < k; j++) {
-			encode_step(&ctx->rs, ops, vec, head, rows + (size_t)j * len, len);
-			head = (head + 1) % roots;
-		}
 		for (uint32_t b = 0; b < len; b++) {
 			uint8_t cw[VERITY_FEC_RSM];
-			bool clean = nerasures == 0;
 
-			for (unsigned i = 0; clean && i < roots; i++)
-				clean = vec[(head + i) % roots][b] == parity[(size_t)b * roots + i];
-			if (clean) {
+			if (nerasures == 0 && stripe_clean(ctx, vec, head, parity, b)) {
 				out[s0 + b] = rows[(size_t)target * len + b];
 				continue;
 			}
-
-			for (uint32_t j = 0; j < k; j++)
-				cw[j] = rows[(size_t)j * len + b];
-			memcpy(cw + k, parity + (size_t)b * roots, roots);
+			stripe_codeword(ctx, rows, parity, len, b, cw);
 			err = verity_rs_decode(&ctx->rs, cw, erasures, nerasures);
 			if (err < 0)
 				return err;
 			out[s0 + b] = cw[target];
+		}
+	}
+	return 0;
+}
+
+int verity_fec_count_errors(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
+                            uint64_t *symbols)
+{
+	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
+	unsigned head;
+	int err;
+
+	*symbols = 0;
+	for (uint64_t round = 0; round < ctx->rounds; round++) {
+		for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
+			uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
+
+			err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, vec,
+			                  &head);
+			if (err)
+				return err;
+			for (uint32_t b = 0; b < len; b++) {
+				uint8_t cw[VERITY_FEC_RSM];
+
+				if (stripe_clean(ctx, vec, head, parity, b))
+					continue;
+				stripe_codeword(ctx, rows, parity, len, b, cw);
+				err = verity_rs_decode(&ctx->rs, cw, NULL, 0);
+				if (err < 0)
+					return err;
+				*symbols += (uint64_t)err;
+			}
 		}
 	}
 	return 0;

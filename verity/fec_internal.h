@@ -46,4 +46,15 @@ int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verit
                             uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
                             uint8_t *out);
 
+/*
+ * veritysetup's count of repairable errors: every codeword of every round
+ * decoded errors-only, the symbols it changes summed into *@symbols, the
+ * parity's included. Buffers as for verity_fec_decode_block().
+ * Return: 0, VERITY_E_FEC_UNCORRECTABLE for a codeword past that decoder,
+ * or a read error.
+ */
+int verity_fec_count_errors(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
+                            uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
+                            uint64_t *symbols);
+
 #endif /* VERITY_FEC_INTERNAL_H */

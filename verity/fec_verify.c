@@ -364,6 +364,11 @@ int verity_fec_verify(const struct verity_params *params, const struct verity_fe
 	v.digests = v.check + (size_t)v.stripe * fec->roots;
 	/* Data in order reaches every hash block once, after its parents. */
 	err = check_data(&v);
+	/* Best effort: a codeword past errors-only decoding leaves the count at 0. */
+	if (!err && result->corrected_blocks &&
+	    verity_fec_count_errors(&v.fc, fecdev, v.stripe, v.rows, v.parity, v.check,
+	                            &result->symbol_errors))
+		result->symbol_errors = 0;
 	verity_free(alloc, mem);
 out:
 	result->error = err;

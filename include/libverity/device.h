@@ -151,7 +151,7 @@ struct verity_device_options {
  * @memory_used: bytes allocated at open (<= the budget)
  * @cache_capacity: hash blocks the leaf cache holds
  * @pinned_levels: tree levels kept in memory and verified since open
- * @fec_corrected: data blocks corrected with FEC and then verified (Linux
+ * @fec_corrected: data and hash blocks corrected with FEC and then verified (Linux
  *                 6.19 reports this count after V/C)
  */
 struct verity_device_status {

@@ -143,6 +143,9 @@ typedef int (*verity_fec_corrected_fn)(void *user_data, const struct verity_fec_
  *        struct verity_verify_result (when @error is a corruption)
  * @corrected_blocks: blocks corrected and verified
  * @corrected_bytes: bytes changed in them
+ * @symbol_errors: after a successful correction, veritysetup's count of
+ *                 repairable errors: the symbols an errors-only decode of
+ *                 every codeword changes, parity included (0 otherwise)
  * @reserved: zeroed
  */
 struct verity_fec_verify_result {
@@ -153,7 +156,8 @@ struct verity_fec_verify_result {
 	uint64_t position;
 	uint64_t corrected_blocks;
 	uint64_t corrected_bytes;
-	uint64_t reserved[2];
+	uint64_t symbol_errors;
+	uint64_t reserved[1];
 };
 
 /**

@@ -106,6 +106,7 @@ printf 'X' | dd of="$T/bad.img" bs=1 seek=$(($1 + $2 - 5000)) conv=notrunc 2>/de
 expect "root+usr: one byte in usr, verify every pair" $E_CORRUPT "" "$VI" verify "$T/bad.img" $trust
 expect "root+usr: root alone still verifies" $E_OK "" "$VI" verify "$T/bad.img" $trust --partition root
 expect "root+usr: verify usr" $E_OK "" "$VI" verify "$T/both.img" $trust --partition usr
+expect "root+usr: --fec-device names a pair" $E_USAGE "name the one" "$VI" verify "$T/both.img" $trust --fec-device "$T/both.img"
 expect "root+usr: table usr" $E_OK "" "$VI" table "$T/both.img" $trust --partition usr
 ok "root+usr: usrhash=" grep -q "^usrhash=" "$T/out"
 

@@ -339,6 +339,28 @@ Test(fec_image, erasures_extend_capacity)
 	free_image(&img);
 }
 
+/* veritysetup's count: every symbol an errors-only decode changes, parity included. */
+Test(fec_image, counts_repairable_symbols_like_veritysetup)
+{
+	struct image img;
+	struct verity_fec_verify_result r;
+
+	make_image(&img, 512, 300, 2);
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0);
+	cr_assert_eq(r.symbol_errors, 0, "nothing to repair, nothing counted");
+	img.data[9 * 512 + 3] ^= 0x21;
+	img.data[200 * 512 + 77] ^= 0x01;
+	img.parity[100] ^= 0xff;
+	cr_assert_eq(
+	    verity_fec_verify(&img.params, &img.fec, &img.d, &img.h, &img.f, NULL, NULL, NULL, &r),
+	    0);
+	cr_assert_eq(r.corrected_bytes, 2);
+	cr_assert_eq(r.symbol_errors, 3);
+	free_image(&img);
+}
+
 /* FEC that "repairs" something never makes a wrong root hash acceptable. */
 Test(fec_image, wrong_root_refused)
 {
@@ -434,11 +456,96 @@ Test(fec_device, refuses_past_capacity)
 
 	make_image(&img, 512, 400, 2);
 	rounds = verity_fec_rounds(&img.fec);
-	/* block 3 and the next block of its round: two bad blocks, roots 2 */
+	/* three bad blocks in block 3's round: past roots 2 even as erasures */
 	memset(img.data + 3 * 512, 0xaa, 512);
 	memset(img.data + (3 + rounds) * 512, 0x55, 512);
+	memset(img.data + (3 + 2 * rounds) * 512, 0x33, 512);
 	dev = open_device(&img, 1 << 20);
 	cr_assert_eq(verity_device_read(dev, 3 * 512, sizeof(buf), buf), VERITY_E_CORRUPT_DATA);
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.fec_corrected, 0);
+	cr_assert_eq(st.state, 'C');
+	verity_device_close(dev);
+	free_image(&img);
+}
+
+/*
+ * Corrupt hash blocks on the path (the top one and a leaf) and a data
+ * block, in one read: each is rebuilt from its round, verified against its
+ * trusted parent's digest, and only then used.
+ */
+Test(fec_device, corrects_hash_and_data_blocks_in_one_read)
+{
+	struct image img;
+	struct verity_geometry geo;
+	struct verity_device *dev;
+	struct verity_device_status st;
+	uint8_t *orig, buf[4 * 512];
+
+	make_image(&img, 512, 400, 4);
+	cr_assert_eq(verity_geometry_init(&geo, &img.params), 0);
+	orig = malloc(img.data_len);
+	memcpy(orig, img.data, img.data_len);
+	img.hash[geo.level_start[geo.levels - 1] * 512 + 5] ^= 0x80;
+	img.hash[geo.level_start[0] * 512 + 10] ^= 0x01;
+	img.data[7 * 512 + 300] ^= 0x04;
+	dev = open_device(&img, 1 << 20);
+	cr_assert_eq(verity_device_read(dev, 6 * 512, sizeof(buf), buf), 0);
+	cr_assert_arr_eq(buf, orig + 6 * 512, sizeof(buf));
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.fec_corrected, 3);
+	cr_assert_eq(st.corruptions, 0);
+	cr_assert_eq(st.state, 'V');
+	verity_device_close(dev);
+	free(orig);
+	free_image(&img);
+}
+
+/* More bad blocks in a round than errors-only corrects: the erasure pass does. */
+Test(fec_device, erasures_on_read)
+{
+	struct image img;
+	struct verity_device *dev;
+	struct verity_device_status st;
+	uint8_t *orig, buf[512];
+	uint64_t rounds;
+
+	make_image(&img, 512, 400, 4);
+	rounds = verity_fec_rounds(&img.fec);
+	cr_assert_lt(3 + 2 * rounds, 16, "the round's blocks share leaf 0");
+	orig = malloc(img.data_len);
+	memcpy(orig, img.data, img.data_len);
+	for (uint64_t b = 3; b <= 3 + 2 * rounds; b += rounds)
+		memset(img.data + b * 512, 0x5a, 512);
+	dev = open_device(&img, 1 << 20);
+	cr_assert_eq(verity_device_read(dev, 3 * 512, sizeof(buf), buf), 0);
+	cr_assert_arr_eq(buf, orig + 3 * 512, sizeof(buf));
+	cr_assert_eq(verity_device_get_status(dev, &st), 0);
+	cr_assert_eq(st.fec_corrected, 1);
+	verity_device_close(dev);
+	free(orig);
+	free_image(&img);
+}
+
+/* A leaf past repair (its whole round destroyed): the read fails, nothing corrected. */
+Test(fec_device, refuses_hash_block_past_capacity)
+{
+	struct image img;
+	struct verity_geometry geo;
+	struct verity_device *dev;
+	struct verity_device_status st;
+	uint8_t buf[512];
+	uint64_t rounds, m;
+
+	make_image(&img, 512, 400, 2);
+	cr_assert_eq(verity_geometry_init(&geo, &img.params), 0);
+	rounds = verity_fec_rounds(&img.fec);
+	memset(img.hash + geo.level_start[0] * 512, 0xaa, 512);
+	/* another block of the leaf's round, in the data */
+	m = img.params.data_blocks + geo.level_start[0] - img.params.hash_start_block;
+	memset(img.data + (m % rounds + rounds) * 512, 0x55, 512);
+	dev = open_device(&img, 1 << 20);
+	cr_assert_eq(verity_device_read(dev, 0, sizeof(buf), buf), VERITY_E_CORRUPT_HASH);
 	cr_assert_eq(verity_device_get_status(dev, &st), 0);
 	cr_assert_eq(st.fec_corrected, 0);
 	cr_assert_eq(st.state, 'C');
