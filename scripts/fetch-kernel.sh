@@ -15,17 +15,17 @@ trap 'rm -rf "$work"' EXIT INT TERM
 (cd "$work" && apt-get download "$pkg" busybox-static >/dev/null 2>&1) ||
 	(cd "$work" && chown _apt "$work" 2>/dev/null; cd "$work" && apt-get download "$pkg" busybox-static >/dev/null)
 for deb in "$work"/*.deb; do
-	dpkg -x "$deb" "$work/root"
+	dpkg -x "$deb" "$work/unpacked"
 done
 # Keep the kernel, busybox and the modules the tests load (about 10 MB of 400).
 rm -rf "$dir" && mkdir -p "$dir/modules"
-cp "$work"/root/boot/vmlinuz-* "$dir/vmlinuz"
-cp "$work/root/bin/busybox" "$dir/busybox"
+cp "$work"/unpacked/boot/vmlinuz-* "$dir/vmlinuz"
+cp "$work/unpacked/bin/busybox" "$dir/busybox"
 for mod in drivers/md/dm-mod drivers/md/dm-bufio drivers/md/dm-verity \
 	lib/reed_solomon/reed_solomon crypto/sha512_generic drivers/block/virtio_blk drivers/virtio/virtio \
 	drivers/virtio/virtio_ring drivers/virtio/virtio_pci drivers/virtio/virtio_pci_modern_dev \
 	drivers/virtio/virtio_pci_legacy_dev; do
-	cp "$work"/root/lib/modules/*/kernel/$mod.ko "$dir/modules/"
+	cp "$work"/unpacked/lib/modules/*/kernel/$mod.ko "$dir/modules/"
 done
 touch "$dir/$pkg.done"
 echo "fetch-kernel: $pkg unpacked in $dir"

@@ -177,8 +177,8 @@ while [ $n -lt 50 ]; do
 	n=$((n + 1)); sleep 0.1
 done
 while read -r name table; do
-	if ! dmsetup create --readonly --noudevsync "v$name" --table "$table" 2>/tmp/err; then
-		echo "RESULT $name create-failed $(tr '\n' ' ' </tmp/err)"
+	if ! dmsetup create --readonly --noudevsync "v$name" --table "$table" 2>/dm.err; then
+		echo "RESULT $name create-failed $(tr '\n' ' ' </dm.err)"
 		continue
 	fi
 	dmsetup mknodes "v$name" 2>/dev/null
