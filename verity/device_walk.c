@@ -135,7 +135,7 @@ int verity_dev_fec_correct(struct verity_device *dev, struct reader *r, uint64_t
                            const uint8_t *expected)
 {
 	uint32_t bs = dev->params.data_block_size, roots = dev->fec_params.roots;
-	uint8_t erasures[VERITY_FEC_MAX_ROOTS], digest[VERITY_MAX_DIGEST_SIZE];
+	uint8_t erasures[VERITY_FEC_MAX_ROOTS] = {0}, digest[VERITY_MAX_DIGEST_SIZE];
 	uint8_t *check = r->fec_parity + (size_t)dev->fec_stripe * roots;
 
 	if (!dev->has_fec || m >= dev->fec_params.fec_blocks)
