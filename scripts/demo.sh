@@ -11,6 +11,11 @@ echo "== $("$vi" --version)"
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT
 PATH="$PATH:/usr/sbin:/sbin"
+# tamper FILE OFFSET: change one byte (xor, so it always changes).
+tamper() {
+	old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $((old ^ 90)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
 
 # Hash tree: format a 16 MiB image, verify it, tamper one byte and see it
 # refused; the root hash is the one veritysetup computes for the same salt.
@@ -36,7 +41,7 @@ else
 	echo "(veritysetup not installed: skipped)"
 fi
 echo "== tamper one byte of block 1000 and verify again (expect exit 2)"
-printf 'X' | dd of="$demo/sample.img" bs=1 seek=$((1000 * 4096 + 123)) conv=notrunc 2>/dev/null
+tamper "$demo/sample.img" $((1000 * 4096 + 123))
 rc=0
 "$vi" verify "$demo/sample.img" "$demo/sample.hash" "$root" || rc=$?
 echo "exit $rc"
@@ -65,7 +70,7 @@ rc=0
 	--root-hash-signature "$demo/evil.p7s" --trusted-cert "$demo/cert.pem" || rc=$?
 echo "exit $rc"
 echo "== the signed root hash over a tampered image (expect exit 2)"
-printf 'X' | dd of="$demo/data.img" bs=1 seek=1000000 conv=notrunc 2>/dev/null
+tamper "$demo/data.img" 1000000
 rc=0
 "$vi" verify "$demo/data.img" "$demo/hash.img" "$root" \
 	--root-hash-signature "$demo/root.p7s" --trusted-cert "$demo/cert.pem" || rc=$?

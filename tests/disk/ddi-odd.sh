@@ -85,11 +85,11 @@ expect "duplicate JSON key" $E_SIG "Duplicate key" "$VI" dissect "$T/dup.img" $t
 # One byte changed in the data, in the tree: verify refuses (dissect reads only the first path).
 set -- $($GPTIMG offset "$T/s512.img" 1)
 cp "$T/s512.img" "$T/data1.img"
-printf 'X' | dd of="$T/data1.img" bs=1 seek=$(($1 + $2 / 2)) conv=notrunc 2>/dev/null
+flip_byte "$T/data1.img" $(($1 + $2 / 2))
 expect "one byte in data" $E_CORRUPT "" "$VI" verify "$T/data1.img" $trust
 set -- $($GPTIMG offset "$T/s512.img" 2)
 cp "$T/s512.img" "$T/hash1.img"
-printf 'X' | dd of="$T/hash1.img" bs=1 seek=$(($1 + 4096 + 100)) conv=notrunc 2>/dev/null
+flip_byte "$T/hash1.img" $(($1 + 4096 + 100))
 expect "one byte in the tree" $E_CORRUPT "" "$VI" verify "$T/hash1.img" $trust
 expect "tree top checked by dissect" $E_CORRUPT "" "$VI" dissect "$T/hash1.img" $trust
 
@@ -139,7 +139,7 @@ expect "sidecar, other cert" $E_SIG "" "$VI" verify "$T/sc/foo.raw" --trusted-ce
 expect "sidecar dissect" $E_OK "" "$VI" dissect "$T/sc/foo.raw" $trust
 expect "sidecar table" $E_OK "" "$VI" table "$T/sc/foo.raw" $trust
 ok "sidecar roothash=" grep -qx "roothash=$root_a" "$T/out"
-printf 'X' | dd of="$T/sc/foo.raw" bs=1 seek=123456 conv=notrunc 2>/dev/null
+flip_byte "$T/sc/foo.raw" 123456
 expect "sidecar, one byte in data" $E_CORRUPT "" "$VI" verify "$T/sc/foo.raw" $trust
 # A partitioned image without a signature partition, with a signed sidecar root hash.
 cp "$T/unsigned.img" "$T/sc/bar.raw"

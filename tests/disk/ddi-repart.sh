@@ -88,7 +88,7 @@ expect "repart root: no trusted cert" $E_SIG "" "$VI" dissect "$T/root.img" --tr
 # One byte changed in each partition.
 set -- $($GPTIMG offset "$T/root.img" 1)
 cp "$T/root.img" "$T/bad.img"
-printf 'X' | dd of="$T/bad.img" bs=1 seek=$(($1 + $2 - 5000)) conv=notrunc 2>/dev/null
+flip_byte "$T/bad.img" $(($1 + $2 - 5000))
 expect "repart root: one byte in data" $E_CORRUPT "" "$VI" verify "$T/bad.img" $trust
 
 # root + /usr, then arm64 types checked from this x86-64 host.
@@ -102,7 +102,7 @@ ok "root+usr: one JSON object, two pairs" python3 -c \
 	'import json,sys; assert len(json.load(open(sys.argv[1]))["pairs"]) == 2' "$T/out"
 set -- $($GPTIMG offset "$T/both.img" 2) # 10-usr.conf: the usr data
 cp "$T/both.img" "$T/bad.img"
-printf 'X' | dd of="$T/bad.img" bs=1 seek=$(($1 + $2 - 5000)) conv=notrunc 2>/dev/null
+flip_byte "$T/bad.img" $(($1 + $2 - 5000))
 expect "root+usr: one byte in usr, verify every pair" $E_CORRUPT "" "$VI" verify "$T/bad.img" $trust
 expect "root+usr: root alone still verifies" $E_OK "" "$VI" verify "$T/bad.img" $trust --partition root
 expect "root+usr: verify usr" $E_OK "" "$VI" verify "$T/both.img" $trust --partition usr

@@ -92,7 +92,7 @@ done
 # --- one corrupt data block: exactly the requests touching it fail ---
 bad=100
 cp "$tmp/data.img" "$tmp/bad.img"
-printf 'X' | dd of="$tmp/bad.img" bs=1 seek=$((bad * 4096 + 7)) conv=notrunc status=none
+flip_byte "$tmp/bad.img" $((bad * 4096 + 7))
 start=$((bad * 4096))
 end=$((start + 4096))
 set +e
@@ -187,7 +187,7 @@ if command -v veritysetup >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 
 		verity-trusted-cert="$T/cert.pem"
 	# One corrupt byte in data block 50 of the partition: exactly the touching requests fail.
 	off=$($GPTIMG offset "$T/disk.img" 1 | cut -d' ' -f1)
-	printf 'X' | dd of="$T/disk.img" bs=1 seek=$((off + 50 * 4096 + 9)) conv=notrunc status=none
+	flip_byte "$T/disk.img" $((off + 50 * 4096 + 9))
 	start=$((50 * 4096))
 	end=$((start + 4096))
 	set +e
@@ -209,7 +209,8 @@ if command -v veritysetup >/dev/null 2>&1; then
 	[ -n "$froot" ] || fail "veritysetup format --fec-device"
 	cp "$tmp/f.data" "$tmp/f.bad"
 	for at in $((100 * 4096 + 3)) $((100 * 4096 + 2000)) $((300 * 4096 + 77)); do
-		printf 'XY' | dd of="$tmp/f.bad" bs=1 seek="$at" conv=notrunc status=none
+		flip_byte "$tmp/f.bad" "$at"
+		flip_byte "$tmp/f.bad" $((at + 1))
 	done
 	fec() {
 		cmd=$1

@@ -88,8 +88,7 @@ expect_exit $EX_USAGE "verify: trust options without signature" "$VI" verify "$T
 expect_exit $EX_USAGE "verify: signature without trust options" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/good.p7s"
 # Good signature, corrupt image: the signature passes, the data does not.
-old=$(od -An -tu1 -j 123456 -N1 "$T/data.img" | tr -d ' ') # xor: always a change
-printf "$(printf '\\%03o' $((old ^ 90)))" | dd of="$T/data.img" bs=1 seek=123456 conv=notrunc 2>/dev/null
+flip_byte "$T/data.img" 123456
 expect_exit $EX_CORRUPT "verify: good signature, tampered image" "$VI" verify "$T/data.img" \
 	"$T/hash.img" "$ROOT" --root-hash-signature "$T/good.p7s" --trusted-cert "$T/good.pem"
 

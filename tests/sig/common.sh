@@ -4,7 +4,9 @@
 # sig_test_finish: print the counts; the status says whether all passed.
 
 : "${top_builddir:=.}"
+: "${top_srcdir:=.}"
 PATH="$PATH:/usr/sbin:/sbin"
+. "$top_srcdir/tests/common.sh" # flip_byte
 
 sig_test_start() {
 	for tool in "$@"; do
