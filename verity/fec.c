@@ -13,8 +13,12 @@
 #include "verity/tree.h"
 #include "verity/util.h"
 
-/* Bytes of each parity vector per batch: a few generator rows stay in L2. */
-#define FEC_BATCH_BYTES (64u * 1024u)
+/*
+ * Bytes of the message and parity vectors of one batch: they stay in L2,
+ * while each message read is long enough that a read per block column of
+ * the batch costs little.
+ */
+#define FEC_BATCH_BYTES (1024u * 1024u)
 
 static bool reserved_zero(const struct verity_fec_params *fec)
 {
@@ -152,6 +156,10 @@ static void encode_step(const struct verity_rs *rs, const struct verity_gf_vecto
 	unsigned roots = rs->roots;
 	uint8_t *fb = vec[head];
 
+	if (ops->step) {
+		ops->step(vec, head, roots, rs->gen, msg, len);
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		fb[i] ^= msg[i];
 	for (unsigned i = 1; i < roots; i++)
@@ -396,7 +404,9 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.ops = verity_gf_vector();
 	e.out = out;
 	e.opts = opts;
-	e.batch = e.ctx.bs >= FEC_BATCH_BYTES ? 1 : FEC_BATCH_BYTES / e.ctx.bs;
+	e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (1u + fec->roots));
+	if (e.batch == 0)
+		e.batch = 1;
 	if (e.batch > e.ctx.rounds)
 		e.batch = e.ctx.rounds;
 	e.len = (size_t)e.batch * e.ctx.bs;
