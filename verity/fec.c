@@ -19,6 +19,7 @@
  * the batch costs little.
  */
 #define FEC_BATCH_BYTES (1024u * 1024u)
+#define FEC_MIN_JOBS    8u
 
 static bool reserved_zero(const struct verity_fec_params *fec)
 {
@@ -391,6 +392,7 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 {
 	struct encode_job e;
 	struct verity_jobs jobs = {0};
+	uint64_t n;
 	int err;
 
 	if (!out || !out->write)
@@ -407,8 +409,11 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (1u + fec->roots));
 	if (e.batch == 0)
 		e.batch = 1;
-	if (e.batch > e.ctx.rounds)
-		e.batch = e.ctx.rounds;
+	/* Jobs of even size, enough of them that the threads share the work evenly. */
+	n = (e.ctx.rounds + e.batch - 1) / e.batch;
+	if (n < FEC_MIN_JOBS)
+		n = FEC_MIN_JOBS;
+	e.batch = (e.ctx.rounds + n - 1) / n;
 	e.len = (size_t)e.batch * e.ctx.bs;
 	jobs.ctx = &e;
 	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;
