@@ -13,8 +13,13 @@
 #include "verity/tree.h"
 #include "verity/util.h"
 
-/* Bytes of each parity vector per batch: a few generator rows stay in L2. */
-#define FEC_BATCH_BYTES (64u * 1024u)
+/*
+ * Bytes of the message and parity vectors of one batch: they stay in L2,
+ * while each message read is long enough that a read per block column of
+ * the batch costs little.
+ */
+#define FEC_BATCH_BYTES (1024u * 1024u)
+#define FEC_MIN_JOBS    8u
 
 static bool reserved_zero(const struct verity_fec_params *fec)
 {
@@ -152,6 +157,10 @@ static void encode_step(const struct verity_rs *rs, const struct verity_gf_vecto
 	unsigned roots = rs->roots;
 	uint8_t *fb = vec[head];
 
+	if (ops->step) {
+		ops->step(vec, head, roots, rs->gen, msg, len);
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		fb[i] ^= msg[i];
 	for (unsigned i = 1; i < roots; i++)
@@ -383,6 +392,7 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 {
 	struct encode_job e;
 	struct verity_jobs jobs = {0};
+	uint64_t n;
 	int err;
 
 	if (!out || !out->write)
@@ -396,9 +406,14 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.ops = verity_gf_vector();
 	e.out = out;
 	e.opts = opts;
-	e.batch = e.ctx.bs >= FEC_BATCH_BYTES ? 1 : FEC_BATCH_BYTES / e.ctx.bs;
-	if (e.batch > e.ctx.rounds)
-		e.batch = e.ctx.rounds;
+	e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (1u + fec->roots));
+	if (e.batch == 0)
+		e.batch = 1;
+	/* Jobs of even size, enough of them that the threads share the work evenly. */
+	n = (e.ctx.rounds + e.batch - 1) / e.batch;
+	if (n < FEC_MIN_JOBS)
+		n = FEC_MIN_JOBS;
+	e.batch = (e.ctx.rounds + n - 1) / n;
 	e.len = (size_t)e.batch * e.ctx.bs;
 	jobs.ctx = &e;
 	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;

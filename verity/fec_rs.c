@@ -169,9 +169,9 @@ static void generic_mul(uint8_t *buf, size_t len, uint8_t c)
 
 static const struct verity_gf_vector_ops vector_impls[] = {
 #if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
-    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2},
+    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2},
 #endif
-    {"generic", generic_mul_add, generic_mul},
+    {"generic", generic_mul_add, generic_mul, NULL},
 };
 
 static bool usable(const struct verity_gf_vector_ops *ops)

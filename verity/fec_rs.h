@@ -67,6 +67,14 @@ struct verity_gf_vector_ops {
 	const char *name;
 	void (*mul_add)(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c); /* dst ^= c src */
 	void (*mul)(uint8_t *buf, size_t len, uint8_t c);                         /* buf = c buf */
+	/*
+	 * One LFSR step of the block-wise encoder in one pass over memory, or
+	 * NULL (then the step is made of the two above): fb = vec[head] ^ msg,
+	 * vec[(head + i) % roots] ^= gen[roots - i] fb for 0 < i < roots,
+	 * vec[head] = gen[0] fb.
+	 */
+	void (*step)(uint8_t *const *vec, unsigned head, unsigned roots, const uint8_t *gen,
+	             const uint8_t *msg, size_t len);
 };
 
 /* The fastest implementation this CPU runs (portable C when no other is built). */
@@ -77,6 +85,8 @@ const struct verity_gf_vector_ops *verity_gf_vector_named(const char *name);
 #if defined(__x86_64__)
 void verity_gf_mul_add_avx2(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
 void verity_gf_mul_avx2(uint8_t *buf, size_t len, uint8_t c);
+void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, const uint8_t *gen,
+                         const uint8_t *msg, size_t len);
 #endif
 
 #endif /* VERITY_FEC_RS_H */

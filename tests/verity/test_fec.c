@@ -608,3 +608,43 @@ Test(fec_rs, vector_implementations_agree)
 	}
 	cr_assert_null(verity_gf_vector_named("none"));
 }
+
+/* A fused encoder step equals the LFSR step made of gf_mul, for every root count, head and tail. */
+Test(fec_rs, vector_step_agrees)
+{
+	static const char *const names[] = {"generic", "avx2"};
+	static uint8_t rows[VERITY_FEC_MAX_ROOTS][1100], want[VERITY_FEC_MAX_ROOTS][1100];
+	uint8_t msg[1100], *vec[VERITY_FEC_MAX_ROOTS];
+	struct verity_rs rs;
+
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		const struct verity_gf_vector_ops *ops = verity_gf_vector_named(names[n]);
+
+		if (!ops || !ops->step)
+			continue;
+		for (unsigned roots = 2; roots <= VERITY_FEC_MAX_ROOTS; roots++) {
+			size_t len = roots == 2 ? sizeof(msg) : rnd() % sizeof(msg);
+			unsigned head = (unsigned)(rnd() % roots);
+
+			cr_assert_eq(verity_rs_init(&rs, roots), 0);
+			for (size_t c = 0; c < len; c++) {
+				uint8_t fb;
+
+				msg[c] = (uint8_t)rnd();
+				for (unsigned r = 0; r < roots; r++)
+					rows[r][c] = want[r][c] = (uint8_t)rnd();
+				fb = (uint8_t)(want[head][c] ^ msg[c]);
+				for (unsigned i = 1; i < roots; i++)
+					want[(head + i) % roots][c] ^=
+					    verity_gf_mul(rs.gen[roots - i], fb);
+				want[head][c] = verity_gf_mul(rs.gen[0], fb);
+			}
+			for (unsigned r = 0; r < roots; r++)
+				vec[r] = rows[r];
+			ops->step(vec, head, roots, rs.gen, msg, len);
+			for (unsigned r = 0; r < roots; r++)
+				cr_assert_arr_eq(rows[r], want[r], len, "%s step, roots %u",
+				                 ops->name, roots);
+		}
+	}
+}
