@@ -13,7 +13,7 @@
 #define DECLARED (1u << 31)
 #define CPU_KNOWN                                                                                 \
 	(VERITY_CPU_ARM_SHA2 | VERITY_CPU_ARM_NEON | VERITY_CPU_X86_SHANI | VERITY_CPU_X86_AVX2 | \
-	 VERITY_CPU_X86_AVX512)
+	 VERITY_CPU_X86_AVX512 | VERITY_CPU_X86_GFNI)
 
 static _Atomic uint32_t declared; /* DECLARED | VERITY_CPU_* once declared */
 
@@ -38,12 +38,12 @@ static int declared_bit(uint32_t bit)
 #include <stdatomic.h>
 
 struct x86_features {
-	bool shani, avx2, avx512;
+	bool shani, avx2, avx512, gfni;
 };
 
 static struct x86_features probe_x86(void)
 {
-	struct x86_features f = {false, false, false};
+	struct x86_features f = {false, false, false, false};
 	unsigned a, b, c, d;
 	unsigned long long xcr0 = 0;
 	bool osxsave;
@@ -67,6 +67,8 @@ static struct x86_features probe_x86(void)
 	f.avx2 = ((b >> 5) & 1) && ymm_ok;
 	/* AVX512F + AVX512VL + AVX512BW */
 	f.avx512 = ((b >> 16) & 1) && ((b >> 31) & 1) && ((b >> 30) & 1) && zmm_ok;
+	/* Used only with AVX2 or AVX-512 (the FEC encoder), whose checks cover the state. */
+	f.gfni = (c >> 8) & 1;
 	return f;
 }
 
@@ -78,6 +80,7 @@ static struct x86_features probe_x86(void)
 #define FEATURE_SHANI  2u
 #define FEATURE_AVX2   4u
 #define FEATURE_AVX512 8u
+#define FEATURE_GFNI   16u
 
 static unsigned features(void)
 {
@@ -88,7 +91,8 @@ static unsigned features(void)
 		struct x86_features f = probe_x86();
 
 		bits = FEATURES_KNOWN | (f.shani ? FEATURE_SHANI : 0) |
-		       (f.avx2 ? FEATURE_AVX2 : 0) | (f.avx512 ? FEATURE_AVX512 : 0);
+		       (f.avx2 ? FEATURE_AVX2 : 0) | (f.avx512 ? FEATURE_AVX512 : 0) |
+		       (f.gfni ? FEATURE_GFNI : 0);
 		atomic_store_explicit(&cached, bits, memory_order_relaxed);
 	}
 	return bits;
@@ -113,6 +117,13 @@ bool verity_cpu_has_avx512(void)
 	int d = declared_bit(VERITY_CPU_X86_AVX512);
 
 	return d >= 0 ? d : (features() & FEATURE_AVX512) != 0;
+}
+
+bool verity_cpu_has_gfni(void)
+{
+	int d = declared_bit(VERITY_CPU_X86_GFNI);
+
+	return d >= 0 ? d : (features() & FEATURE_GFNI) != 0;
 }
 #endif /* __x86_64__ */
 

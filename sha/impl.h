@@ -27,6 +27,7 @@ bool verity_cpu_cycles(uint64_t *now);
 bool verity_cpu_has_shani(void);
 bool verity_cpu_has_avx2(void);
 bool verity_cpu_has_avx512(void);
+bool verity_cpu_has_gfni(void); /* Galois field instructions (the FEC encoder's) */
 void verity_sha256_blocks_shani(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 void verity_sha256_blocks_shani_x2(uint32_t state[][8], const uint8_t *const data[],
                                    size_t nblocks);

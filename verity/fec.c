@@ -334,6 +334,15 @@ static void job_rounds(const struct encode_job *e, uint64_t job, uint64_t *n0, u
 	*nb = e->ctx.rounds - *n0 < e->batch ? e->ctx.rounds - *n0 : e->batch;
 }
 
+/*
+ * Message rows of the register-resident encoder are this far apart: a
+ * power-of-two distance would put a column's k rows in one L1 set.
+ */
+static size_t msg_stride(const struct encode_job *e)
+{
+	return e->len + 64;
+}
+
 /* Any thread: read the job's message runs, encode, interleave into the slot. */
 static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 {
@@ -347,6 +356,17 @@ static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 
 	job_rounds(e, job, &n0, &nb);
 	vlen = (size_t)nb * e->ctx.bs;
+	if (e->ops->encode) {
+		/* All k rows first, then every column's parity from registers. */
+		for (uint32_t j = 0; j < e->ctx.k; j++) {
+			err = verity_fec_read_message(&e->ctx, (uint64_t)j * e->ctx.rounds + n0, nb,
+			                              msg + j * msg_stride(e));
+			if (err)
+				return err;
+		}
+		e->ops->encode(&e->ctx.rs, msg, msg_stride(e), vlen, out);
+		return 0;
+	}
 	for (unsigned i = 0; i < roots; i++) {
 		vec[i] = msg + e->len * (1 + i);
 		memset(vec[i], 0, vlen);
@@ -406,7 +426,9 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.ops = verity_gf_vector();
 	e.out = out;
 	e.opts = opts;
-	e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (1u + fec->roots));
+	/* In L2: the k message rows (register-resident encoder), or one row and the parity. */
+	e.batch =
+	    FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (e.ops->encode ? e.ctx.k : 1u + fec->roots));
 	if (e.batch == 0)
 		e.batch = 1;
 	/* Jobs of even size, enough of them that the threads share the work evenly. */
@@ -417,8 +439,9 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.len = (size_t)e.batch * e.ctx.bs;
 	jobs.ctx = &e;
 	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;
-	jobs.slot_size = e.len * fec->roots;          /* interleaved output */
-	jobs.scratch_size = e.len * (1 + fec->roots); /* message and parity vectors */
+	jobs.slot_size = e.len * fec->roots; /* interleaved output */
+	/* message rows and parity vectors */
+	jobs.scratch_size = e.ops->encode ? msg_stride(&e) * e.ctx.k : e.len * (1 + fec->roots);
 	jobs.run = encode_run;
 	jobs.finish = encode_finish;
 	return verity_run_jobs(&jobs, opts ? opts->threads : 0, opts ? opts->allocator : NULL);

@@ -5,7 +5,7 @@
  * checked in, so the core needs neither initialisation nor writable state.
  */
 #ifdef HAVE_CONFIG_H
-#include "config.h" /* HAVE_SHA256_AVX2: the compiler takes -mavx2 */
+#include "config.h" /* HAVE_SHA256_AVX2, HAVE_FEC_GFNI*: what the compiler takes */
 #endif
 
 #include <string.h>
@@ -167,15 +167,30 @@ static void generic_mul(uint8_t *buf, size_t len, uint8_t c)
 	verity_gf_mul_inplace(buf, len, row);
 }
 
+/* In order of preference. */
 static const struct verity_gf_vector_ops vector_impls[] = {
-#if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
-    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2},
+#if defined(__x86_64__) && defined(HAVE_FEC_GFNI512)
+    {"gfni512", verity_gf_mul_add_gfni512, verity_gf_mul_gfni512, NULL, verity_gf_encode_gfni512},
 #endif
-    {"generic", generic_mul_add, generic_mul, NULL},
+#if defined(__x86_64__) && defined(HAVE_FEC_GFNI256)
+    {"gfni256", verity_gf_mul_add_gfni256, verity_gf_mul_gfni256, NULL, verity_gf_encode_gfni256},
+#endif
+#if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
+    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2, NULL},
+#endif
+    {"generic", generic_mul_add, generic_mul, NULL, NULL},
 };
 
 static bool usable(const struct verity_gf_vector_ops *ops)
 {
+#if defined(__x86_64__) && defined(HAVE_FEC_GFNI512)
+	if (ops->mul == verity_gf_mul_gfni512)
+		return verity_cpu_has_avx512() && verity_cpu_has_gfni();
+#endif
+#if defined(__x86_64__) && defined(HAVE_FEC_GFNI256)
+	if (ops->mul == verity_gf_mul_gfni256)
+		return verity_cpu_has_avx2() && verity_cpu_has_gfni();
+#endif
 #if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
 	if (ops->mul == verity_gf_mul_avx2)
 		return verity_cpu_has_avx2();

@@ -75,11 +75,22 @@ struct verity_gf_vector_ops {
 	 */
 	void (*step)(uint8_t *const *vec, unsigned head, unsigned roots, const uint8_t *gen,
 	             const uint8_t *msg, size_t len);
+	/*
+	 * The whole encoder over columns of codewords, or NULL (then the
+	 * encoder runs step by step): message row j (0 <= j < k) at
+	 * msg + j stride, len bytes; codeword c's roots parity bytes go to
+	 * parity + c roots.
+	 */
+	void (*encode)(const struct verity_rs *rs, const uint8_t *msg, size_t stride, size_t len,
+	               uint8_t *parity);
 };
 
 /* The fastest implementation this CPU runs (portable C when no other is built). */
 const struct verity_gf_vector_ops *verity_gf_vector(void);
-/* By name ("generic", "avx2"), for tests and benchmarks; NULL if not built or not usable. */
+/*
+ * By name ("generic", "avx2", "gfni256", "gfni512"), for tests and
+ * benchmarks; NULL if not built or not usable.
+ */
 const struct verity_gf_vector_ops *verity_gf_vector_named(const char *name);
 
 #if defined(__x86_64__)
@@ -87,6 +98,15 @@ void verity_gf_mul_add_avx2(uint8_t *dst, const uint8_t *src, size_t len, uint8_
 void verity_gf_mul_avx2(uint8_t *buf, size_t len, uint8_t c);
 void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, const uint8_t *gen,
                          const uint8_t *msg, size_t len);
+/* GFNI with 32-byte (AVX2) and 64-byte (AVX-512) vectors: fec_gf_gfni.c */
+void verity_gf_mul_add_gfni256(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
+void verity_gf_mul_gfni256(uint8_t *buf, size_t len, uint8_t c);
+void verity_gf_encode_gfni256(const struct verity_rs *rs, const uint8_t *msg, size_t stride,
+                              size_t len, uint8_t *parity);
+void verity_gf_mul_add_gfni512(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
+void verity_gf_mul_gfni512(uint8_t *buf, size_t len, uint8_t c);
+void verity_gf_encode_gfni512(const struct verity_rs *rs, const uint8_t *msg, size_t stride,
+                              size_t len, uint8_t *parity);
 #endif
 
 #endif /* VERITY_FEC_RS_H */

@@ -41,6 +41,7 @@ VERITY_PUBLIC int verity_sha256_force_impl(const char *name);
 #define VERITY_CPU_X86_SHANI  (1u << 2) /* SHA extensions, with SSE4.1 and SSSE3 */
 #define VERITY_CPU_X86_AVX2   (1u << 3) /* AVX2, with the OS saving the ymm state */
 #define VERITY_CPU_X86_AVX512 (1u << 4) /* AVX-512 F/VL/BW, with the zmm state saved */
+#define VERITY_CPU_X86_GFNI   (1u << 5) /* GF(2^8) instructions (FEC encoding; with AVX2/512) */
 
 /**
  * verity_sha256_set_cpu_features() - declare what the CPU can do

@@ -579,7 +579,7 @@ Test(fec_device, checks_parameters)
 /* Every vector implementation built and usable here computes what gf_mul does, tails included. */
 Test(fec_rs, vector_implementations_agree)
 {
-	static const char *const names[] = {"generic", "avx2"};
+	static const char *const names[] = {"generic", "avx2", "gfni256", "gfni512"};
 	uint8_t src[1000], dst[1000], want[1000];
 
 	cr_assert_not_null(verity_gf_vector());
@@ -612,7 +612,7 @@ Test(fec_rs, vector_implementations_agree)
 /* A fused encoder step equals the LFSR step made of gf_mul, for every root count, head and tail. */
 Test(fec_rs, vector_step_agrees)
 {
-	static const char *const names[] = {"generic", "avx2"};
+	static const char *const names[] = {"generic", "avx2", "gfni256", "gfni512"};
 	static uint8_t rows[VERITY_FEC_MAX_ROOTS][1100], want[VERITY_FEC_MAX_ROOTS][1100];
 	uint8_t msg[1100], *vec[VERITY_FEC_MAX_ROOTS];
 	struct verity_rs rs;
@@ -645,6 +645,46 @@ Test(fec_rs, vector_step_agrees)
 			for (unsigned r = 0; r < roots; r++)
 				cr_assert_arr_eq(rows[r], want[r], len, "%s step, roots %u",
 				                 ops->name, roots);
+		}
+	}
+}
+
+/*
+ * The register-resident encoders give verity_rs_encode()'s parity for every
+ * root count, with rows further apart than their length and lengths that
+ * are not a multiple of the vector (the tail).
+ */
+Test(fec_rs, vector_encode_agrees)
+{
+	static const char *const names[] = {"gfni256", "gfni512"};
+	static uint8_t msg[VERITY_FEC_RSM * 700], parity[600 * VERITY_FEC_MAX_ROOTS];
+	uint8_t cw[VERITY_FEC_RSM], want[VERITY_FEC_MAX_ROOTS];
+	struct verity_rs rs;
+
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)rnd();
+	for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+		const struct verity_gf_vector_ops *ops = verity_gf_vector_named(names[n]);
+
+		if (!ops)
+			continue;
+		cr_assert_not_null(ops->encode);
+		for (unsigned roots = 2; roots <= VERITY_FEC_MAX_ROOTS; roots++) {
+			/* 512 (whole vectors), then odd lengths and distances */
+			size_t len = roots == 2 ? 512 : 1 + rnd() % 600;
+			size_t stride = len + (roots == 2 ? 0 : rnd() % 100);
+			uint32_t k = VERITY_FEC_RSM - roots;
+
+			cr_assert_eq(verity_rs_init(&rs, roots), 0);
+			ops->encode(&rs, msg, stride, len, parity);
+			for (size_t c = 0; c < len; c++) {
+				for (uint32_t j = 0; j < k; j++)
+					cw[j] = msg[j * stride + c];
+				verity_rs_encode(&rs, cw, want);
+				cr_assert_arr_eq(parity + c * roots, want, roots,
+				                 "%s encode, roots %u, len %zu, codeword %zu",
+				                 ops->name, roots, len, c);
+			}
 		}
 	}
 }
