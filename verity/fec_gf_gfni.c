@@ -30,7 +30,7 @@ typedef __m512i vec;
 #define MUL_ADD       verity_gf_mul_add_gfni512
 #define MUL           verity_gf_mul_gfni512
 #else
-#define VW 32
+#define VW            32
 typedef __m256i vec;
 #define V_LOAD(p)     _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define V_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
@@ -104,74 +104,72 @@ void MUL(uint8_t *buf, size_t len, uint8_t c)
  */
 #define P_DECL(i) vec p##i = V_ZERO()
 /* p<i> = p<i+1> ^ gen[R-1-i] fb while i + 1 < R; the last one is gen[0] fb. */
-#define P_STEP(i, inext)                                                                   \
-	do {                                                                               \
-		if ((i) + 1 < R)                                                           \
-			p##i = V_XOR(p##inext, v_mul(fb, &mat[R - 1 - (i)]));                  \
-		else if ((i) + 1 == R)                                                     \
-			p##i = v_mul(fb, &mat[0]);                                            \
+#define P_STEP(i, inext)                                                      \
+	do {                                                                  \
+		if ((i) + 1 < R)                                              \
+			p##i = V_XOR(p##inext, v_mul(fb, &mat[R - 1 - (i)])); \
+		else if ((i) + 1 == R)                                        \
+			p##i = v_mul(fb, &mat[0]);                            \
 	} while (0)
-#define P_STORE(i)                                                                         \
-	do {                                                                               \
-		if ((i) < R)                                                               \
-			V_STORE(tmp[i], p##i);                                             \
+#define P_STORE(i)                             \
+	do {                                   \
+		if ((i) < R)                   \
+			V_STORE(tmp[i], p##i); \
 	} while (0)
-#define P_ALL(X)                                                                           \
-	X(0, 1);                                                                           \
-	X(1, 2);                                                                           \
-	X(2, 3);                                                                           \
-	X(3, 4);                                                                           \
-	X(4, 5);                                                                           \
-	X(5, 6);                                                                           \
-	X(6, 7);                                                                           \
-	X(7, 8);                                                                           \
-	X(8, 9);                                                                           \
-	X(9, 10);                                                                          \
-	X(10, 11);                                                                         \
-	X(11, 12);                                                                         \
-	X(12, 13);                                                                         \
-	X(13, 14);                                                                         \
-	X(14, 15);                                                                         \
-	X(15, 16);                                                                         \
-	X(16, 17);                                                                         \
-	X(17, 18);                                                                         \
-	X(18, 19);                                                                         \
-	X(19, 20);                                                                         \
-	X(20, 21);                                                                         \
-	X(21, 22);                                                                         \
-	X(22, 23);                                                                         \
+#define P_ALL(X)   \
+	X(0, 1);   \
+	X(1, 2);   \
+	X(2, 3);   \
+	X(3, 4);   \
+	X(4, 5);   \
+	X(5, 6);   \
+	X(6, 7);   \
+	X(7, 8);   \
+	X(8, 9);   \
+	X(9, 10);  \
+	X(10, 11); \
+	X(11, 12); \
+	X(12, 13); \
+	X(13, 14); \
+	X(14, 15); \
+	X(15, 16); \
+	X(16, 17); \
+	X(17, 18); \
+	X(18, 19); \
+	X(19, 20); \
+	X(20, 21); \
+	X(21, 22); \
+	X(22, 23); \
 	X(23, 23)
-#define P_DECL2(i, inext) P_DECL(i)
+#define P_DECL2(i, inext)  P_DECL(i)
 #define P_STORE2(i, inext) P_STORE(i)
 
-static inline __attribute__((always_inline)) void column(const uint8_t *msg, size_t stride,
-                                                         const vec *mat, const unsigned R,
-                                                         uint8_t *out)
+static inline __attribute__((always_inline)) void
+column(const uint8_t *const *rows, size_t c, const vec *mat, const unsigned R, uint8_t *out)
 {
 	uint8_t tmp[VERITY_FEC_MAX_ROOTS][VW] __attribute__((aligned(VW)));
 	const unsigned k = VERITY_FEC_RSM - R;
 
 	P_ALL(P_DECL2);
 	for (unsigned j = 0; j < k; j++) {
-		vec fb = V_XOR(V_LOAD(msg + j * stride), p0);
+		vec fb = V_XOR(V_LOAD(rows[j] + c), p0);
 
 		P_ALL(P_STEP);
 	}
 	P_ALL(P_STORE2);
 	/* Codeword c's parity is contiguous in the output: transpose. */
-	for (unsigned c = 0; c < VW; c++)
+	for (unsigned b = 0; b < VW; b++)
 #pragma GCC unroll 24
 		for (unsigned i = 0; i < R; i++)
-			out[c * R + i] = tmp[i][c];
+			out[b * R + i] = tmp[i][b];
 }
 
-typedef void column_fn(const uint8_t *msg, size_t stride, const vec *mat, uint8_t *out);
+typedef void column_fn(const uint8_t *const *rows, size_t c, const vec *mat, uint8_t *out);
 
-#define COLUMN(R)                                                                          \
-	static void column_##R(const uint8_t *msg, size_t stride, const vec *mat,          \
-	                       uint8_t *out)                                               \
-	{                                                                                  \
-		column(msg, stride, mat, R, out);                                          \
+#define COLUMN(R)                                                                                  \
+	static void column_##R(const uint8_t *const *rows, size_t c, const vec *mat, uint8_t *out) \
+	{                                                                                          \
+		column(rows, c, mat, R, out);                                                      \
 	}
 COLUMN(2)
 COLUMN(3)
@@ -198,14 +196,13 @@ COLUMN(23)
 COLUMN(24)
 
 static column_fn *const columns[VERITY_FEC_MAX_ROOTS + 1] = {
-    NULL,       NULL,       column_2,   column_3,   column_4,   column_5,   column_6,
-    column_7,   column_8,   column_9,   column_10,  column_11,  column_12,  column_13,
-    column_14,  column_15,  column_16,  column_17,  column_18,  column_19,  column_20,
-    column_21,  column_22,  column_23,  column_24,
+    NULL,      NULL,      column_2,  column_3,  column_4,  column_5,  column_6,
+    column_7,  column_8,  column_9,  column_10, column_11, column_12, column_13,
+    column_14, column_15, column_16, column_17, column_18, column_19, column_20,
+    column_21, column_22, column_23, column_24,
 };
 
-void ENCODE(const struct verity_rs *rs, const uint8_t *msg, size_t stride, size_t len,
-            uint8_t *parity)
+void ENCODE(const struct verity_rs *rs, const uint8_t *const *rows, size_t len, uint8_t *parity)
 {
 	unsigned roots = rs->roots, k = VERITY_FEC_RSM - roots;
 	vec mat[VERITY_FEC_MAX_ROOTS];
@@ -214,12 +211,12 @@ void ENCODE(const struct verity_rs *rs, const uint8_t *msg, size_t stride, size_
 	for (unsigned i = 0; i < roots; i++)
 		mat[i] = V_SET1(mul_matrix(rs->gen[i]));
 	for (; c + VW <= len; c += VW)
-		columns[roots](msg + c, stride, mat, parity + c * roots);
+		columns[roots](rows, c, mat, parity + c * roots);
 	for (; c < len; c++) {
 		uint8_t cw[VERITY_FEC_RSM];
 
 		for (unsigned j = 0; j < k; j++)
-			cw[j] = msg[j * stride + c];
+			cw[j] = rows[j][c];
 		verity_rs_encode(rs, cw, parity + c * roots);
 	}
 }

@@ -77,11 +77,10 @@ struct verity_gf_vector_ops {
 	             const uint8_t *msg, size_t len);
 	/*
 	 * The whole encoder over columns of codewords, or NULL (then the
-	 * encoder runs step by step): message row j (0 <= j < k) at
-	 * msg + j stride, len bytes; codeword c's roots parity bytes go to
-	 * parity + c roots.
+	 * encoder runs step by step): message row j (0 <= j < k) at rows[j],
+	 * len bytes; codeword c's roots parity bytes go to parity + c roots.
 	 */
-	void (*encode)(const struct verity_rs *rs, const uint8_t *msg, size_t stride, size_t len,
+	void (*encode)(const struct verity_rs *rs, const uint8_t *const *rows, size_t len,
 	               uint8_t *parity);
 };
 
@@ -101,12 +100,12 @@ void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, con
 /* GFNI with 32-byte (AVX2) and 64-byte (AVX-512) vectors: fec_gf_gfni.c */
 void verity_gf_mul_add_gfni256(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
 void verity_gf_mul_gfni256(uint8_t *buf, size_t len, uint8_t c);
-void verity_gf_encode_gfni256(const struct verity_rs *rs, const uint8_t *msg, size_t stride,
-                              size_t len, uint8_t *parity);
+void verity_gf_encode_gfni256(const struct verity_rs *rs, const uint8_t *const *rows, size_t len,
+                              uint8_t *parity);
 void verity_gf_mul_add_gfni512(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
 void verity_gf_mul_gfni512(uint8_t *buf, size_t len, uint8_t c);
-void verity_gf_encode_gfni512(const struct verity_rs *rs, const uint8_t *msg, size_t stride,
-                              size_t len, uint8_t *parity);
+void verity_gf_encode_gfni512(const struct verity_rs *rs, const uint8_t *const *rows, size_t len,
+                              uint8_t *parity);
 #endif
 
 #endif /* VERITY_FEC_RS_H */
