@@ -21,25 +21,27 @@
 #if defined(__AVX512BW__)
 #define VW 64
 typedef __m512i vec;
-#define V_LOAD(p)     _mm512_loadu_si512((const void *)(p))
-#define V_STORE(p, v) _mm512_storeu_si512((void *)(p), v)
-#define V_ZERO()      _mm512_setzero_si512()
-#define V_XOR(a, b)   _mm512_xor_si512(a, b)
-#define V_SET1(m)     _mm512_set1_epi64((long long)(m))
-#define ENCODE        verity_gf_encode_gfni512
-#define MUL_ADD       verity_gf_mul_add_gfni512
-#define MUL           verity_gf_mul_gfni512
+#define V_LOAD(p)       _mm512_loadu_si512((const void *)(p))
+#define V_STORE(p, v)   _mm512_storeu_si512((void *)(p), v)
+#define V_ZERO()        _mm512_setzero_si512()
+#define V_XOR(a, b)     _mm512_xor_si512(a, b)
+#define V_XOR3(a, b, c) _mm512_ternarylogic_epi64(a, b, c, 0x96)
+#define V_SET1(m)       _mm512_set1_epi64((long long)(m))
+#define ENCODE          verity_gf_encode_gfni512
+#define MUL_ADD         verity_gf_mul_add_gfni512
+#define MUL             verity_gf_mul_gfni512
 #else
-#define VW            32
+#define VW              32
 typedef __m256i vec;
-#define V_LOAD(p)     _mm256_loadu_si256((const __m256i *)(const void *)(p))
-#define V_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), v)
-#define V_ZERO()      _mm256_setzero_si256()
-#define V_XOR(a, b)   _mm256_xor_si256(a, b)
-#define V_SET1(m)     _mm256_set1_epi64x((long long)(m))
-#define ENCODE        verity_gf_encode_gfni256
-#define MUL_ADD       verity_gf_mul_add_gfni256
-#define MUL           verity_gf_mul_gfni256
+#define V_LOAD(p)       _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define V_STORE(p, v)   _mm256_storeu_si256((__m256i *)(void *)(p), v)
+#define V_ZERO()        _mm256_setzero_si256()
+#define V_XOR(a, b)     _mm256_xor_si256(a, b)
+#define V_XOR3(a, b, c) V_XOR(V_XOR(a, b), c)
+#define V_SET1(m)       _mm256_set1_epi64x((long long)(m))
+#define ENCODE          verity_gf_encode_gfni256
+#define MUL_ADD         verity_gf_mul_add_gfni256
+#define MUL             verity_gf_mul_gfni256
 #endif
 
 /*
@@ -102,61 +104,82 @@ void MUL(uint8_t *buf, size_t len, uint8_t c)
  * mat[i] multiplies by gen[i]. Named variables rather than an array: GCC
  * keeps those in registers, an array of 24 vectors it partly spills.
  */
-#define P_DECL(i) vec p##i = V_ZERO()
-/* p<i> = p<i+1> ^ gen[R-1-i] fb while i + 1 < R; the last one is gen[0] fb. */
-#define P_STEP(i, inext)                                                      \
-	do {                                                                  \
-		if ((i) + 1 < R)                                              \
-			p##i = V_XOR(p##inext, v_mul(fb, &mat[R - 1 - (i)])); \
-		else if ((i) + 1 == R)                                        \
-			p##i = v_mul(fb, &mat[0]);                            \
+#define P_DECL(i, i1, i2) vec p##i = V_ZERO()
+/* One LFSR step: p<i> = p<i+1> ^ gen[R-1-i] fb while i + 1 < R; the last is gen[0] fb. */
+#define P_STEP(i, i1, i2)                                                  \
+	do {                                                               \
+		if ((i) + 1 < R)                                           \
+			p##i = V_XOR(p##i1, v_mul(fb, &mat[R - 1 - (i)])); \
+		else if ((i) + 1 == R)                                     \
+			p##i = v_mul(fb, &mat[0]);                         \
 	} while (0)
-#define P_STORE(i)                             \
+/*
+ * Two steps at once, feedbacks fb then fb2: each register takes both
+ * products in one three-way xor, p<i> = p<i+2> ^ gen[R-2-i] fb ^
+ * gen[R-1-i] fb2, and the last two as the single steps would leave them.
+ */
+#define P_STEP2(i, i1, i2)                                                     \
+	do {                                                                   \
+		if ((i) + 2 < R)                                               \
+			p##i = V_XOR3(p##i2, v_mul(fb, &mat[R - 2 - (i)]),     \
+			              v_mul(fb2, &mat[R - 1 - (i)]));          \
+		else if ((i) + 2 == R)                                         \
+			p##i = V_XOR(v_mul(fb, &mat[0]), v_mul(fb2, &mat[1])); \
+		else if ((i) + 1 == R)                                         \
+			p##i = v_mul(fb2, &mat[0]);                            \
+	} while (0)
+#define P_STORE(i, i1, i2)                     \
 	do {                                   \
 		if ((i) < R)                   \
 			V_STORE(tmp[i], p##i); \
 	} while (0)
-#define P_ALL(X)   \
-	X(0, 1);   \
-	X(1, 2);   \
-	X(2, 3);   \
-	X(3, 4);   \
-	X(4, 5);   \
-	X(5, 6);   \
-	X(6, 7);   \
-	X(7, 8);   \
-	X(8, 9);   \
-	X(9, 10);  \
-	X(10, 11); \
-	X(11, 12); \
-	X(12, 13); \
-	X(13, 14); \
-	X(14, 15); \
-	X(15, 16); \
-	X(16, 17); \
-	X(17, 18); \
-	X(18, 19); \
-	X(19, 20); \
-	X(20, 21); \
-	X(21, 22); \
-	X(22, 23); \
-	X(23, 23)
-#define P_DECL2(i, inext)  P_DECL(i)
-#define P_STORE2(i, inext) P_STORE(i)
+#define P_ALL(X)       \
+	X(0, 1, 2);    \
+	X(1, 2, 3);    \
+	X(2, 3, 4);    \
+	X(3, 4, 5);    \
+	X(4, 5, 6);    \
+	X(5, 6, 7);    \
+	X(6, 7, 8);    \
+	X(7, 8, 9);    \
+	X(8, 9, 10);   \
+	X(9, 10, 11);  \
+	X(10, 11, 12); \
+	X(11, 12, 13); \
+	X(12, 13, 14); \
+	X(13, 14, 15); \
+	X(14, 15, 16); \
+	X(15, 16, 17); \
+	X(16, 17, 18); \
+	X(17, 18, 19); \
+	X(18, 19, 20); \
+	X(19, 20, 21); \
+	X(20, 21, 22); \
+	X(21, 22, 23); \
+	X(22, 23, 23); \
+	X(23, 23, 23)
 
 static inline __attribute__((always_inline)) void
 column(const uint8_t *const *rows, size_t c, const vec *mat, const unsigned R, uint8_t *out)
 {
 	uint8_t tmp[VERITY_FEC_MAX_ROOTS][VW] __attribute__((aligned(VW)));
 	const unsigned k = VERITY_FEC_RSM - R;
+	unsigned j = 0;
 
-	P_ALL(P_DECL2);
-	for (unsigned j = 0; j < k; j++) {
-		vec fb = V_XOR(V_LOAD(rows[j] + c), p0);
+	P_ALL(P_DECL);
+	if (k % 2) {
+		vec fb = V_LOAD(rows[0] + c);
 
 		P_ALL(P_STEP);
+		j = 1;
 	}
-	P_ALL(P_STORE2);
+	for (; j < k; j += 2) {
+		vec fb = V_XOR(V_LOAD(rows[j] + c), p0);
+		vec fb2 = V_XOR3(V_LOAD(rows[j + 1] + c), p1, v_mul(fb, &mat[R - 1]));
+
+		P_ALL(P_STEP2);
+	}
+	P_ALL(P_STORE);
 	/* Codeword c's parity is contiguous in the output: transpose. */
 	for (unsigned b = 0; b < VW; b++)
 #pragma GCC unroll 24
