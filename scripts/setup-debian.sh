@@ -18,7 +18,7 @@ apt-get install -y --no-install-recommends \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user \
 	afl++ clang libclang-rt-14-dev time gnuplot-nox debootstrap \
-	qemu-system-x86 dmsetup libfec-dev \
+	qemu-system-x86 dmsetup libfec-dev libisal-dev \
 	systemd e2fsprogs mount python3 \
 	libsquashfs-dev libext2fs-dev squashfs-tools \
 	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils \

@@ -148,27 +148,6 @@ int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t bloc
 }
 
 /*
- * One message block of every codeword in the batch: the LFSR step of
- * verity_rs_encode() on vectors. vec[(head + i) % roots] is parity byte i.
- */
-static void encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
-                        uint8_t **vec, unsigned head, const uint8_t *msg, size_t len)
-{
-	unsigned roots = rs->roots;
-	uint8_t *fb = vec[head];
-
-	if (ops->step) {
-		ops->step(vec, head, roots, rs->gen, msg, len);
-		return;
-	}
-	for (size_t i = 0; i < len; i++)
-		fb[i] ^= msg[i];
-	for (unsigned i = 1; i < roots; i++)
-		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
-	ops->mul(fb, len, rs->gen[0]);
-}
-
-/*
  * Stripe [s0, s0 + len) of every block of @round into @rows, its parity
  * into @parity, and the parity the encoder gives for those rows into
  * @check; @vec is pointed at the recomputed parity rows, from *@head.
@@ -197,7 +176,7 @@ static int load_stripe(const struct verity_fec_ctx *ctx, const struct verity_bde
 		memset(vec[i], 0, len);
 	}
 	for (uint32_t j = 0; j < k; j++) {
-		encode_step(&ctx->rs, ops, vec, *head, rows + (size_t)j * len, len);
+		verity_gf_encode_step(&ctx->rs, ops, vec, *head, rows + (size_t)j * len, len);
 		*head = (*head + 1) % roots;
 	}
 	return 0;
@@ -382,7 +361,7 @@ static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 		err = verity_fec_read_message(&e->ctx, (uint64_t)j * e->ctx.rounds + n0, nb, msg);
 		if (err)
 			return err;
-		encode_step(&e->ctx.rs, e->ops, vec, head, msg, vlen);
+		verity_gf_encode_step(&e->ctx.rs, e->ops, vec, head, msg, vlen);
 		head = (head + 1) % roots;
 	}
 	/* Codeword c's parity is contiguous on disk: transpose. */

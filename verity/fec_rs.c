@@ -216,6 +216,23 @@ const struct verity_gf_vector_ops *verity_gf_vector(void)
 	return &vector_impls[0];
 }
 
+void verity_gf_encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
+                           uint8_t *const *vec, unsigned head, const uint8_t *msg, size_t len)
+{
+	unsigned roots = rs->roots;
+	uint8_t *fb = vec[head];
+
+	if (ops->step) {
+		ops->step(vec, head, roots, rs->gen, msg, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		fb[i] ^= msg[i];
+	for (unsigned i = 1; i < roots; i++)
+		ops->mul_add(vec[(head + i) % roots], fb, len, rs->gen[roots - i]);
+	ops->mul(fb, len, rs->gen[0]);
+}
+
 /*
  * Errors-and-erasures decoding. Codeword position j is the coefficient of
  * x^(254 - j); its locator is X_j = alpha^(254 - j). Work per call is

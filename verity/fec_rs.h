@@ -84,6 +84,14 @@ struct verity_gf_vector_ops {
 	               uint8_t *parity);
 };
 
+/*
+ * One message row of every codeword in a batch: the LFSR step of
+ * verity_rs_encode() on vectors of @len bytes, with @ops's step or its
+ * multiplications. vec[(head + i) % roots] is parity byte i.
+ */
+void verity_gf_encode_step(const struct verity_rs *rs, const struct verity_gf_vector_ops *ops,
+                           uint8_t *const *vec, unsigned head, const uint8_t *msg, size_t len);
+
 /* The fastest implementation this CPU runs (portable C when no other is built). */
 const struct verity_gf_vector_ops *verity_gf_vector(void);
 /*
