@@ -158,8 +158,9 @@ int main(int argc, char **argv)
 	srand(1);
 	for (size_t i = 0; i < (row + 64) * VERITY_FEC_RSM; i++)
 		msg[i] = (uint8_t)rand();
-	printf("FEC encoder, rows of %zu bytes; MB of message per second of thread CPU, best of %d\n",
-	       row, RUNS);
+	printf(
+	    "FEC encoder, rows of %zu bytes; MB of message per second of thread CPU, best of %d\n",
+	    row, RUNS);
 	for (int a = first; a < argc || (first == argc && a - first < 4); a++) {
 		unsigned roots = first == argc ? default_roots[a - first] : (unsigned)atoi(argv[a]);
 		unsigned reps;

@@ -253,31 +253,45 @@ static void free_image(struct image *img)
 	free(img->parity);
 }
 
-/* The block-wise encoder gives, codeword by codeword, what verity_rs_encode() gives. */
-Test(fec_image, encoder_matches_scalar_codewords)
+/* The block-wise encoder gives what verity_rs_encode() gives, for every @step-th codeword. */
+static void check_encoder(uint32_t bs, uint64_t blocks, uint32_t roots, uint64_t rounds,
+                          uint64_t step)
 {
 	struct image img;
 	struct verity_fec_ctx fc;
 	struct verity_rs rs;
 
-	make_image(&img, 512, 600, 7); /* 3 rounds, parity straddling blocks */
+	make_image(&img, bs, blocks, roots);
 	cr_assert_eq(verity_fec_ctx_init(&fc, &img.params, &img.fec, &img.d, &img.h), 0);
-	cr_assert_eq(verity_rs_init(&rs, 7), 0);
-	cr_assert_eq(fc.rounds, 3);
-	for (uint64_t c = 0; c < fc.rounds * 512; c += 37) {
+	cr_assert_eq(verity_rs_init(&rs, roots), 0);
+	cr_assert_eq(fc.rounds, rounds, "rounds %llu", (unsigned long long)fc.rounds);
+	for (uint64_t c = 0; c < fc.rounds * bs; c += step) {
 		uint8_t msg[255], par[24], byte;
 
 		for (uint32_t j = 0; j < fc.k; j++) {
-			cr_assert_eq(verity_fec_read_message_part(&fc, c / 512 + j * fc.rounds,
-			                                          (uint32_t)(c % 512), 1, &byte),
+			cr_assert_eq(verity_fec_read_message_part(&fc, c / bs + j * fc.rounds,
+			                                          (uint32_t)(c % bs), 1, &byte),
 			             0);
 			msg[j] = byte;
 		}
 		verity_rs_encode(&rs, msg, par);
-		cr_assert_arr_eq(par, img.parity + c * 7, 7, "codeword %llu",
-		                 (unsigned long long)c);
+		cr_assert_arr_eq(par, img.parity + c * roots, roots, "roots %u, codeword %llu",
+		                 roots, (unsigned long long)c);
 	}
 	free_image(&img);
+}
+
+Test(fec_image, encoder_matches_scalar_codewords)
+{
+	check_encoder(512, 600, 7, 3, 37); /* 3 rounds, parity straddling blocks */
+}
+
+/* Jobs of several rounds each (the last one shorter or not), the smallest and largest codes. */
+Test(fec_image, encoder_batches_of_rounds)
+{
+	check_encoder(512, 9000, 2, 38, 5);   /* 7 jobs of 5 rounds, 1 of 3 */
+	check_encoder(512, 9000, 24, 42, 5);  /* 7 jobs of 6 rounds */
+	check_encoder(1024, 7000, 13, 30, 7); /* 7 jobs of 4 rounds, 1 of 2 */
 }
 
 static int count_calls(void *user_data, const struct verity_fec_block *blk)
