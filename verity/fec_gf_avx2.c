@@ -2,7 +2,8 @@
 /*
  * GF(2^8) multiply-accumulate for the FEC encoder with AVX2: the product
  * c * x is looked up by nibbles, c * (x & 15) ^ c * (x >> 4 << 4), with
- * two 16-entry tables held in registers (vpshufb), 32 bytes per step.
+ * two 16-entry tables (vpshufb), 32 bytes per step; the step of the
+ * decoder's re-encoding and the register-resident format encoder.
  * Compiled with -mavx2 only; called only when the CPU has AVX2. Empty
  * anywhere else (other architectures, or a compile without -mavx2).
  */
@@ -122,6 +123,41 @@ void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, con
 		dst[0][c] = verity_gf_mul(coef[0], fb);
 	}
 }
+
+/*
+ * The register-resident encoder (fec_columns.h) with the nibble tables:
+ * 16 registers hold the parity of up to about 10 roots, more spill to the
+ * stack, which still beats walking the parity rows in L2 per step.
+ */
+#define VW 32
+typedef __m256i vec;
+#define V_LOAD(p)       _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define V_STORE(p, v)   _mm256_storeu_si256((__m256i *)(void *)(p), v)
+#define V_ZERO()        _mm256_setzero_si256()
+#define V_XOR(a, b)     _mm256_xor_si256(a, b)
+#define V_XOR3(a, b, c) V_XOR(V_XOR(a, b), c)
+#define ENCODE          verity_gf_encode_avx2
+#define MAT_VECS        2
+
+static void mul_table(uint8_t c, vec *t)
+{
+	nibble_tables(c, &t[0], &t[1]);
+}
+
+/*
+ * c x with the tables loaded at each use (volatile: not hoisted out of the
+ * loop, where 48 tables would push the parity out of the registers).
+ */
+static inline __attribute__((always_inline)) vec v_mul(vec x, const vec *t)
+{
+	__m256i lo, hi;
+
+	__asm__ volatile("vmovdqu %1, %0" : "=x"(lo) : "m"(t[0]));
+	__asm__ volatile("vmovdqu %1, %0" : "=x"(hi) : "m"(t[1]));
+	return mul32(x, lo, hi, _mm256_set1_epi8(0x0f));
+}
+
+#include "verity/fec_columns.h"
 #else
 typedef int verity_fec_gf_avx2_not_built; /* C11 wants a declaration */
 #endif

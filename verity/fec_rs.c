@@ -176,7 +176,8 @@ static const struct verity_gf_vector_ops vector_impls[] = {
     {"gfni256", verity_gf_mul_add_gfni256, verity_gf_mul_gfni256, NULL, verity_gf_encode_gfni256},
 #endif
 #if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
-    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2, NULL},
+    {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2,
+     verity_gf_encode_avx2},
 #endif
     {"generic", generic_mul_add, generic_mul, NULL, NULL},
 };

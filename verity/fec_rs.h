@@ -105,6 +105,8 @@ void verity_gf_mul_add_avx2(uint8_t *dst, const uint8_t *src, size_t len, uint8_
 void verity_gf_mul_avx2(uint8_t *buf, size_t len, uint8_t c);
 void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, const uint8_t *gen,
                          const uint8_t *msg, size_t len);
+void verity_gf_encode_avx2(const struct verity_rs *rs, const uint8_t *const *rows, size_t len,
+                           uint8_t *parity);
 /* GFNI with 32-byte (AVX2) and 64-byte (AVX-512) vectors: fec_gf_gfni.c */
 void verity_gf_mul_add_gfni256(uint8_t *dst, const uint8_t *src, size_t len, uint8_t c);
 void verity_gf_mul_gfni256(uint8_t *buf, size_t len, uint8_t c);
