@@ -129,15 +129,9 @@ void verity_gf_step_avx2(uint8_t *const *vec, unsigned head, unsigned roots, con
  * 16 registers hold the parity of up to about 10 roots, more spill to the
  * stack, which still beats walking the parity rows in L2 per step.
  */
-#define VW 32
-typedef __m256i vec;
-#define V_LOAD(p)       _mm256_loadu_si256((const __m256i *)(const void *)(p))
-#define V_STORE(p, v)   _mm256_storeu_si256((__m256i *)(void *)(p), v)
-#define V_ZERO()        _mm256_setzero_si256()
-#define V_XOR(a, b)     _mm256_xor_si256(a, b)
-#define V_XOR3(a, b, c) V_XOR(V_XOR(a, b), c)
-#define ENCODE          verity_gf_encode_avx2
-#define MAT_VECS        2
+#include "verity/fec_ymm.h"
+#define ENCODE   verity_gf_encode_avx2
+#define MAT_VECS 2
 
 static void mul_table(uint8_t c, vec *t)
 {

@@ -28,17 +28,11 @@ typedef __m512i vec;
 #define MUL_ADD         verity_gf_mul_add_gfni512
 #define MUL             verity_gf_mul_gfni512
 #else
-#define VW              32
-typedef __m256i vec;
-#define V_LOAD(p)       _mm256_loadu_si256((const __m256i *)(const void *)(p))
-#define V_STORE(p, v)   _mm256_storeu_si256((__m256i *)(void *)(p), v)
-#define V_ZERO()        _mm256_setzero_si256()
-#define V_XOR(a, b)     _mm256_xor_si256(a, b)
-#define V_XOR3(a, b, c) V_XOR(V_XOR(a, b), c)
-#define V_SET1(m)       _mm256_set1_epi64x((long long)(m))
-#define ENCODE          verity_gf_encode_gfni256
-#define MUL_ADD         verity_gf_mul_add_gfni256
-#define MUL             verity_gf_mul_gfni256
+#include "verity/fec_ymm.h"
+#define V_SET1(m) _mm256_set1_epi64x((long long)(m))
+#define ENCODE    verity_gf_encode_gfni256
+#define MUL_ADD   verity_gf_mul_add_gfni256
+#define MUL       verity_gf_mul_gfni256
 #endif
 
 /*
