@@ -5,7 +5,7 @@
 
 #include <immintrin.h>
 
-#define VW              32
+#define VW 32
 typedef __m256i vec;
 #define V_LOAD(p)       _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define V_STORE(p, v)   _mm256_storeu_si256((__m256i *)(void *)(p), v)
