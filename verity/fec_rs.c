@@ -167,13 +167,25 @@ static void generic_mul(uint8_t *buf, size_t len, uint8_t c)
 	verity_gf_mul_inplace(buf, len, row);
 }
 
+/*
+ * The decoder's stripes still run step by step: the GFNI entries take the
+ * fused AVX2 step (every CPU with them has AVX2; usable() checks).
+ */
+#if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
+#define GFNI_STEP verity_gf_step_avx2
+#else
+#define GFNI_STEP NULL
+#endif
+
 /* In order of preference. */
 static const struct verity_gf_vector_ops vector_impls[] = {
 #if defined(__x86_64__) && defined(HAVE_FEC_GFNI512)
-    {"gfni512", verity_gf_mul_add_gfni512, verity_gf_mul_gfni512, NULL, verity_gf_encode_gfni512},
+    {"gfni512", verity_gf_mul_add_gfni512, verity_gf_mul_gfni512, GFNI_STEP,
+     verity_gf_encode_gfni512},
 #endif
 #if defined(__x86_64__) && defined(HAVE_FEC_GFNI256)
-    {"gfni256", verity_gf_mul_add_gfni256, verity_gf_mul_gfni256, NULL, verity_gf_encode_gfni256},
+    {"gfni256", verity_gf_mul_add_gfni256, verity_gf_mul_gfni256, GFNI_STEP,
+     verity_gf_encode_gfni256},
 #endif
 #if defined(__x86_64__) && defined(HAVE_SHA256_AVX2)
     {"avx2", verity_gf_mul_add_avx2, verity_gf_mul_avx2, verity_gf_step_avx2,
@@ -186,7 +198,7 @@ static bool usable(const struct verity_gf_vector_ops *ops)
 {
 #if defined(__x86_64__) && defined(HAVE_FEC_GFNI512)
 	if (ops->mul == verity_gf_mul_gfni512)
-		return verity_cpu_has_avx512() && verity_cpu_has_gfni();
+		return verity_cpu_has_avx512() && verity_cpu_has_avx2() && verity_cpu_has_gfni();
 #endif
 #if defined(__x86_64__) && defined(HAVE_FEC_GFNI256)
 	if (ops->mul == verity_gf_mul_gfni256)
