@@ -222,8 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((img.flags & 1) && make_parity(&parity, &img, 2u + 3u * ((img.flags >> 1) & 7u))) {
 		opts.fec = &parity.fec;
 		opts.fec_device = &parity.dev;
-		must_correct = !fuzz_image_root_changed(&img) &&
-		               within_fec_capacity(&img, &parity.fec);
+		must_correct =
+		    !fuzz_image_root_changed(&img) && within_fec_capacity(&img, &parity.fec);
 		FUZZ_LOG("device_read: FEC roots %u, %s\n", parity.fec.roots,
 		         must_correct ? (fuzz_image_anything_changed(&img) ? "must correct"
 		                                                           : "nothing to correct")
