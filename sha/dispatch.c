@@ -12,7 +12,7 @@
 #include "impl.h"
 #include "libverity.h"
 
-#define MAX_LANES 16
+#define MAX_LANES VERITY_SHA256_MAX_LANES
 
 static bool always_supported(void)
 {
@@ -26,16 +26,22 @@ static bool always_supported(void)
  * salt): on AMD Zen 5 avx512-x16 2.5-2.7x OpenSSL's SHA-NI code, shani-x4
  * 1.7-1.8; on an Intel Rocket Lake server avx512-x16 1.9-2.0, shani-x2..x4
  * 1.4 (all three at the sha256rnds2 bound); on an AMD EPYC without AVX-512
- * shani-x2 beat shani-x4, which is why the choice is measured. A hybrid of
- * SHA-NI streams and AVX-512 lanes in one instruction stream is not built:
- * sha256rnds2 exists only in legacy SSE encoding, and mixing it with live
- * 512-bit state costs the SSE/AVX transition penalty (hundreds of cycles per
- * switch, measured on Rocket Lake).
+ * shani-x2 beat shani-x4, which is why the choice is measured. The hybrid
+ * of 16 AVX-512 lanes and 2 SHA-NI streams in one instruction stream
+ * (sha256_hybrid.c) is not in the table: sha256rnds2 exists only in legacy
+ * SSE encoding, and after a 512-bit write to zmm0..15 each switch to it
+ * costs hundreds of cycles (bench_sha256: 336 TSC cycles on a Sapphire
+ * Rapids class Xeon, 300+ on Rocket Lake); compiled from intrinsics it ran
+ * at 33 c/B against 0.8 for avx512-x16. Even without the switches it could
+ * not win: with 512-bit work in flight SHA-NI shares the two vector ports,
+ * and a SHA-NI block needs more of their slots than a 16th of an AVX-512
+ * one (see the microkernels in bench_sha256).
  */
 static const struct verity_sha256_impl impls[] = {
 #ifdef HAVE_SHA256_AVX512
     {"avx512-x16", 16, verity_cpu_has_avx512, verity_sha256_blocks_avx512_x16},
 #endif
+
 #ifdef HAVE_SHA256_SHANI
     {"shani-x4", 4, verity_cpu_has_shani, verity_sha256_blocks_shani_x4},
     {"shani-x3", 3, verity_cpu_has_shani, verity_sha256_blocks_shani_x3},

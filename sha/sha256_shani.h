@@ -60,8 +60,8 @@ SHANI_INLINE void shani_block_start(struct shani_stream *st)
 	st->cdgh_saved = st->cdgh;
 #pragma GCC unroll 4
 	for (unsigned q = 0; q < 4; q++)
-		st->msg[q] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(st->p + 16 * q)),
-		                              byte_swap);
+		st->msg[q] =
+		    _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(st->p + 16 * q)), byte_swap);
 }
 
 /* The round constants of quad @q, shared by all streams. */
