@@ -64,13 +64,8 @@ static const struct workload workloads[] = {
 #define NWORK (sizeof(workloads) / sizeof(workloads[0]))
 
 /* Block functions outside the library's table (see sha/impl.h). */
-#ifdef VERITY_SHA256_IMPL_HYBRID_X18
-static const struct verity_sha256_impl bench_only[] = {VERITY_SHA256_IMPL_HYBRID_X18};
-#define BENCH_ONLY_COUNT (sizeof(bench_only) / sizeof(bench_only[0]))
-#else
-static const struct verity_sha256_impl *const bench_only = NULL;
-#define BENCH_ONLY_COUNT 0
-#endif
+static const struct verity_sha256_impl *const bench_only[] = VERITY_SHA256_BENCH_ONLY;
+#define BENCH_ONLY_COUNT (bench_only[0] ? sizeof(bench_only) / sizeof(bench_only[0]) : 0)
 
 /* An implementation of libverity, or OpenSSL when impl == NULL. */
 struct candidate {
@@ -613,10 +608,10 @@ int main(int argc, char **argv)
 				       impl->cpu_supported() ? "usable" : "unsupported");
 			}
 			for (size_t k = 0; k < BENCH_ONLY_COUNT; k++)
-				printf("%s %u %s (bench only: --impl %s)\n", bench_only[k].name,
-				       bench_only[k].lanes,
-				       bench_only[k].cpu_supported() ? "usable" : "unsupported",
-				       bench_only[k].name);
+				printf("%s %u %s (bench only: --impl %s)\n", bench_only[k]->name,
+				       bench_only[k]->lanes,
+				       bench_only[k]->cpu_supported() ? "usable" : "unsupported",
+				       bench_only[k]->name);
 			return 0;
 		} else
 			usage();
@@ -636,7 +631,7 @@ int main(int argc, char **argv)
 			cands[ncand++] = (struct candidate){.name = impl->name, .impl = impl};
 	}
 	for (size_t k = 0; k < BENCH_ONLY_COUNT && ncand < MAX_CANDIDATES; k++) {
-		const struct verity_sha256_impl *impl = &bench_only[k];
+		const struct verity_sha256_impl *impl = bench_only[k];
 
 		/* Measured only when named: far slower, and not in the library. */
 		if (only && impl->cpu_supported() && name_selected(only, impl->name))

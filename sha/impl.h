@@ -37,23 +37,28 @@ void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const dat
 void verity_sha256_blocks_avx2_x8(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const data[],
                                      size_t nblocks);
-#if defined(HAVE_SHA256_AVX512) && defined(HAVE_SHA256_SHANI)
 /*
  * 16 AVX-512 lanes, then 2 SHA-NI streams. Not in the table (see
- * dispatch.c): linked into bench_sha256 and the tests only, which use
- * VERITY_SHA256_IMPL_HYBRID_X18 as their own table entry.
+ * dispatch.c): linked into bench_sha256 and the tests only, which list the
+ * entries of VERITY_SHA256_BENCH_ONLY (NULL where none is built) after
+ * the table's.
  */
+bool verity_cpu_has_avx512_shani(void);
+#if defined(HAVE_SHA256_AVX512) && defined(HAVE_SHA256_SHANI)
 void verity_sha256_blocks_hybrid_x18(uint32_t state[][8], const uint8_t *const data[],
                                      size_t nblocks);
-static inline bool verity_cpu_has_avx512_shani(void)
-{
-	return verity_cpu_has_avx512() && verity_cpu_has_shani();
-}
-#define VERITY_SHA256_IMPL_HYBRID_X18                                                          \
-	{                                                                                      \
-		"hybrid-x18", 18, verity_cpu_has_avx512_shani, verity_sha256_blocks_hybrid_x18 \
+extern const struct verity_sha256_impl verity_sha256_impl_hybrid_x18;
+#define VERITY_SHA256_BENCH_ONLY               \
+	{                                      \
+		&verity_sha256_impl_hybrid_x18 \
 	}
 #endif
+#endif
+#ifndef VERITY_SHA256_BENCH_ONLY
+#define VERITY_SHA256_BENCH_ONLY \
+	{                        \
+		NULL             \
+	}
 #endif
 
 #if defined(__aarch64__) || defined(__arm__)

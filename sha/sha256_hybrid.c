@@ -33,18 +33,8 @@ static inline __attribute__((always_inline)) void compress_hybrid(uint32_t state
 #pragma GCC unroll 8
 		for (unsigned i = 0; i < 64; i += 8) {
 			avx512_rounds8(&x, (int)i);
-#pragma GCC unroll 2
-			for (unsigned q = i / 4; q < i / 4 + 2; q++) {
-				const __m128i k = shani_k(q);
-				__m128i wk[4];
-
-#pragma GCC unroll 4
-				for (unsigned s = 0; s < streams; s++)
-					wk[s] = shani_wk(&st[s], q, k);
-#pragma GCC unroll 4
-				for (unsigned s = 0; s < streams; s++)
-					shani_quad(&st[s], q, wk[s]);
-			}
+			shani_quads(st, streams, i / 4);
+			shani_quads(st, streams, i / 4 + 1);
 		}
 		avx512_block_end(&x);
 		for (unsigned s = 0; s < streams; s++)
@@ -60,3 +50,6 @@ void verity_sha256_blocks_hybrid_x18(uint32_t state[][8], const uint8_t *const d
 {
 	compress_hybrid(state, data, nblocks, 2);
 }
+
+const struct verity_sha256_impl verity_sha256_impl_hybrid_x18 = {
+    "hybrid-x18", 18, verity_cpu_has_avx512_shani, verity_sha256_blocks_hybrid_x18};

@@ -29,17 +29,8 @@ static inline __attribute__((always_inline)) void compress_streams(uint32_t stat
 		for (unsigned s = 0; s < streams; s++)
 			shani_block_start(&st[s]);
 #pragma GCC unroll 16
-		for (unsigned q = 0; q < 16; q++) {
-			const __m128i k = shani_k(q);
-			__m128i wk[4];
-
-#pragma GCC unroll 4
-			for (unsigned s = 0; s < streams; s++)
-				wk[s] = shani_wk(&st[s], q, k);
-#pragma GCC unroll 4
-			for (unsigned s = 0; s < streams; s++)
-				shani_quad(&st[s], q, wk[s]);
-		}
+		for (unsigned q = 0; q < 16; q++)
+			shani_quads(st, streams, q);
 		for (unsigned s = 0; s < streams; s++)
 			shani_block_end(&st[s]);
 	}

@@ -70,7 +70,7 @@ SHANI_INLINE __m128i shani_k(unsigned q)
 	return _mm_loadu_si128((const __m128i *)(verity_sha256_round_constants + 4 * q));
 }
 
-/* W + K of quad @q (rounds 4q .. 4q + 3); call for every stream before shani_quad(). */
+/* W + K of quad @q (rounds 4q .. 4q + 3). */
 SHANI_INLINE __m128i shani_wk(const struct shani_stream *st, unsigned q, __m128i k)
 {
 	return _mm_add_epi32(st->msg[q & 3], k);
@@ -90,6 +90,20 @@ SHANI_INLINE void shani_quad(struct shani_stream *st, unsigned q, __m128i wk)
 	}
 	st->cdgh = _mm_sha256rnds2_epu32(st->cdgh, st->abef, wk);
 	st->abef = _mm_sha256rnds2_epu32(st->abef, st->cdgh, _mm_shuffle_epi32(wk, 0x0e));
+}
+
+/* Quad @q of @streams (up to 4) streams: every W + K first, then the rounds. */
+SHANI_INLINE void shani_quads(struct shani_stream st[], const unsigned streams, unsigned q)
+{
+	const __m128i k = shani_k(q);
+	__m128i wk[4];
+
+#pragma GCC unroll 4
+	for (unsigned s = 0; s < streams; s++)
+		wk[s] = shani_wk(&st[s], q, k);
+#pragma GCC unroll 4
+	for (unsigned s = 0; s < streams; s++)
+		shani_quad(&st[s], q, wk[s]);
 }
 
 /* End a block: add the saved state, move to the next block. */

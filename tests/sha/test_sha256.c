@@ -77,13 +77,8 @@ static bool valgrind_cannot_run(const struct verity_sha256_impl *impl)
 }
 
 /* Block functions outside the table, measured by bench_sha256 (see sha/impl.h). */
-#ifdef VERITY_SHA256_IMPL_HYBRID_X18
-static const struct verity_sha256_impl bench_only[] = {VERITY_SHA256_IMPL_HYBRID_X18};
-#define BENCH_ONLY_COUNT (sizeof(bench_only) / sizeof(bench_only[0]))
-#else
-static const struct verity_sha256_impl *const bench_only = NULL;
-#define BENCH_ONLY_COUNT 0
-#endif
+static const struct verity_sha256_impl *const bench_only[] = VERITY_SHA256_BENCH_ONLY;
+#define BENCH_ONLY_COUNT (bench_only[0] ? sizeof(bench_only) / sizeof(bench_only[0]) : 0)
 
 /*
  * Every implementation the CPU can run, with the bench-only ones unless
@@ -98,7 +93,7 @@ static size_t usable_impls_log(const struct verity_sha256_impl **out, size_t max
 	for (size_t i = 0; i < total && n < max; i++) {
 		const struct verity_sha256_impl *impl =
 		    i < verity_sha256_impl_count() ? verity_sha256_impl_at(i)
-		                                   : &bench_only[i - verity_sha256_impl_count()];
+		                                   : bench_only[i - verity_sha256_impl_count()];
 
 		if (!impl->cpu_supported()) {
 			if (log)
