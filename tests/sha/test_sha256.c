@@ -656,4 +656,5 @@ Test(sha256, first_large_batch_calibrates)
 		          "%s", verity_sha256_impl_reason(true));
 	if (multi >= 2)
 		cr_assert_gt(verity_sha256_impl_many()->lanes, 1);
+	free(blocks);
 }
