@@ -19,6 +19,13 @@
  * digest is xor-folded into a sink printed at the end so no work can be
  * optimised away.
  *
+ * After the table, on x86-64: what bounds SHA-NI (the sha256rnds2
+ * microkernel) and AVX-512 (the throughput of the x16 kernel's zmm
+ * instructions), each kernel's % of its bound, and what SHA-NI costs amid
+ * AVX-512 work. --impl hybrid-x18 also measures the block function that
+ * interleaves both in one thread, built for this benchmark only (see
+ * sha/dispatch.c for why it is not in the library).
+ *
  * --stream-file PATH hashes a file through the streaming API of one
  * implementation (--impl, default generic) the way sha256sum does: read()
  * into a buffer, update, final; prints median MB/s and the digest.
