@@ -51,6 +51,7 @@
 #include "libverity.h"
 #include "sha/impl.h"
 #include "sha/sha256.h"
+#include "sha/sha256_shani_asm.h"
 
 #define MAX_CANDIDATES 24
 #define MAX_REPS       51
@@ -239,20 +240,7 @@ static double rnds2_cycles(bool chained)
 	"sha256rnds2 %%xmm0, %%xmm9, %%xmm" x "\n\t" \
 	"sha256rnds2 %%xmm0, %%xmm9, %%xmm" y "\n\t"
 
-/*
- * One SHA-NI quad with its message schedule, as sha256_shani.h does it:
- * W + K into xmm0, the next words into M0 from M0..M3, two sha256rnds2 on
- * ABEF/CDGH. K is xmm8 (a constant here), T a temporary.
- */
-#define SHANI_QUAD(abef, cdgh, m0, m1, m2, m3, t)               \
-	"vpaddd %%xmm8, %%xmm" m0 ", %%xmm0\n\t"                \
-	"sha256msg1 %%xmm" m1 ", %%xmm" m0 "\n\t"               \
-	"vpalignr $4, %%xmm" m2 ", %%xmm" m3 ", %%xmm" t "\n\t" \
-	"vpaddd %%xmm" t ", %%xmm" m0 ", %%xmm" m0 "\n\t"       \
-	"sha256msg2 %%xmm" m3 ", %%xmm" m0 "\n\t"               \
-	"sha256rnds2 %%xmm0, %%xmm" abef ", %%xmm" cdgh "\n\t"  \
-	"vpshufd $0x0e, %%xmm0, %%xmm0\n\t"                     \
-	"sha256rnds2 %%xmm0, %%xmm" cdgh ", %%xmm" abef "\n\t"
+/* What two SHANI_ASM_QUAD()s with K in xmm8 write. */
 #define SHANI_QUAD_CLOBBERS                                                                       \
 	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm9", "xmm10", "xmm11", \
 	    "xmm12", "xmm13", "xmm14", "xmm15"
@@ -306,11 +294,12 @@ __attribute__((target("avx512f"))) static double zmm_cycles(enum zmm_kernel k, i
 				                           "xmm4");
 				break;
 			case ZMM_KMIX_QUAD: /* two streams' quads alongside */
-				__asm__ volatile(
-				    ZMM_MIX("zmm2") SHANI_QUAD("5", "6", "1", "2", "3", "4", "7")
-				        ZMM_MIX("zmm2")
-				            SHANI_QUAD("10", "11", "12", "13", "14", "15", "9")::
-				                : ZMM_CLOBBERS, SHANI_QUAD_CLOBBERS);
+				__asm__ volatile(ZMM_MIX("zmm2")
+				                     SHANI_ASM_QUAD("%%xmm8", "5", "6", "1", "2",
+				                                    "3", "4", "7") ZMM_MIX("zmm2")
+				                         SHANI_ASM_QUAD("%%xmm8", "10", "11", "12",
+				                                        "13", "14", "15", "9")::
+				                             : ZMM_CLOBBERS, SHANI_QUAD_CLOBBERS);
 				break;
 			case ZMM_KMIX_RNDS2: /* SHA-NI alongside, zmm0..15 untouched */
 				__asm__ volatile(ZMM_MIX("zmm2") RNDS2_PAIR("1", "2")

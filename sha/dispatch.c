@@ -28,21 +28,19 @@ static bool always_supported(void)
  * 1.4 (all three at the sha256rnds2 bound); on an AMD EPYC without AVX-512
  * shani-x2 beat shani-x4, which is why the choice is measured. The hybrid
  * of 16 AVX-512 lanes and 2 SHA-NI streams in one instruction stream
- * (sha256_hybrid.c) is not in the table: sha256rnds2 exists only in legacy
- * SSE encoding, and after a 512-bit write to zmm0..15 each switch to it
- * costs hundreds of cycles (bench_sha256: 336 TSC cycles on a Sapphire
- * Rapids class Xeon, 300+ on Rocket Lake); compiled from intrinsics it ran
- * at 33 c/B against 0.8 for avx512-x16. Even without the switches it could
- * not win: with 512-bit work in flight SHA-NI shares the two vector ports,
- * where one quad of its rounds costs about 6 TSC cycles, so a SHA-NI
- * stream would cost about 1.3 c/B against 0.7 for a 16th of avx512-x16
- * (the microkernels in bench_sha256).
+ * (sha256_hybrid.c, bench_sha256 --impl hybrid-x18) is not in the table:
+ * on a Sapphire Rapids class Xeon it ran at 0.87-0.88 TSC c/B against
+ * 0.83-0.84 for avx512-x16 (4 KiB + salt). With 512-bit work in flight
+ * SHA-NI shares the two vector ports, where one quad of its rounds costs
+ * about 6 TSC cycles, so a SHA-NI stream adds about 1.3 c/B against 0.7 for
+ * a 16th of avx512-x16 (the microkernels in bench_sha256). Written the
+ * plain way, with intrinsics, it ran at 33 c/B: after a 512-bit write to
+ * zmm0..15 each switch to the legacy-encoded sha256rnds2 costs ~350 cycles.
  */
 static const struct verity_sha256_impl impls[] = {
 #ifdef HAVE_SHA256_AVX512
     {"avx512-x16", 16, verity_cpu_has_avx512, verity_sha256_blocks_avx512_x16},
 #endif
-
 #ifdef HAVE_SHA256_SHANI
     {"shani-x4", 4, verity_cpu_has_shani, verity_sha256_blocks_shani_x4},
     {"shani-x3", 3, verity_cpu_has_shani, verity_sha256_blocks_shani_x3},

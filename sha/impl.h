@@ -44,7 +44,7 @@ void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const d
  * the table's.
  */
 bool verity_cpu_has_avx512_shani(void);
-#if defined(HAVE_SHA256_AVX512) && defined(HAVE_SHA256_SHANI)
+#ifdef HAVE_SHA256_HYBRID
 void verity_sha256_blocks_hybrid_x18(uint32_t state[][8], const uint8_t *const data[],
                                      size_t nblocks);
 extern const struct verity_sha256_impl verity_sha256_impl_hybrid_x18;
