@@ -5,25 +5,21 @@
 # REPS runs. The parity files are compared, so the figures are for
 # identical output.
 #
-#   sh bench/bench-fec.sh [SIZE_MIB [REPS]]     (defaults: 256 3; the issue's figure is 1024)
+#   bench/bench-fec.sh [SIZE_MIB [REPS]]     (defaults: 1024 3)
 #
-# BUILD_DIR (default build/) holds verify-image. Files live in TMPDIR
-# (default /tmp) and are removed afterwards. Not part of `make check`.
+# Writes $BENCH_OUT/fec.csv and fec.svg. Not part of `make check`.
 set -eu
-top=$(cd "$(dirname "$0")/.." && pwd)
-VI=${BUILD_DIR:-$top/build}/verify-image
-PATH="$PATH:/usr/sbin:/sbin"
-size_mib=${1:-256}
-reps=${2:-3}
-[ -x "$VI" ] || { echo "build verify-image first ($VI)" >&2; exit 1; }
-command -v veritysetup >/dev/null || { echo "veritysetup missing" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_args 1024 3 "$@"
+VI=$BUILD_DIR/verify-image
+[ -x "$VI" ] || { echo "build verify-image first ($VI)" >&2; exit 2; }
+command -v veritysetup >/dev/null || { echo "veritysetup missing" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "GNU time missing (apt-get install time)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-fec.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 salt=e48da609055204e89ae53b655ca2216dd983cf3cb829f34f63a297d106d53e2d
 uuid=a60c98d2-ae9b-4865-bfcb-b4e3ace11033
-
-[ -x /usr/bin/time ] || { echo "GNU time missing (apt-get install time)" >&2; exit 1; }
 
 # measure NAME CMD...: one run; appends "wall_seconds cpu_seconds" to $tmp/NAME.
 measure() {
@@ -34,13 +30,13 @@ measure() {
 	awk '{printf "%s %.2f\n", $1, $2 + $3}' "$tmp/t" >>"$tmp/$name"
 }
 
-# median NAME [COLUMN]: median wall (1) or CPU (2) seconds.
-median() {
-	cut -d' ' -f"${2:-1}" "$tmp/$1" | sort -n |
-		awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+# med NAME [COLUMN]: median wall (1) or CPU (2) seconds.
+med() {
+	cut -d' ' -f"${2:-1}" "$tmp/$1" | median
 }
 
-echo "image: $size_mib MiB of random data, $reps runs each; $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p')"
+bench_header
+echo "# image: $size_mib MiB of random data, 4096-byte blocks, sha256; $reps runs each, alternating"
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$tmp/data"
 opts="-s $salt --uuid $uuid"
 i=0
@@ -60,23 +56,38 @@ while [ "$i" -lt "$reps" ]; do
 	i=$((i + 1))
 done
 
-mib_s() {
-	awk -v s="$1" -v m="$size_mib" 'BEGIN {printf "%.0f", m / s}'
-}
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'
 }
-op=$(median ours-plain)
-vp=$(median vs-plain)
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (CPU seconds: user + system, all threads)"
-printf '%-16s %12s %12s %8s %10s %10s\n' "format, median" "verify-image" veritysetup speedup "ours CPU" "theirs CPU"
-printf '%-16s %11ss %11ss %7sx %9ss %9ss\n' "plain" "$op" "$vp" "$(ratio "$vp" "$op")" \
-	"$(median ours-plain 2)" "$(median vs-plain 2)"
-for r in 2 24; do
-	o=$(median "ours-$r")
-	v=$(median "vs-$r")
-	printf '%-16s %11ss %11ss %7sx %9ss %9ss\n' "fec roots $r" "$o" "$v" "$(ratio "$v" "$o")" \
-		"$(median "ours-$r" 2)" "$(median "vs-$r" 2)"
-	echo "  roots $r: verify-image $(mib_s "$o") MiB/s, veritysetup $(mib_s "$v") MiB/s;" \
-		"FEC pass costs $(awk -v o="$o" -v p="$op" 'BEGIN {printf "%.0f", (o - p) / p * 100}')% on top of verify-image's plain format"
+csv=$BENCH_OUT/fec.csv
+echo "format,ours_wall_s,ours_cpu_s,veritysetup_wall_s,veritysetup_cpu_s,speedup_wall,fec_cost_percent" >"$csv"
+op=$(med ours-plain)
+echo
+echo "Wall and CPU time (user + system, all threads), medians; speed-up = veritysetup / verify-image."
+printf '| %-14s | %12s | %11s | %8s | %9s | %10s | %13s |\n' "format" "verify-image" veritysetup \
+	speed-up "ours CPU" "theirs CPU" "FEC pass cost"
+printf '|%s|\n' "----------------|--------------|-------------|----------|-----------|------------|---------------"
+for r in plain 2 24; do
+	case $r in plain) name=plain ours=ours-plain vs=vs-plain ;; *) name="fec roots $r" ours=ours-$r vs=vs-$r ;; esac
+	o=$(med "$ours")
+	v=$(med "$vs")
+	cost=$(awk -v o="$o" -v p="$op" 'BEGIN {printf "%.0f", (o - p) / p * 100}')
+	[ "$r" = plain ] && cost=0
+	printf '| %-14s | %11ss | %10ss | %7sx | %8ss | %9ss | %12s%% |\n' "$name" "$o" "$v" "$(ratio "$v" "$o")" \
+		"$(med "$ours" 2)" "$(med "$vs" 2)" "$cost"
+	echo "$name,$o,$(med "$ours" 2),$v,$(med "$vs" 2),$(ratio "$v" "$o"),$cost" >>"$csv"
 done
+echo
+echo "targets:"
+for r in 2 24; do
+	awk -v o="$(med "ours-$r")" -v v="$(med "vs-$r")" -v p="$op" -v r="$r" 'BEGIN {
+		s = v / o; c = (o - p) / p * 100
+		printf "%-52s %6.1f  target >= 20  %s\n", "fec roots " r ": speed-up against veritysetup", s, (s >= 20 ? "met" : "MISSED")
+		printf "%-52s %6.0f  target <= 50  %s\n", "fec roots " r ": FEC pass cost on a plain format (%)", c, (c <= 50 ? "met" : "MISSED") }'
+done
+bench_plot fec "
+set datafile separator ',';
+set title 'format of $size_mib MiB: seconds, lower is better';
+set style data histograms; set style histogram clustered; set style fill solid 0.8 border -1;
+set grid ytics; set logscale y; set key top left;
+plot csv skip 1 using 2:xtic(1) title 'verify-image', '' skip 1 using 4 title 'veritysetup'"

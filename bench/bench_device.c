@@ -15,6 +15,9 @@
  *   seq           sequential verified reads of the whole image, 1 MiB at a
  *                 time, against verity_verify() (full verification, one
  *                 thread), sequential preads and hash_many over the bytes
+ *   fec           when the table line has FEC arguments: random reads of
+ *                 data blocks that each carry one wrong byte, corrected
+ *                 with the parity and then verified (warm tree)
  *
  * Reads go through the fd adapter (pread) and through a memory bdev over an
  * mmap of the same file (populated up front, as a bootloader's memory is),
@@ -83,6 +86,11 @@ struct setup {
 	int fd[2];
 	uint64_t blocks;
 	uint32_t dbs;
+	/* FEC (table line with use_fec_from_device): parity file and parameters */
+	int fec_fd;
+	struct verity_bdev fec_bdev;
+	struct verity_fd_bdev fec_ctx;
+	struct verity_fec_params fec;
 };
 
 static void open_files(struct setup *s, char **argv)
@@ -110,6 +118,52 @@ static void open_files(struct setup *s, char **argv)
 		if (ret)
 			die("memory bdev", ret);
 	}
+}
+
+static void open_fec(struct setup *s)
+{
+	int ret;
+
+	s->fec_fd = -1;
+	if (!s->table.has_fec)
+		return;
+	s->fec_fd = open(s->table.fec_device, O_RDONLY);
+	if (s->fec_fd < 0)
+		die(s->table.fec_device, 0);
+	ret = verity_bdev_from_fd(&s->fec_bdev, &s->fec_ctx, s->fec_fd, UINT64_MAX);
+	if (ret)
+		die("fec bdev", ret);
+	s->fec.roots = s->table.fec_roots;
+	s->fec.fec_blocks = s->table.fec_blocks;
+	s->fec.fec_start = s->table.fec_start;
+}
+
+/*
+ * A data bdev that flips one byte of each block in FEC's first column
+ * (blocks below the number of rounds), so that every round holds at most
+ * one bad block: within what any roots value corrects.
+ */
+struct corrupting_bdev {
+	const struct verity_bdev *inner;
+	uint64_t bad_blocks;
+	uint32_t bs;
+};
+
+static int corrupting_read(void *user_data, uint64_t offset, void *buf, size_t len)
+{
+	const struct corrupting_bdev *c = user_data;
+	int ret = c->inner->read(c->inner->user_data, offset, buf, len);
+
+	if (ret || len == 0)
+		return ret;
+	for (uint64_t b = offset / c->bs; b <= (offset + len - 1) / c->bs && b < c->bad_blocks;
+	     b++) {
+		uint64_t at = b * c->bs + 17;
+
+		if (at >= offset && at < offset + len)
+			((uint8_t *)buf)[at - offset] ^= 0x5a;
+	}
+	return 0;
 }
 
 static struct verity_device *open_device(struct setup *s, const struct verity_bdev bd[2],
@@ -274,6 +328,50 @@ static void warm_up(struct verity_device *dev, struct setup *s)
 }
 
 /* The smallest budget that opens at all: nothing pinned, nothing cached. */
+/*
+ * Microseconds per random read of a corrupt block, corrected with FEC and
+ * verified, through the fd adapter with the tree warm; each result is
+ * checked against the file. Sets *@corrected to the device's count.
+ */
+static double fec_reads(struct setup *s, unsigned n, uint64_t *corrected)
+{
+	static uint8_t buf[1 << 16] __attribute__((aligned(4096)));
+	static uint8_t good[1 << 16] __attribute__((aligned(4096)));
+	struct corrupting_bdev c = {&s->fd_bdev[0], verity_fec_rounds(&s->fec), s->dbs};
+	struct verity_bdev bad = {&c, corrupting_read, s->fd_bdev[0].size, NULL, NULL};
+	struct verity_device_options o = {0};
+	struct verity_device_status st;
+	struct verity_device *dev;
+	double t = 0;
+	int ret;
+
+	if (c.bad_blocks > s->blocks)
+		c.bad_blocks = s->blocks;
+	o.memory_budget = 64u << 20;
+	o.fec = &s->fec;
+	o.fec_device = &s->fec_bdev;
+	ret = verity_device_open(&dev, &s->table.params, &bad, &s->fd_bdev[1], &o);
+	if (ret)
+		die("open with FEC", ret);
+	warm_up(dev, s);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = (rnd() % c.bad_blocks) * s->dbs;
+		double t0 = now();
+
+		ret = verity_device_read(dev, off, s->dbs, buf);
+		t += now() - t0;
+		if (ret)
+			die("corrected read", ret);
+		if (pread(s->fd[0], good, s->dbs, (off_t)off) != (ssize_t)s->dbs ||
+		    memcmp(buf, good, s->dbs) != 0)
+			die("corrected read differs from the file", 0);
+	}
+	verity_device_get_status(dev, &st);
+	*corrected = st.fec_corrected;
+	verity_device_close(dev);
+	return t * 1e6 / n;
+}
+
 static size_t minimal_budget(struct setup *s, struct verity_bdev bd[2])
 {
 	for (size_t budget = 4096;; budget += 512) {
@@ -325,11 +423,12 @@ enum metric {
 	M_FULL_VERIFY,
 	M_SEQ_FD,
 	M_SEQ_MEM,
+	M_FEC_FD,
 	M_COUNT,
 };
 
 /* One row per measurement: name, value, unit. */
-static void write_csv(const char *path, const double *m)
+static void write_csv(const char *path, const double *m, bool has_fec)
 {
 	static const struct {
 		int id;
@@ -351,6 +450,7 @@ static void write_csv(const char *path, const double *m)
 	    {M_FULL_VERIFY, "full verify 1 thread (fd)", "MB/s"},
 	    {M_SEQ_FD, "sequential verified read (fd)", "MB/s"},
 	    {M_SEQ_FD + 1, "sequential verified read (mmap)", "MB/s"},
+	    {M_FEC_FD, "FEC-corrected random read (fd)", "us"},
 	};
 	FILE *f = fopen(path, "w");
 
@@ -358,7 +458,8 @@ static void write_csv(const char *path, const double *m)
 		die(path, 0);
 	fprintf(f, "measurement,value,unit\n");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		fprintf(f, "%s,%.3f,%s\n", rows[i].name, m[rows[i].id], rows[i].unit);
+		if (rows[i].id != M_FEC_FD || has_fec)
+			fprintf(f, "%s,%.3f,%s\n", rows[i].name, m[rows[i].id], rows[i].unit);
 	if (fclose(f))
 		die(path, 0);
 }
@@ -368,6 +469,7 @@ int main(int argc, char **argv)
 	struct verity_device *warm[2], *cold_leaf[2], *cold_all[2], *seq[2];
 	double samples[M_COUNT][MAX_RUNS], m[M_COUNT];
 	struct verity_device_status st[3];
+	uint64_t corrected = 0;
 	struct setup s;
 	unsigned n;
 	int runs;
@@ -386,6 +488,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	open_files(&s, argv + 1);
+	open_fec(&s);
 	for (int i = 0; i < 2; i++) {
 		struct verity_bdev *bd = i ? s.mem_bdev : s.fd_bdev;
 
@@ -413,6 +516,8 @@ int main(int argc, char **argv)
 		samples[M_FULL_VERIFY][r] = full_verify_throughput(&s, s.fd_bdev);
 		for (int i = 0; i < 2; i++)
 			samples[M_SEQ_FD + i][r] = sequential(&s, seq[i], -1);
+		if (s.table.has_fec)
+			samples[M_FEC_FD][r] = fec_reads(&s, n / 100 < 4 ? 4 : n / 100, &corrected);
 	}
 	for (int i = 0; i < M_COUNT; i++)
 		m[i] = median(samples[i], runs);
@@ -458,7 +563,7 @@ int main(int argc, char **argv)
 	       "full verify, verity_verify() 1 thread (fd)", m[M_FULL_VERIFY],
 	       100 * m[M_FULL_VERIFY] / m[M_HASH_MANY]);
 	if (csv)
-		write_csv(csv, m);
+		write_csv(csv, m, s.table.has_fec);
 	for (int i = 0; i < 2; i++) {
 		char label[64];
 
@@ -467,6 +572,11 @@ int main(int argc, char **argv)
 		       m[M_SEQ_FD + i], 100 * m[M_SEQ_FD + i] / m[M_FULL_VERIFY],
 		       100 * m[M_SEQ_FD + i] / m[M_HASH_MANY]);
 	}
+	if (s.table.has_fec)
+		printf("\n%-46s %9.2f us  %.1fx warm read (fec_roots %u, %llu blocks corrected "
+		       "in the last run)\n",
+		       "FEC-corrected random read (fd)", m[M_FEC_FD], m[M_FEC_FD] / m[M_WARM_FD],
+		       s.fec.roots, (unsigned long long)corrected);
 	for (int i = 0; i < 2; i++) {
 		verity_device_close(warm[i]);
 		verity_device_close(cold_leaf[i]);

@@ -19,6 +19,13 @@
  * digest is xor-folded into a sink printed at the end so no work can be
  * optimised away.
  *
+ * After the table, on x86-64: what bounds SHA-NI (the sha256rnds2
+ * microkernel) and AVX-512 (the throughput of the x16 kernel's zmm
+ * instructions), each kernel's % of its bound, and what SHA-NI costs amid
+ * AVX-512 work. --impl hybrid-x18 also measures the block function that
+ * interleaves both in one thread, built for this benchmark only (see
+ * sha/dispatch.c for why it is not in the library).
+ *
  * --stream-file PATH hashes a file through the streaming API of one
  * implementation (--impl, default generic) the way sha256sum does: read()
  * into a buffer, update, final; prints median MB/s and the digest.
@@ -42,7 +49,9 @@
 #endif
 
 #include "libverity.h"
+#include "sha/impl.h"
 #include "sha/sha256.h"
+#include "sha/sha256_shani_asm.h"
 
 #define MAX_CANDIDATES 24
 #define MAX_REPS       51
@@ -61,6 +70,10 @@ static const struct workload workloads[] = {
     {"1 MiB", 1 << 20, 16, 0},
 };
 #define NWORK (sizeof(workloads) / sizeof(workloads[0]))
+
+/* Block functions outside the library's table (see sha/impl.h). */
+static const struct verity_sha256_impl *const bench_only[] = VERITY_SHA256_BENCH_ONLY;
+#define BENCH_ONLY_COUNT (bench_only[0] ? sizeof(bench_only) / sizeof(bench_only[0]) : 0)
 
 /* An implementation of libverity, or OpenSSL when impl == NULL. */
 struct candidate {
@@ -174,15 +187,152 @@ static double rnds2_cycles(bool chained)
 	return (double)best / (RNDS2_ITERS * 8.0);
 }
 
+/*
+ * The AVX-512 microkernels: TSC cycles per zmm instruction with twelve
+ * independent results per group, for each instruction the avx512-x16
+ * kernel is made of and for its mix. Registers zmm16..31 only: SSE code
+ * that runs afterwards (or alongside, below) pays no transition for them.
+ * Run only on AVX-512 CPUs; the assembler needs no -mavx512f.
+ */
+#define ZMM_ITERS 100000
+/* @op (with its other operands) from one source into each of zmm16..27 */
+#define ZMM12(op)                                                                           \
+	op " %%zmm29, %%zmm16\n\t" op " %%zmm30, %%zmm17\n\t" op " %%zmm31, %%zmm18\n\t" op \
+	   " %%zmm29, %%zmm19\n\t" op " %%zmm30, %%zmm20\n\t" op " %%zmm31, %%zmm21\n\t" op \
+	   " %%zmm29, %%zmm22\n\t" op " %%zmm30, %%zmm23\n\t" op " %%zmm31, %%zmm24\n\t" op \
+	   " %%zmm29, %%zmm25\n\t" op " %%zmm30, %%zmm26\n\t" op " %%zmm31, %%zmm27\n\t"
+#define ZMM_CLOBBERS                                                                              \
+	"xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", \
+	    "xmm26", "xmm27"
+/*
+ * The x16 kernel's mix in 24 instructions: 10 vpaddd, 5 vpternlogd, 8
+ * rotates, 1 shift, as 728 : 352 : 576 : 96 per block of 16 lanes. Counted
+ * in objdump -d of verity_sha256_blocks_avx512_x16 between the loop's start
+ * and its jne (GCC 12, -O2): those 1752, 80 shuffles (16 vpshufb byte
+ * swaps, 64 for the transpose) and 159 register copies, which the renamer
+ * mostly eliminates.
+ */
+#define ZMM_MIX(r)                                         \
+	"vpaddd %%zmm28, %%zmm29, %%" r "0\n\t"            \
+	"vprord $6, %%zmm29, %%" r "1\n\t"                 \
+	"vpaddd %%zmm30, %%zmm31, %%" r "2\n\t"            \
+	"vpternlogd $0x96, %%zmm28, %%zmm29, %%" r "3\n\t" \
+	"vprord $11, %%zmm30, %%" r "4\n\t"                \
+	"vpaddd %%zmm28, %%zmm30, %%" r "5\n\t"            \
+	"vprold $7, %%zmm31, %%" r "0\n\t"                 \
+	"vpaddd %%zmm29, %%zmm31, %%" r "1\n\t"            \
+	"vpternlogd $0xca, %%zmm30, %%zmm31, %%" r "2\n\t" \
+	"vprord $25, %%zmm28, %%" r "3\n\t"                \
+	"vpaddd %%zmm28, %%zmm31, %%" r "4\n\t"            \
+	"vpsrld $3, %%zmm29, %%" r "5\n\t"                 \
+	"vpaddd %%zmm29, %%zmm30, %%" r "0\n\t"            \
+	"vprold $13, %%zmm30, %%" r "1\n\t"                \
+	"vpternlogd $0xe8, %%zmm28, %%zmm30, %%" r "2\n\t" \
+	"vpaddd %%zmm30, %%zmm28, %%" r "3\n\t"            \
+	"vprord $2, %%zmm31, %%" r "4\n\t"                 \
+	"vpaddd %%zmm31, %%zmm29, %%" r "5\n\t"            \
+	"vprold $19, %%zmm28, %%" r "0\n\t"                \
+	"vpternlogd $0x96, %%zmm29, %%zmm31, %%" r "1\n\t" \
+	"vpaddd %%zmm31, %%zmm28, %%" r "2\n\t"            \
+	"vprord $22, %%zmm29, %%" r "3\n\t"                \
+	"vpternlogd $0x96, %%zmm28, %%zmm31, %%" r "4\n\t" \
+	"vpaddd %%zmm29, %%zmm28, %%" r "5\n\t"
+/* Two independent sha256rnds2 (into two of xmm1..4, from xmm0 and xmm9). */
+#define RNDS2_PAIR(x, y)                             \
+	"sha256rnds2 %%xmm0, %%xmm9, %%xmm" x "\n\t" \
+	"sha256rnds2 %%xmm0, %%xmm9, %%xmm" y "\n\t"
+
+/* What two SHANI_ASM_QUAD()s with K in xmm8 write. */
+#define SHANI_QUAD_CLOBBERS                                                                       \
+	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm9", "xmm10", "xmm11", \
+	    "xmm12", "xmm13", "xmm14", "xmm15"
+
+/* Two independent 128-bit additions, as SHA-NI code has around sha256rnds2. */
+#define XMM_PAIR(x, y)                          \
+	"vpaddd %%xmm0, %%xmm9, %%xmm" x "\n\t" \
+	"vpaddd %%xmm0, %%xmm9, %%xmm" y "\n\t"
+
+enum zmm_kernel {
+	ZMM_ROR,
+	ZMM_TERNLOG,
+	ZMM_ADD,
+	ZMM_KMIX,
+	ZMM_KMIX_XMM,
+	ZMM_KMIX_QUAD,
+	ZMM_KMIX_RNDS2,
+	ZMM_KMIX_RNDS2_LOW
+};
+
+/*
+ * TSC cycles per iteration of @k, best of several runs. The target
+ * attribute only lets the clobber lists name zmm16..31.
+ */
+__attribute__((target("avx512f"))) static double zmm_cycles(enum zmm_kernel k, int iters)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int r = 0; r < 7; r++) {
+		uint64_t t0 = __rdtsc();
+
+		for (int i = 0; i < iters; i++) {
+			switch (k) {
+			case ZMM_ROR:
+				__asm__ volatile(ZMM12("vprord $7,")::: ZMM_CLOBBERS);
+				break;
+			case ZMM_TERNLOG:
+				__asm__ volatile(ZMM12("vpternlogd $0x96, %%zmm28,")::
+				                     : ZMM_CLOBBERS);
+				break;
+			case ZMM_ADD:
+				__asm__ volatile(ZMM12("vpaddd %%zmm28,")::: ZMM_CLOBBERS);
+				break;
+			case ZMM_KMIX:
+				__asm__ volatile(ZMM_MIX("zmm2") ZMM_MIX("zmm2")::: ZMM_CLOBBERS);
+				break;
+			case ZMM_KMIX_XMM: /* 128-bit ops alongside: is a third port free? */
+				__asm__ volatile(ZMM_MIX("zmm2") XMM_PAIR("1", "2") ZMM_MIX("zmm2")
+				                     XMM_PAIR("3", "4")::
+				                         : ZMM_CLOBBERS, "xmm1", "xmm2", "xmm3",
+				                           "xmm4");
+				break;
+			case ZMM_KMIX_QUAD: /* two streams' quads alongside */
+				__asm__ volatile(ZMM_MIX("zmm2")
+				                     SHANI_ASM_QUAD("%%xmm8", "5", "6", "1", "2",
+				                                    "3", "4", "7") ZMM_MIX("zmm2")
+				                         SHANI_ASM_QUAD("%%xmm8", "10", "11", "12",
+				                                        "13", "14", "15", "9")::
+				                             : ZMM_CLOBBERS, SHANI_QUAD_CLOBBERS);
+				break;
+			case ZMM_KMIX_RNDS2: /* SHA-NI alongside, zmm0..15 untouched */
+				__asm__ volatile(ZMM_MIX("zmm2") RNDS2_PAIR("1", "2")
+				                     ZMM_MIX("zmm2") RNDS2_PAIR("3", "4")::
+				                         : ZMM_CLOBBERS, "xmm1", "xmm2", "xmm3",
+				                           "xmm4");
+				break;
+			case ZMM_KMIX_RNDS2_LOW: /* half the zmm work in zmm10..15: one switch */
+				__asm__ volatile(
+				    ZMM_MIX("zmm2") RNDS2_PAIR("1", "2") ZMM_MIX("zmm1")
+				        RNDS2_PAIR("3", "4") "vzeroupper" ::
+				            : ZMM_CLOBBERS, "xmm1", "xmm2", "xmm3", "xmm4", "xmm10",
+				              "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+				break;
+			}
+		}
+		if (__rdtsc() - t0 < best)
+			best = __rdtsc() - t0;
+	}
+	return (double)best / iters;
+}
+
 /* TSC cycles per byte of an implementation's block function on L1-resident data. */
 static double kernel_cpb(const struct verity_sha256_impl *impl)
 {
-	static uint8_t data[16][4096];
-	uint32_t state[16][8];
-	const uint8_t *ptr[16];
+	static uint8_t data[VERITY_SHA256_MAX_LANES][4096];
+	uint32_t state[VERITY_SHA256_MAX_LANES][8];
+	const uint8_t *ptr[VERITY_SHA256_MAX_LANES];
 	uint64_t best = UINT64_MAX;
 
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < VERITY_SHA256_MAX_LANES; i++) {
 		ptr[i] = data[i];
 		memcpy(state[i], verity_sha256_initial_state, sizeof(state[i]));
 	}
@@ -219,6 +369,49 @@ static void shani_bound(void)
 			continue;
 		cpb = kernel_cpb(impl);
 		printf("%-12s %10.3f %11.0f%%\n", impl->name, cpb, 100 * bound / cpb);
+	}
+}
+
+/* zmm instructions per block of 16 lanes in avx512-x16: ALU, shuffles (see ZMM_MIX). */
+#define X16_ZMM_ALU     1752
+#define X16_ZMM_SHUFFLE 80
+
+/*
+ * What bounds AVX-512 here: the x16 kernel's instructions at the rate the
+ * vector ports run its mix. And what SHA-NI costs alongside it: each
+ * sha256rnds2 added to the mix, with zmm0..15 untouched (the only way a
+ * hybrid pays no SSE/AVX-512 transition) and after a write to zmm0..15.
+ */
+static void avx512_bound(bool shani)
+{
+	double ror = zmm_cycles(ZMM_ROR, ZMM_ITERS) / 12;
+	double tern = zmm_cycles(ZMM_TERNLOG, ZMM_ITERS) / 12;
+	double add = zmm_cycles(ZMM_ADD, ZMM_ITERS) / 12;
+	double mix = zmm_cycles(ZMM_KMIX, ZMM_ITERS);
+	/* Shuffles run on one of the two ports the mix uses: count them like the mix. */
+	double bound = (X16_ZMM_ALU + X16_ZMM_SHUFFLE) * (mix / 48) / (16 * 64.0);
+	const struct verity_sha256_impl *x16 = verity_sha256_impl_find("avx512-x16");
+	double cpb = kernel_cpb(x16);
+
+	printf("\nzmm instructions (TSC cycles each, 12 independent): vprord %.2f, vpternlogd "
+	       "%.2f, vpaddd %.2f, the x16 kernel's mix %.2f;\nbound %.3f c/B (%d ALU and %d "
+	       "shuffle instructions per 16 blocks)\n",
+	       ror, tern, add, mix / 48, bound, X16_ZMM_ALU, X16_ZMM_SHUFFLE);
+	printf("%-12s %10s %12s\n", "impl", "kernel c/B", "% of bound");
+	printf("%-12s %10.3f %11.0f%%\n", x16->name, cpb, 100 * bound / cpb);
+	if (shani) {
+		double xmm = zmm_cycles(ZMM_KMIX_XMM, ZMM_ITERS);
+		double with = zmm_cycles(ZMM_KMIX_RNDS2, ZMM_ITERS);
+		double quad = (zmm_cycles(ZMM_KMIX_QUAD, ZMM_ITERS) - mix) / 2;
+		double low = zmm_cycles(ZMM_KMIX_RNDS2_LOW, ZMM_ITERS / 10);
+
+		/* 16 quads per block, 12 with the schedule: count 14 full ones. */
+		printf(
+		    "amid that mix with zmm0..15 untouched, each 128-bit vpaddd costs +%.2f TSC "
+		    "cycles, each sha256rnds2 +%.2f,\neach SHA-NI quad +%.2f: a SHA-NI stream in "
+		    "the same thread would cost about %.3f c/B, against %.3f for avx512-x16;\n"
+		    "%.0f cycles per switch to SSE after a write to zmm0..15\n",
+		    (xmm - mix) / 4, (with - mix) / 4, quad, 14 * quad / 64, cpb, low - with);
 	}
 }
 #endif
@@ -442,6 +635,11 @@ int main(int argc, char **argv)
 				printf("%s %u %s\n", impl->name, impl->lanes,
 				       impl->cpu_supported() ? "usable" : "unsupported");
 			}
+			for (size_t k = 0; k < BENCH_ONLY_COUNT; k++)
+				printf("%s %u %s (bench only: --impl %s)\n", bench_only[k]->name,
+				       bench_only[k]->lanes,
+				       bench_only[k]->cpu_supported() ? "usable" : "unsupported",
+				       bench_only[k]->name);
 			return 0;
 		} else
 			usage();
@@ -458,6 +656,13 @@ int main(int argc, char **argv)
 		const struct verity_sha256_impl *impl = verity_sha256_impl_at(k);
 
 		if (impl->cpu_supported() && name_selected(only, impl->name))
+			cands[ncand++] = (struct candidate){.name = impl->name, .impl = impl};
+	}
+	for (size_t k = 0; k < BENCH_ONLY_COUNT && ncand < MAX_CANDIDATES; k++) {
+		const struct verity_sha256_impl *impl = bench_only[k];
+
+		/* Measured only when named: far slower, and not in the library. */
+		if (only && impl->cpu_supported() && name_selected(only, impl->name))
 			cands[ncand++] = (struct candidate){.name = impl->name, .impl = impl};
 	}
 
@@ -579,6 +784,10 @@ int main(int argc, char **argv)
 #if defined(__x86_64__)
 	if (verity_sha256_impl_find("shani") && verity_sha256_impl_find("shani")->cpu_supported())
 		shani_bound();
+	if (verity_sha256_impl_find("avx512-x16") &&
+	    verity_sha256_impl_find("avx512-x16")->cpu_supported())
+		avx512_bound(verity_sha256_impl_find("shani") &&
+		             verity_sha256_impl_find("shani")->cpu_supported());
 #endif
 	calibration_cost();
 	printf("chosen: single %s, many %s; sink ", verity_sha256_impl_single()->name,

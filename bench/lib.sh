@@ -37,9 +37,9 @@ bench_args() {
 bench_header() {
 	model=$(grep -m1 -E '^(model name|Model|CPU part)' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 	flags=$(grep -m1 -E '^(flags|Features)' /proc/cpuinfo | cut -d: -f2 |
-		tr ' ' '\n' | grep -xE 'sha_ni|avx2|avx512f|avx512vl|avx512bw|sha2|asimd|neon' |
+		tr ' ' '\n' | grep -xE 'sha_ni|avx2|avx512f|avx512vl|avx512bw|gfni|sha2|asimd|neon' |
 		tr '\n' ' ')
-	echo "# CPU: ${model:-unknown} ($(uname -m)), $(nproc) CPUs; SHA-256 features: ${flags:-none}"
+	echo "# CPU: ${model:-unknown} ($(uname -m)), $(nproc) CPUs; SHA-256 and GF(2^8) features: ${flags:-none}"
 	echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
 	if [ -n "$(printf '%s' "$flags" | grep -E 'avx512f')" ]; then
 		bench_cpu_class="with AVX-512"

@@ -356,24 +356,33 @@ struct cli_fec {
 	uint32_t roots;
 	uint64_t offset; /* --fec-offset */
 	bool same_as_hash, same_as_data;
+	bool is_lv;                      /* a logical volume of --pv (fd -1) */
 	struct verity_fec_params params; /* fec_start 0: offsets are relative to @area */
 	uint64_t parity_blocks;          /* what veritysetup calls "FEC blocks" */
 };
 
-/* Open --fec-device (created if @writable). Not given: EXIT_OK, disabled. Return: exit code. */
-int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writable);
+/*
+ * Open --fec-device (created if @writable): a logical volume of @pvs when
+ * --pv is given and the path names one (@pvs NULL: files only), else a
+ * file. Not given: EXIT_OK, disabled. Return: exit code.
+ */
+int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writable,
+                 struct cli_lvm *pvs);
 void cli_fec_close(struct cli_fec *f);
 /*
  * fec_blocks as veritysetup derives it (the rest of the hash device, or up
  * to --fec-offset when the FEC area shares the hash device), checked
- * against the tree and the data area. @data_fd may be -1. Return: exit code.
+ * against the tree and the data area. @data_fd may be -1. With @img (whose
+ * devices may be logical volumes, fd -1), its devices are used instead of
+ * the two descriptors. Return: exit code.
  */
-int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd);
+int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd,
+                   const struct cli_image *img);
 /*
  * cli_fec_open(), cli_fec_derive() for @img, and with @need_parity
  * cli_fec_check_size(): what every action taking --fec-device does first.
  */
-int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, const struct cli_image *img,
+int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, struct cli_image *img,
                   bool writable, bool need_parity);
 /* The FEC device holds the whole parity area. Return: exit code. */
 int cli_fec_check_size(const struct cli_fec *f, uint32_t block_size);

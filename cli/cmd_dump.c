@@ -2,8 +2,8 @@
 /* verify-image dump <hash>: veritysetup dump, the superblock's fields. */
 #include "cli/commands.h"
 
-static const char *const dump_options[] = {"hash-offset", "fec-device", "fec-offset", "fec-roots",
-                                           NULL};
+static const char *const dump_options[] = {"hash-offset", "fec-device", "fec-offset",
+                                           "fec-roots",   "pv",         NULL};
 
 static int run_dump(const struct cli_options *opts, int argc, char **argv)
 {

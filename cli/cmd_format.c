@@ -107,7 +107,7 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 	struct verity_tree_options fopts = *topts;
 	int ret, err;
 
-	ret = cli_fec_derive(fec, params, data_fd, hash_fd);
+	ret = cli_fec_derive(fec, params, data_fd, hash_fd, NULL);
 	if (ret)
 		return ret;
 	if (verity_bdev_from_fd(&hash, &hctx, hash_fd, UINT64_MAX)) {
@@ -238,7 +238,7 @@ static int run_format(const struct cli_options *opts, int argc, char **argv)
 		ret = cli_exit_code(err);
 		goto out;
 	}
-	ret = cli_fec_open(&fec, opts, true);
+	ret = cli_fec_open(&fec, opts, true, NULL);
 	if (!ret && fec.enabled)
 		ret = write_parity(&fec, &params, &data, data_fd, hash_fd, &topts);
 	if (ret)

@@ -55,19 +55,23 @@ static int set_modes(struct verity_table *t, const struct cli_options *opts)
 	return EXIT_OK;
 }
 
-/* The four FEC arguments with the values veritysetup passes to the kernel. */
-static int set_fec(struct verity_table *t, const struct cli_fec *fec, uint32_t block_size)
+/*
+ * The four FEC arguments with the values veritysetup passes to the kernel;
+ * @name: the FEC device as the table names it.
+ */
+static int set_fec(struct verity_table *t, const struct cli_fec *fec, const char *name,
+                   uint32_t block_size)
 {
 	size_t len;
 
 	if (!fec->enabled)
 		return EXIT_OK;
-	len = strlen(fec->path);
+	len = strlen(name);
 	if (len >= sizeof(t->fec_device)) {
 		cli_error("FEC device name too long.");
 		return EXIT_USAGE;
 	}
-	memcpy(t->fec_device, fec->path, len + 1);
+	memcpy(t->fec_device, name, len + 1);
 	t->has_fec = true;
 	t->fec_start = fec->offset / block_size;
 	t->fec_blocks = fec->params.fec_blocks;
@@ -83,25 +87,26 @@ static void print_root(const struct cli_image *img)
 	fputs(hex, stdout);
 }
 
-/* The logical volumes among the two devices (with --pv), in table order. */
+/* The logical volumes among the data, hash and FEC devices (with --pv), in table order. */
 struct lv_devices {
-	const char *path[2];
-	char dm_name[2][2 * VERITY_LVM_NAME_MAX + 2];
-	char linear[2][LINEAR_MAX_BYTES];
+	const char *path[3];
+	char dm_name[3][2 * VERITY_LVM_NAME_MAX + 2];
+	char linear[3][LINEAR_MAX_BYTES];
 	unsigned count;
 };
 
-static int find_lvs(struct lv_devices *lvs, const struct cli_image *img)
+static int find_lvs(struct lv_devices *lvs, const struct cli_image *img, const struct cli_fec *fec)
 {
-	const char *paths[2] = {
+	const char *paths[3] = {
 	    img->data_fd < 0 ? img->data_path : NULL,
-	    img->hash_fd < 0 && !(img->same_file && img->data_fd < 0) ? img->hash_path : NULL};
+	    img->hash_fd < 0 && !(img->same_file && img->data_fd < 0) ? img->hash_path : NULL,
+	    fec->is_lv && !fec->same_as_hash && !fec->same_as_data ? fec->path : NULL};
 	int ret;
 
 	lvs->count = 0;
 	if (img->ddi) /* partitions of a disk image, not logical volumes */
 		return EXIT_OK;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		unsigned n = lvs->count;
 
 		if (!paths[i])
@@ -171,6 +176,7 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	char line[LINE_MAX_BYTES], arg[LINE_MAX_BYTES + 300];
 	static char dm_line[LINEAR_MAX_BYTES], full[2 * LINEAR_MAX_BYTES + LINE_MAX_BYTES + 1200];
 	char data_name[2][2 * VERITY_LVM_NAME_MAX + 20], hash_name[2][2 * VERITY_LVM_NAME_MAX + 20];
+	char fec_name[2][2 * VERITY_LVM_NAME_MAX + 20];
 	struct verity_table table, dm_table;
 	static struct lv_devices lvs;
 	struct cli_image img;
@@ -190,10 +196,9 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 	}
 	ret = cli_image_open_with_root(&img, opts, argc, argv, false);
 	if (!ret)
-		ret = find_lvs(&lvs, &img);
-	if (ret)
-		goto out;
-	ret = cli_fec_setup(&fec, opts, &img, false, false);
+		ret = cli_fec_setup(&fec, opts, &img, false, false);
+	if (!ret)
+		ret = find_lvs(&lvs, &img, &fec);
 	if (ret)
 		goto out;
 	err = verity_table_init(
@@ -209,11 +214,19 @@ static int run_table(const struct cli_options *opts, int argc, char **argv)
 		ret = set_modes(&table, opts);
 		if (ret)
 			goto out;
-		ret = set_fec(&table, &fec, img.params.data_block_size);
+		ret = set_fec(&table, &fec,
+		              fec.enabled ? device_name(&lvs, fec.path, false, fec_name[0],
+		                                        sizeof(fec_name[0]))
+		                          : NULL,
+		              img.params.data_block_size);
 		if (ret)
 			goto out;
 		set_modes(&dm_table, opts);
-		set_fec(&dm_table, &fec, img.params.data_block_size);
+		set_fec(&dm_table, &fec,
+		        fec.enabled
+		            ? device_name(&lvs, fec.path, true, fec_name[1], sizeof(fec_name[1]))
+		            : NULL,
+		        img.params.data_block_size);
 		if (table.check_at_most_once && img.params.data_blocks > 0x7fffffffu)
 			err = VERITY_E_AT_MOST_ONCE_TOO_LARGE;
 	}

@@ -26,7 +26,8 @@ static int area_write(void *user_data, uint64_t offset, const void *buf, size_t 
 	return f->writer.write(f->writer.user_data, f->offset + offset, buf, len);
 }
 
-int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writable)
+int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writable,
+                 struct cli_lvm *pvs)
 {
 	int err;
 
@@ -50,15 +51,24 @@ int cli_fec_open(struct cli_fec *f, const struct cli_options *opts, bool writabl
 		cli_error("Invalid FEC offset (must be a multiple of 512 bytes).");
 		return EXIT_USAGE;
 	}
-	f->fd = open(f->path, writable ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0600);
-	if (f->fd < 0) {
-		cli_error("Cannot open device %s (%s).", f->path, strerror(errno));
-		return EXIT_IO;
+	if (pvs && !writable) {
+		err = cli_lvm_resolve(pvs, opts, f->path, &f->dev, &f->is_lv);
+		if (err)
+			return err;
 	}
-	err = verity_bdev_from_fd(&f->dev, &f->ctx, f->fd, UINT64_MAX);
-	if (err) {
-		cli_error("Cannot use %s as a FEC device: %s.", f->path, verity_strerror(err));
-		return EXIT_IO;
+	if (!f->is_lv) {
+		f->fd = open(f->path,
+		             writable ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0600);
+		if (f->fd < 0) {
+			cli_error("Cannot open device %s (%s).", f->path, strerror(errno));
+			return EXIT_IO;
+		}
+		err = verity_bdev_from_fd(&f->dev, &f->ctx, f->fd, UINT64_MAX);
+		if (err) {
+			cli_error("Cannot use %s as a FEC device: %s.", f->path,
+			          verity_strerror(err));
+			return EXIT_IO;
+		}
 	}
 	if (writable)
 		verity_writer_from_fd(&f->writer, &f->wctx, f->fd);
@@ -79,7 +89,16 @@ void cli_fec_close(struct cli_fec *f)
 	f->fd = -1;
 }
 
-int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd)
+/* Is the FEC device the one at @path (descriptor @fd, -1 for a logical volume)? */
+static bool fec_same_device(const struct cli_fec *f, int fd, const char *path)
+{
+	if (f->is_lv)
+		return fd < 0 && path && strcmp(f->path, path) == 0;
+	return fd >= 0 && cli_same_file(f->fd, fd);
+}
+
+int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int data_fd, int hash_fd,
+                   const struct cli_image *img)
 {
 	struct stat st;
 	uint64_t hash_size, end;
@@ -91,14 +110,17 @@ int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int da
 		cli_error("Block sizes must match for FEC.");
 		return EXIT_USAGE;
 	}
-	if (fstat(hash_fd, &st) != 0) {
+	f->same_as_hash = fec_same_device(f, hash_fd, img ? img->hash_path : NULL);
+	f->same_as_data = fec_same_device(f, data_fd, img ? img->data_path : NULL);
+	if (hash_fd < 0 && img) {
+		hash_size = img->hash.size; /* a logical volume */
+	} else if (fstat(hash_fd, &st) != 0) {
 		cli_error("Cannot get the size of the hash device (%s).", strerror(errno));
 		return EXIT_IO;
+	} else {
+		hash_size = (uint64_t)st.st_size;
 	}
-	f->same_as_hash = cli_same_file(f->fd, hash_fd);
-	f->same_as_data = data_fd >= 0 && cli_same_file(f->fd, data_fd);
-	hash_size = (uint64_t)st.st_size;
-	if (S_ISBLK(st.st_mode)) {
+	if (hash_fd >= 0 && S_ISBLK(st.st_mode)) {
 		struct verity_fd_bdev ctx;
 		struct verity_bdev b;
 
@@ -132,13 +154,14 @@ int cli_fec_derive(struct cli_fec *f, const struct verity_params *params, int da
 	return EXIT_OK;
 }
 
-int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, const struct cli_image *img,
+int cli_fec_setup(struct cli_fec *f, const struct cli_options *opts, struct cli_image *img,
                   bool writable, bool need_parity)
 {
-	int ret = cli_fec_open(f, opts, writable);
+	/* The image's own --pv volumes: repair writes only to files. */
+	int ret = cli_fec_open(f, opts, writable, writable ? NULL : &img->pvs);
 
 	if (!ret)
-		ret = cli_fec_derive(f, &img->params, img->data_fd, img->hash_fd);
+		ret = cli_fec_derive(f, &img->params, img->data_fd, img->hash_fd, img);
 	if (!ret && need_parity)
 		ret = cli_fec_check_size(f, img->params.data_block_size);
 	return ret;

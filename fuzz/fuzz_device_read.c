@@ -14,7 +14,10 @@
  *    (with FEC too: a corrected block is returned only once it verifies);
  *  - failure zeroes the buffer, is a corruption code, and happens only if the
  *    root digest, a data block read, or a hash block on its path changed;
- *  - with nothing changed on that path, the read succeeds.
+ *  - with nothing changed on that path, the read succeeds;
+ *  - with FEC, the root intact and every codeword within errors-only
+ *    capacity (data and hash blocks alike), every read succeeds with the
+ *    bytes as built.
  * At the end: state 'V' if and only if no corruption was counted, and the
  * device used no more memory than its budget.
  */
@@ -89,6 +92,53 @@ static bool make_parity(struct parity *p, const struct fuzz_image *img, uint32_t
 	return true;
 }
 
+/* Byte @b of FEC message block @m as built (@bad false) or as corrupted. */
+static uint8_t message_byte(const struct fuzz_image *img, const struct verity_fec_params *fec,
+                            uint64_t m, uint32_t b, bool bad)
+{
+	uint32_t bs = img->params.data_block_size;
+	uint64_t at;
+
+	if (m >= fec->fec_blocks)
+		return 0;
+	if (m < img->params.data_blocks)
+		return (bad ? img->bad_data : img->data)[m * bs + b];
+	at = (img->params.hash_start_block + (m - img->params.data_blocks)) * bs + b;
+	if (at >= img->hash_len)
+		return 0;
+	return (bad ? img->bad_hash : img->hash)[at];
+}
+
+/*
+ * Is every codeword within what an errors-only decode corrects (at most
+ * roots / 2 wrong symbols)? Then, with the root intact, every read must
+ * succeed with the bytes as built: each failing data or hash block on the
+ * path is corrected.
+ */
+static bool within_fec_capacity(const struct fuzz_image *img, const struct verity_fec_params *fec)
+{
+	uint64_t rounds = verity_fec_rounds(fec);
+	uint32_t k = 255 - fec->roots, bs = img->params.data_block_size; /* RS(255, k) */
+
+	for (uint64_t n = 0; n < rounds; n++) {
+		for (uint32_t b = 0; b < bs; b++) {
+			uint32_t errors = 0;
+
+			for (uint32_t j = 0; j < k; j++) {
+				uint64_t m = n + (uint64_t)j * rounds;
+
+				if (m >= fec->fec_blocks)
+					break;
+				errors += message_byte(img, fec, m, b, false) !=
+				          message_byte(img, fec, m, b, true);
+			}
+			if (errors > fec->roots / 2)
+				return false;
+		}
+	}
+	return true;
+}
+
 static bool path_changed(const struct fuzz_image *img, uint64_t first, uint64_t last)
 {
 	const struct verity_geometry *geo = &img->geo;
@@ -135,6 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct read_op reads[MAX_READS];
 	struct callbacks cb = {0, 0, 0};
 	struct parity parity = {0};
+	bool must_correct = false;
 	uint8_t dflags, budget_sel, *buf;
 	uint16_t budget_raw, batch_blocks;
 	unsigned nreads;
@@ -171,6 +222,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((img.flags & 1) && make_parity(&parity, &img, 2u + 3u * ((img.flags >> 1) & 7u))) {
 		opts.fec = &parity.fec;
 		opts.fec_device = &parity.dev;
+		must_correct =
+		    !fuzz_image_root_changed(&img) && within_fec_capacity(&img, &parity.fec);
+		FUZZ_LOG("device_read: FEC roots %u, %s\n", parity.fec.roots,
+		         must_correct ? (fuzz_image_anything_changed(&img) ? "must correct"
+		                                                           : "nothing to correct")
+		                      : "past capacity or root changed");
 	}
 
 	FUZZ_CHECK(verity_bdev_from_memory(&data_dev, &data_mem, img.bad_data, img.data_len) == 0);
@@ -216,7 +273,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		         length, ret, verity_strerror(ret));
 		changed = path_changed(&img, offset / img.params.data_block_size,
 		                       (offset + length - 1) / img.params.data_block_size);
+		FUZZ_CHECK(!must_correct || ret == 0);
 		if (ret == 0) {
+			FUZZ_CHECK(!must_correct || memcmp(buf, img.data + offset, length) == 0);
 			if (memcmp(buf, img.data + offset, length) != 0) {
 				/* Only ignore_corruption hands out changed bytes, and
 				 * only with the corruption counted. */

@@ -125,6 +125,11 @@ bool verity_cpu_has_gfni(void)
 
 	return d >= 0 ? d : (features() & FEATURE_GFNI) != 0;
 }
+
+bool verity_cpu_has_avx512_shani(void)
+{
+	return verity_cpu_has_avx512() && verity_cpu_has_shani();
+}
 #endif /* __x86_64__ */
 
 #if defined(__aarch64__) || defined(__arm__)

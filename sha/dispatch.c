@@ -12,7 +12,7 @@
 #include "impl.h"
 #include "libverity.h"
 
-#define MAX_LANES 16
+#define MAX_LANES VERITY_SHA256_MAX_LANES
 
 static bool always_supported(void)
 {
@@ -26,11 +26,16 @@ static bool always_supported(void)
  * salt): on AMD Zen 5 avx512-x16 2.5-2.7x OpenSSL's SHA-NI code, shani-x4
  * 1.7-1.8; on an Intel Rocket Lake server avx512-x16 1.9-2.0, shani-x2..x4
  * 1.4 (all three at the sha256rnds2 bound); on an AMD EPYC without AVX-512
- * shani-x2 beat shani-x4, which is why the choice is measured. A hybrid of
- * SHA-NI streams and AVX-512 lanes in one instruction stream is not built:
- * sha256rnds2 exists only in legacy SSE encoding, and mixing it with live
- * 512-bit state costs the SSE/AVX transition penalty (hundreds of cycles per
- * switch, measured on Rocket Lake).
+ * shani-x2 beat shani-x4, which is why the choice is measured. The hybrid
+ * of 16 AVX-512 lanes and 2 SHA-NI streams in one instruction stream
+ * (sha256_hybrid.c, bench_sha256 --impl hybrid-x18) is not in the table:
+ * on a Sapphire Rapids class Xeon it ran at 0.87-0.88 TSC c/B against
+ * 0.83-0.84 for avx512-x16 (4 KiB + salt). With 512-bit work in flight
+ * SHA-NI shares the two vector ports, where one quad of its rounds costs
+ * about 6 TSC cycles, so a SHA-NI stream adds about 1.3 c/B against 0.7 for
+ * a 16th of avx512-x16 (the microkernels in bench_sha256). Written the
+ * plain way, with intrinsics, it ran at 33 c/B: after a 512-bit write to
+ * zmm0..15 each switch to the legacy-encoded sha256rnds2 costs ~350 cycles.
  */
 static const struct verity_sha256_impl impls[] = {
 #ifdef HAVE_SHA256_AVX512

@@ -38,6 +38,28 @@ void verity_sha256_blocks_shani_x4(uint32_t state[][8], const uint8_t *const dat
 void verity_sha256_blocks_avx2_x8(uint32_t state[][8], const uint8_t *const data[], size_t nblocks);
 void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const data[],
                                      size_t nblocks);
+/*
+ * 16 AVX-512 lanes, then 2 SHA-NI streams. Not in the table (see
+ * dispatch.c): linked into bench_sha256 and the tests only, which list the
+ * entries of VERITY_SHA256_BENCH_ONLY (NULL where none is built) after
+ * the table's.
+ */
+bool verity_cpu_has_avx512_shani(void);
+#ifdef HAVE_SHA256_HYBRID
+void verity_sha256_blocks_hybrid_x18(uint32_t state[][8], const uint8_t *const data[],
+                                     size_t nblocks);
+extern const struct verity_sha256_impl verity_sha256_impl_hybrid_x18;
+#define VERITY_SHA256_BENCH_ONLY               \
+	{                                      \
+		&verity_sha256_impl_hybrid_x18 \
+	}
+#endif
+#endif
+#ifndef VERITY_SHA256_BENCH_ONLY
+#define VERITY_SHA256_BENCH_ONLY \
+	{                        \
+		NULL             \
+	}
 #endif
 
 #if defined(__aarch64__) || defined(__arm__)

@@ -8,7 +8,7 @@
 #include "libverity.h"
 #include "sha256.h"
 
-#define MAX_LANES 16
+#define MAX_LANES VERITY_SHA256_MAX_LANES
 /* Bytes staged per lane when a message cannot be hashed in place. */
 #define STAGE_BYTES (4 * VERITY_SHA256_BLOCK_SIZE)
 

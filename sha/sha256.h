@@ -13,6 +13,8 @@
 
 #define VERITY_SHA256_DIGEST_SIZE 32
 #define VERITY_SHA256_BLOCK_SIZE  64
+/* The widest block function: 16 AVX-512 lanes and 2 SHA-NI streams (sha256_hybrid.c). */
+#define VERITY_SHA256_MAX_LANES 18
 
 /*
  * One implementation: a block function that compresses @nblocks consecutive
@@ -30,7 +32,7 @@ typedef void (*verity_sha256_blocks_fn)(uint32_t state[][8], const uint8_t *cons
 
 struct verity_sha256_impl {
 	const char *name;
-	unsigned lanes; /* streams per call: 1 to 16 */
+	unsigned lanes; /* streams per call: 1 to VERITY_SHA256_MAX_LANES */
 	bool (*cpu_supported)(void);
 	verity_sha256_blocks_fn blocks;
 };
@@ -96,7 +98,7 @@ int verity_sha256_hash_many(const uint8_t *msgs, size_t msg_len, size_t stride, 
  * group, full or partial, goes through @impl's block function (a prefix
  * salt's whole 64-byte blocks, hashed once for all, through the
  * single-stream one). Also VERITY_E_INVAL for a NULL @impl or one whose
- * lanes are not 1 .. 16. The CPU must support @impl (not checked here).
+ * lanes are not 1 .. VERITY_SHA256_MAX_LANES. The CPU must support @impl (not checked here).
  */
 int verity_sha256_hash_many_impl(const struct verity_sha256_impl *impl, const uint8_t *msgs,
                                  size_t msg_len, size_t stride, size_t n, const uint8_t *salt,

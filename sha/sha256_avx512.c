@@ -1,153 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256 on sixteen independent messages at once with AVX-512: each 32-bit
- * lane of a zmm register carries one message. vprold rotates in one
- * instruction and vpternlogd folds Ch, Maj and three-way xors into one, so a
- * round costs about half the instructions of the AVX2 version on twice the
- * lanes. Compiled with -mavx512f -mavx512vl -mavx512bw only; dispatch.c
- * calls it only after verity_cpu_has_avx512().
+ * SHA-256 on sixteen independent messages at once with AVX-512 (the rounds
+ * are in sha256_avx512.h). Compiled with -mavx512f -mavx512vl -mavx512bw
+ * only; dispatch.c calls it only after verity_cpu_has_avx512().
  */
-#include <immintrin.h>
-
-#include "impl.h"
-
-#define LANES 16
-
-/* vpternlogd truth tables, operands (x, y, z) -> bit 4x + 2y + z */
-#define TL_XOR3 0x96 /* x ^ y ^ z */
-#define TL_CH   0xca /* x ? y : z */
-#define TL_MAJ  0xe8 /* at least two of x, y, z */
-
-#define ADD(a, b)     _mm512_add_epi32(a, b)
-#define ROR(x, n)     _mm512_ror_epi32(x, n)
-#define XOR3(x, y, z) _mm512_ternarylogic_epi32(x, y, z, TL_XOR3)
-
-#define BIG_SIGMA0(x)   XOR3(ROR(x, 2), ROR(x, 13), ROR(x, 22))
-#define BIG_SIGMA1(x)   XOR3(ROR(x, 6), ROR(x, 11), ROR(x, 25))
-#define SMALL_SIGMA0(x) XOR3(ROR(x, 7), ROR(x, 18), _mm512_srli_epi32(x, 3))
-#define SMALL_SIGMA1(x) XOR3(ROR(x, 17), ROR(x, 19), _mm512_srli_epi32(x, 10))
-
-/*
- * Every op here has a latency of about two cycles, so a round costs what its
- * longest chain from the previous round's e and a costs. Summed so that
- * the next e waits on e for one rotate, one ternlog and one add
- * (d + h + K + W does not wait for e at all, Ch joins before Sigma1 is
- * ready), and the next a waits on a for Sigma0 and one add. GCC would
- * otherwise reassociate the sums into a longer chain; the empty asm makes a
- * partial sum opaque so that it is computed as written.
- */
-#define PIN(x) __asm__("" : "+v"(x))
-#define ROUND(a, b, c, d, e, f, g, h, i)                                                          \
-	do {                                                                                      \
-		__m512i hkw_ = ADD(                                                               \
-		    ADD(h, _mm512_set1_epi32((int)verity_sha256_round_constants[i])), w[(i)&15]); \
-		__m512i ch_ = _mm512_ternarylogic_epi32(e, f, g, TL_CH);                          \
-		__m512i s1_ = BIG_SIGMA1(e);                                                      \
-		__m512i t1_ = ADD(hkw_, ch_);                                                     \
-		__m512i m_;                                                                       \
-		d = ADD(d, hkw_);                                                                 \
-		PIN(d);                                                                           \
-		d = ADD(d, ch_);                                                                  \
-		PIN(d);                                                                           \
-		d = ADD(d, s1_);                                                                  \
-		t1_ = ADD(t1_, s1_);                                                              \
-		m_ = ADD(_mm512_ternarylogic_epi32(a, b, c, TL_MAJ), t1_);                        \
-		PIN(m_);                                                                          \
-		h = ADD(m_, BIG_SIGMA0(a));                                                       \
-	} while (0)
-
-#define EXPAND(i)                                                        \
-	(w[(i)&15] = ADD(ADD(w[(i)&15], SMALL_SIGMA0(w[((i)-15) & 15])), \
-	                 ADD(w[((i)-7) & 15], SMALL_SIGMA1(w[((i)-2) & 15]))))
-
-/* 16x16 transpose of 32-bit elements: row r element c becomes row c element r. */
-static inline __attribute__((always_inline)) void transpose16(__m512i r[16])
-{
-	__m512i t[16], u[16];
-
-#pragma GCC unroll 16
-	for (int k = 0; k < 8; k++) {
-		t[2 * k] = _mm512_unpacklo_epi32(r[2 * k], r[2 * k + 1]);
-		t[2 * k + 1] = _mm512_unpackhi_epi32(r[2 * k], r[2 * k + 1]);
-	}
-	/* u[4m + c], 128-bit part j: column 4j + c of rows 4m .. 4m + 3 */
-#pragma GCC unroll 16
-	for (int m = 0; m < 4; m++) {
-		u[4 * m + 0] = _mm512_unpacklo_epi64(t[4 * m], t[4 * m + 2]);
-		u[4 * m + 1] = _mm512_unpackhi_epi64(t[4 * m], t[4 * m + 2]);
-		u[4 * m + 2] = _mm512_unpacklo_epi64(t[4 * m + 1], t[4 * m + 3]);
-		u[4 * m + 3] = _mm512_unpackhi_epi64(t[4 * m + 1], t[4 * m + 3]);
-	}
-	/* then a 4x4 transpose of 128-bit parts */
-#pragma GCC unroll 16
-	for (int c = 0; c < 4; c++) {
-		__m512i v0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x44);
-		__m512i v1 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xee);
-		__m512i v2 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0x44);
-		__m512i v3 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0xee);
-
-		r[c] = _mm512_shuffle_i32x4(v0, v2, 0x88);
-		r[4 + c] = _mm512_shuffle_i32x4(v0, v2, 0xdd);
-		r[8 + c] = _mm512_shuffle_i32x4(v1, v3, 0x88);
-		r[12 + c] = _mm512_shuffle_i32x4(v1, v3, 0xdd);
-	}
-}
+#include "sha256_avx512.h"
 
 void verity_sha256_blocks_avx512_x16(uint32_t state[][8], const uint8_t *const data[],
                                      size_t nblocks)
 {
-	const __m512i byte_swap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
-	__m512i s[16], w[16];
-	const uint8_t *p[LANES];
+	struct avx512_lanes x;
 
-	/* Rows 8..15 of the result are unused: the state is 8 words per lane. */
-#pragma GCC unroll 16
-	for (int l = 0; l < LANES; l++) {
-		s[l] = _mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)state[l]));
-		p[l] = data[l];
-	}
-	transpose16(s); /* now s[j], j < 8, holds word j of every lane */
-
+	avx512_load_state(&x, state, data);
 	while (nblocks--) {
-		__m512i a = s[0], b = s[1], c = s[2], d = s[3];
-		__m512i e = s[4], f = s[5], g = s[6], h = s[7];
-
-#pragma GCC unroll 16
-		for (int l = 0; l < LANES; l++)
-			w[l] = _mm512_shuffle_epi8(_mm512_loadu_si512(p[l]), byte_swap);
-		transpose16(w);
+		avx512_block_start(&x);
 #pragma GCC unroll 8
-		for (int i = 0; i < 64; i += 8) {
-			if (i >= 16) {
-				for (int j = i; j < i + 8; j++)
-					EXPAND(j);
-			}
-			ROUND(a, b, c, d, e, f, g, h, i + 0);
-			ROUND(h, a, b, c, d, e, f, g, i + 1);
-			ROUND(g, h, a, b, c, d, e, f, i + 2);
-			ROUND(f, g, h, a, b, c, d, e, i + 3);
-			ROUND(e, f, g, h, a, b, c, d, i + 4);
-			ROUND(d, e, f, g, h, a, b, c, i + 5);
-			ROUND(c, d, e, f, g, h, a, b, i + 6);
-			ROUND(b, c, d, e, f, g, h, a, i + 7);
-		}
-		s[0] = ADD(s[0], a);
-		s[1] = ADD(s[1], b);
-		s[2] = ADD(s[2], c);
-		s[3] = ADD(s[3], d);
-		s[4] = ADD(s[4], e);
-		s[5] = ADD(s[5], f);
-		s[6] = ADD(s[6], g);
-		s[7] = ADD(s[7], h);
-#pragma GCC unroll 16
-		for (int l = 0; l < LANES; l++)
-			p[l] += VERITY_SHA256_BLOCK_SIZE;
+		for (int i = 0; i < 64; i += 8)
+			avx512_rounds8(&x, i);
+		avx512_block_end(&x);
 	}
-
-	for (int j = 8; j < 16; j++)
-		s[j] = _mm512_setzero_si512();
-	transpose16(s);
-#pragma GCC unroll 16
-	for (int l = 0; l < LANES; l++)
-		_mm256_storeu_si256((__m256i *)state[l], _mm512_castsi512_si256(s[l]));
+	avx512_store_state(state, &x);
 }

@@ -26,6 +26,7 @@ struct verity_tree {
 	uint64_t data_per_leaf;  /* data blocks per leaf hash block */
 	uint64_t jobs;           /* number of jobs */
 	unsigned threads;        /* 0: every CPU */
+	bool map_extents;        /* hash in place from mappings (one thread only) */
 	const struct verity_allocator *allocator;
 };
 
@@ -54,7 +55,8 @@ bool verity_tree_find_dirty_padding(const struct verity_tree *tree, const uint8_
 
 /*
  * The @n (<= extent_blocks) data blocks from @first, for hashing: in place
- * when @data maps that range, else read into @buf (the scratch). Return: the
+ * when the pass runs on one thread and @data maps that range, else read into
+ * @buf (the scratch). Return: the
  * bytes, or NULL with *err set when the read fails. Hand them back with
  * verity_tree_put_extent() and the same arguments.
  */

@@ -137,6 +137,57 @@ grep -q 'verity 1 /dev/dm-0 /dev/dm-1 4096 4096 9216 1 sha256' "$tmp/out" || fai
 grep -q '"linear":\[{"name":"vg0-span","logical_volume":"vg0/span","table":\["0 63488 linear [^"]*b.img 2048","63488 18432 linear [^"]*a.img 36864"\]},{"name":"vg4-x"' "$tmp/out" ||
 	fail "table: JSON linear tables"
 
+# FEC with --pv: veritysetup's parity of the span image (its hash device as
+# large as vg4/x, since FEC covers the whole hash device) on the LV vg4/y.
+salt2=$(veritysetup dump "$tmp/span.hash" | awk '/^Salt:/ { print $2 }')
+truncate -s 16M "$tmp/span16.hash"
+root3=$(veritysetup format --salt "$salt2" --fec-device "$tmp/span.fec" --fec-roots 4 \
+	"$tmp/span.data" "$tmp/span16.hash" | awk '/^Root hash:/ { print $3 }')
+[ "$root3" = "$root2" ] || fail "same salt, same data: same root"
+lv_write vg4/x "$tmp/span16.hash"
+lv_write vg4/y "$tmp/span.fec"
+fecopts="--fec-device vg4/y --fec-roots 4"
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" verify $pvs $fecopts vg0/span vg4/x "$root2"
+# Two wrong bytes in one data block on the PV: corrected from the parity on the LV.
+at=$(((5 << 20) + 100))
+# shellcheck disable=SC2046
+set -- $(lv_offset vg0/span "$at")
+flip "$1" "$2"
+flip "$1" $(($2 + 1))
+# shellcheck disable=SC2086
+expect_rc "$E_CORRUPT" "$VI" verify $pvs vg0/span vg4/x "$root2"
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" verify $pvs $fecopts vg0/span vg4/x "$root2"
+grep -q 'Found 2 repairable errors with FEC device' "$tmp/out" "$tmp/err" ||
+	fail "FEC on an LV: corrections not reported"
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" read $pvs $fecopts --offset $((5 << 20)) --length 4096 vg0/span vg4/x "$root2"
+dd if="$tmp/span.data" bs=4096 skip=1280 count=1 2>/dev/null | cmp -s - "$tmp/out" ||
+	fail "FEC on an LV: corrected read"
+# The same parity as a file, and a table naming the FEC LV's mapped device.
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" verify $pvs --fec-device "$tmp/span.fec" --fec-roots 4 vg0/span vg4/x "$root2"
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" table $pvs $fecopts vg0/span vg4/x "$root2"
+grep -q "^0 [0-9]* verity 1 /dev/mapper/vg0-span /dev/mapper/vg4-x .* use_fec_from_device /dev/mapper/vg4-y fec_start 0 fec_blocks $((9216 + 4096 - 1)) fec_roots 4" \
+	"$tmp/out" || fail "table: FEC LV (fec_blocks: data, then the hash LV past its superblock)"
+grep -q '^# vg4-y (vg4/y)$' "$tmp/out" || fail "table: FEC LV's linear table"
+grep -q 'verity 1 /dev/dm-0 /dev/dm-1 .* use_fec_from_device /dev/dm-2 ' "$tmp/out" ||
+	fail "table: dm-mod.create FEC minor"
+# shellcheck disable=SC2086
+expect_rc 0 "$VI" dump $pvs $fecopts vg4/x
+grep -q '^Data blocks:[[:space:]]*9216$' "$tmp/out" || fail "dump of a hash LV"
+grep -q '^FEC blocks:[[:space:]]*' "$tmp/out" || fail "dump: FEC fields of an LV"
+# A missing FEC LV is named.
+# shellcheck disable=SC2086
+expect_rc "$E_NOT_FOUND" "$VI" verify $pvs --fec-device vg4/nope vg0/span vg4/x "$root2"
+at=$(((5 << 20) + 100))
+# shellcheck disable=SC2046
+set -- $(lv_offset vg0/span "$at")
+flip "$1" "$2"
+flip "$1" $(($2 + 1))
+
 # "./vg0/os-a" is a file; "vg0/os-a" the LV, even where such a file exists.
 mkdir "$tmp/vg0"
 cp "$tmp/os-a.img" "$tmp/vg0/os-a"

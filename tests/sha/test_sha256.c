@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SHA-256: known answers and differential tests for every implementation in
- * the table that this CPU can run, against mbedTLS as an independent oracle.
+ * the table that this CPU can run, and the block functions built only for
+ * the benchmark, against mbedTLS as an independent oracle.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <criterion/criterion.h>
 #include <mbedtls/md.h>
 #include <stdio.h>
@@ -10,6 +14,7 @@
 #include <string.h>
 
 #include "libverity.h"
+#include "sha/impl.h"
 #include "sha/sha256.h"
 #include "tests/sha/sha_test_common.h"
 
@@ -67,17 +72,28 @@ static bool running_on_valgrind(void)
  */
 static bool valgrind_cannot_run(const struct verity_sha256_impl *impl)
 {
-	return strncmp(impl->name, "shani", 5) == 0 || strncmp(impl->name, "avx512", 6) == 0;
+	return strncmp(impl->name, "shani", 5) == 0 || strncmp(impl->name, "avx512", 6) == 0 ||
+	       strncmp(impl->name, "hybrid", 6) == 0;
 }
 
-/* Every implementation the CPU can run; @log says why the others are left out. */
-static size_t usable_impls_log(const struct verity_sha256_impl **out, size_t max, bool log)
+/* Block functions outside the table, measured by bench_sha256 (see sha/impl.h). */
+static const struct verity_sha256_impl *const bench_only[] = VERITY_SHA256_BENCH_ONLY;
+#define BENCH_ONLY_COUNT (bench_only[0] ? sizeof(bench_only) / sizeof(bench_only[0]) : 0)
+
+/*
+ * Every implementation the CPU can run, with the bench-only ones unless
+ * @table_only; @log says why the others are left out.
+ */
+static size_t usable_impls_log(const struct verity_sha256_impl **out, size_t max, bool log,
+                               bool table_only)
 {
-	size_t n = 0;
+	size_t n = 0, total = verity_sha256_impl_count() + (table_only ? 0 : BENCH_ONLY_COUNT);
 	bool valgrind = running_on_valgrind();
 
-	for (size_t i = 0; i < verity_sha256_impl_count() && n < max; i++) {
-		const struct verity_sha256_impl *impl = verity_sha256_impl_at(i);
+	for (size_t i = 0; i < total && n < max; i++) {
+		const struct verity_sha256_impl *impl =
+		    i < verity_sha256_impl_count() ? verity_sha256_impl_at(i)
+		                                   : bench_only[i - verity_sha256_impl_count()];
 
 		if (!impl->cpu_supported()) {
 			if (log)
@@ -97,7 +113,13 @@ static size_t usable_impls_log(const struct verity_sha256_impl **out, size_t max
 
 static size_t usable_impls(const struct verity_sha256_impl **out, size_t max)
 {
-	return usable_impls_log(out, max, false);
+	return usable_impls_log(out, max, false, false);
+}
+
+/* Only those the dispatcher can choose or be forced to. */
+static size_t usable_table_impls(const struct verity_sha256_impl **out, size_t max)
+{
+	return usable_impls_log(out, max, false, true);
 }
 
 Test(sha256, table_is_sane)
@@ -121,7 +143,7 @@ Test(sha256, table_is_sane)
 	            verity_sha256_impl_name(true));
 	{
 		const struct verity_sha256_impl *impls[32];
-		size_t count = usable_impls_log(impls, 32, true);
+		size_t count = usable_impls_log(impls, 32, true, false);
 
 		for (size_t k = 0; k < count; k++)
 			cr_log_info("%s (%u lanes): tested", impls[k]->name, impls[k]->lanes);
@@ -243,6 +265,7 @@ static void check_many(const struct verity_sha256_impl *impl, const uint8_t *bas
 	uint8_t *got = malloc(32 * n);
 
 	cr_assert_not_null(got);
+	cr_assert_leq(n, n_max, "%s: %zu messages, the oracle has %zu", impl->name, n, n_max);
 	for (int side = 0; side < 2; side++) {
 		enum verity_salt_position pos = side ? VERITY_SALT_SUFFIX : VERITY_SALT_PREFIX;
 
@@ -264,7 +287,7 @@ Test(sha256, hash_many_every_length)
 
 	cr_assert_geq(count, 1, "generic at least must be usable");
 	uint8_t salt[256];
-	size_t n_max = 17; /* one full group of the widest plus a partial one */
+	size_t n_max = VERITY_SHA256_MAX_LANES + 1; /* one full group of the widest and one more */
 	uint8_t *buf = malloc((MAX_LEN + 3) * n_max + 3);
 
 	fill_random(salt, sizeof(salt));
@@ -290,7 +313,7 @@ Test(sha256, hash_many_every_count_and_salt)
 	cr_assert_geq(count, 1, "generic at least must be usable");
 	static const size_t lengths[] = {0, 1, 31, 55, 56, 63, 64, 65, 119, 120, 512, 4096};
 	static const size_t salts[] = {0, 1, 32, 55, 56, 63, 64, 65, 200, 256};
-	const size_t n_max = 33;
+	const size_t n_max = 2 * VERITY_SHA256_MAX_LANES + 1;
 	uint8_t salt[256];
 	uint8_t *buf = malloc(4097 * n_max + 1);
 
@@ -321,7 +344,7 @@ Test(sha256, hash_many_every_count_and_salt)
 Test(sha256, hash_many_dispatch_every_count)
 {
 	const struct verity_sha256_impl *impls[32];
-	size_t count = usable_impls(impls, 32);
+	size_t count = usable_table_impls(impls, 32);
 	static const size_t lengths[] = {0, 64, 4096};
 	const size_t n_max = 33;
 	uint8_t salt[32];
@@ -361,7 +384,7 @@ Test(sha256, long_messages_every_impl)
 
 	cr_assert_geq(count, 1, "generic at least must be usable");
 	static const size_t lengths[] = {163, 1000, 6400, 8191, 65543};
-	const size_t n_max = 17;
+	const size_t n_max = VERITY_SHA256_MAX_LANES + 1;
 	uint8_t salt[32];
 	uint8_t *buf = malloc(65543 * n_max + 5);
 
@@ -579,7 +602,7 @@ Test(sha256, env_names_an_implementation)
 Test(sha256, forced_by_api_is_not_recalibrated)
 {
 	const struct verity_sha256_impl *impls[32];
-	size_t count = usable_impls(impls, 32);
+	size_t count = usable_table_impls(impls, 32);
 	const struct verity_sha256_impl *last = impls[count - 1];
 	uint8_t *blocks = calloc(1, 16 * 4096);
 	int rc;
@@ -633,4 +656,5 @@ Test(sha256, first_large_batch_calibrates)
 		          "%s", verity_sha256_impl_reason(true));
 	if (multi >= 2)
 		cr_assert_gt(verity_sha256_impl_many()->lanes, 1);
+	free(blocks);
 }

@@ -171,6 +171,25 @@ static const struct {
     {"sha1", 1, 1024, 4096, 777, 1536},
 };
 
+/*
+ * One thread hashes in place from mappings and reads nothing; several
+ * threads read (an unmap would interrupt the other threads' cores) when
+ * the image has several jobs, as case 0 has.
+ */
+static void expect_access(const struct counting *count, size_t c, unsigned threads,
+                          const char *what)
+{
+	if (threads == 1) {
+		cr_assert_gt(count->maps, 0, "case %zu: %s mapped", c, what);
+		cr_assert_eq(count->reads, 0, "case %zu: %s read", c, what);
+	} else if (c == 0) {
+		cr_assert_eq(count->maps, 0, "case %zu, %u threads: %s mapped", c, threads, what);
+		cr_assert_gt(count->reads, 0, "case %zu, %u threads: %s read", c, threads, what);
+	} else {
+		cr_assert_gt(count->maps + count->reads, 0, "case %zu: %s", c, what);
+	}
+}
+
 Test(map, same_trees_and_verdicts_as_read)
 {
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
@@ -193,8 +212,7 @@ Test(map, same_trees_and_verdicts_as_read)
 			memcpy(root_read, img.params.root_digest, img.params.root_digest_size);
 			count.maps = count.reads = 0;
 			format_with(&img, &mapped, threads);
-			cr_assert_gt(count.maps, 0, "case %zu: format mapped", c);
-			cr_assert_eq(count.reads, 0, "case %zu: format read", c);
+			expect_access(&count, c, threads, "format");
 			cr_assert_eq(memcmp(tree_read, img.hash, img.hash_len), 0,
 			             "case %zu, %u threads: trees differ", c, threads);
 			cr_assert_eq(
@@ -202,8 +220,7 @@ Test(map, same_trees_and_verdicts_as_read)
 			    0);
 			count.maps = count.reads = 0;
 			cr_assert_eq(verify_with(&img, &mapped, threads, &r), 0, "case %zu", c);
-			cr_assert_gt(count.maps, 0);
-			cr_assert_eq(count.reads, 0);
+			expect_access(&count, c, threads, "verify");
 			cr_assert_eq(verify_with(&img, &plain, threads, &r), 0);
 		}
 		free(tree_read);
@@ -230,10 +247,10 @@ Test(map, corruption_found_at_the_same_block)
 		for (unsigned threads = 1; threads <= 2; threads++) {
 			struct verity_verify_result rm, rp;
 
-			count.maps = 0;
+			count.maps = count.reads = 0;
 			cr_assert_eq(verify_with(&img, &mapped, threads, &rm),
 			             VERITY_E_CORRUPT_DATA);
-			cr_assert_gt(count.maps, 0);
+			expect_access(&count, 0, threads, "verify");
 			cr_assert_eq(rm.kind, VERITY_BLOCK_DATA);
 			cr_assert_eq(rm.block, bad[i]);
 			cr_assert_eq(rm.position, bad[i] * 4096);
