@@ -21,12 +21,12 @@
 #define FEC_BATCH_BYTES (1024u * 1024u)
 #define FEC_MIN_JOBS    8u
 /*
- * With few roots the register-resident encoder outruns the reads, whose
- * fixed cost then shows: 4 rounds a job (16 KiB reads of 4 KiB blocks)
- * measured 5% less CPU than 1 for roots 2, and 4% more for roots 24.
+ * Up to this many roots the step encoder's long reads into one reused row
+ * buffer beat the register-resident encoder, whose k fresh rows a job cost
+ * more in cache than its faster arithmetic saves (format of 512 MiB, CPU
+ * time: roots 2 and 4 about 4% less by steps, roots 8 12% more).
  */
-#define FEC_FAST_ROOTS 4u
-#define FEC_FAST_BATCH (4u * FEC_BATCH_BYTES)
+#define FEC_STEP_ROOTS 4u
 
 static bool reserved_zero(const struct verity_fec_params *fec)
 {
@@ -311,6 +311,7 @@ struct encode_job {
 	const struct verity_tree_options *opts;
 	uint64_t batch; /* rounds per job */
 	size_t len;     /* batch x block size: bytes per parity vector */
+	bool columns;   /* the register-resident encoder (ops->encode), else steps */
 };
 
 /* Rounds of job @job: [*n0, *n0 + *nb). */
@@ -342,7 +343,7 @@ static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 
 	job_rounds(e, job, &n0, &nb);
 	vlen = (size_t)nb * e->ctx.bs;
-	if (e->ops->encode) {
+	if (e->columns) {
 		/*
 		 * All k rows first, then every column's parity from registers.
 		 * (Rows mapped from the page cache instead of read measured no
@@ -421,9 +422,9 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	e.opts = opts;
 	/* In L2: the k message rows (register-resident encoder), or one row and the parity. */
 	e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * (1u + fec->roots));
-	if (e.ops->encode)
-		e.batch = (fec->roots <= FEC_FAST_ROOTS ? FEC_FAST_BATCH : FEC_BATCH_BYTES) /
-		          ((size_t)e.ctx.bs * e.ctx.k);
+	e.columns = e.ops->encode && fec->roots > FEC_STEP_ROOTS;
+	if (e.columns)
+		e.batch = FEC_BATCH_BYTES / ((size_t)e.ctx.bs * e.ctx.k);
 	if (e.batch == 0)
 		e.batch = 1;
 	/* Jobs of even size, enough of them that the threads share the work evenly. */
@@ -436,7 +437,7 @@ int verity_fec_encode(const struct verity_params *params, const struct verity_fe
 	jobs.count = (e.ctx.rounds + e.batch - 1) / e.batch;
 	jobs.slot_size = e.len * fec->roots; /* interleaved output */
 	/* message rows and parity vectors */
-	jobs.scratch_size = e.ops->encode ? msg_stride(&e) * e.ctx.k : e.len * (1 + fec->roots);
+	jobs.scratch_size = e.columns ? msg_stride(&e) * e.ctx.k : e.len * (1 + fec->roots);
 	jobs.run = encode_run;
 	jobs.finish = encode_finish;
 	return verity_run_jobs(&jobs, opts ? opts->threads : 0, opts ? opts->allocator : NULL);
