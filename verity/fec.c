@@ -18,8 +18,9 @@
  * while each message read is long enough that a read per block column of
  * the batch costs little.
  */
-#define FEC_BATCH_BYTES (1024u * 1024u)
-#define FEC_MIN_JOBS    8u
+#define FEC_BATCH_BYTES   (1024u * 1024u)
+#define FEC_MIN_JOBS      8u
+#define FEC_PREFETCH_ROWS 2u
 /*
  * Up to this many roots the step encoder's long reads into one reused row
  * buffer beat the register-resident encoder, whose k fresh rows a job cost
@@ -330,6 +331,23 @@ static size_t msg_stride(const struct encode_job *e)
 	return e->len + 64;
 }
 
+/*
+ * Message blocks [first, first + nb) where the data device maps them in
+ * place (memory, or a file its caller mapped whole), else NULL. Such rows
+ * are still copied before encoding: a multiple of the block size apart, a
+ * column's k rows would share a cache set. Each row is its own page, out of
+ * reach of the hardware prefetcher: they are prefetched FEC_PREFETCH_ROWS
+ * ahead (with the data mapped whole, 1.2x faster than reading the rows).
+ */
+static const uint8_t *in_place_row(const struct encode_job *e, uint64_t first, uint64_t nb)
+{
+	const struct verity_bdev *data = e->ctx.data;
+
+	if (!data->map || data->unmap || first + nb > e->ctx.params->data_blocks)
+		return NULL;
+	return verity_bdev_map(data, first * e->ctx.bs, (size_t)nb * e->ctx.bs);
+}
+
 /* Any thread: read the job's message runs, encode, interleave into the slot. */
 static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 {
@@ -352,9 +370,23 @@ static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 		const uint8_t *rows[VERITY_FEC_RSM];
 
 		for (uint32_t j = 0; j < e->ctx.k; j++) {
+			uint64_t first = (uint64_t)j * e->ctx.rounds + n0;
+			const uint8_t *src;
+
+			if (j + FEC_PREFETCH_ROWS < e->ctx.k) {
+				const uint8_t *ahead =
+				    in_place_row(e, first + FEC_PREFETCH_ROWS * e->ctx.rounds, nb);
+
+				for (size_t o = 0; ahead && o < vlen; o += 64)
+					__builtin_prefetch(ahead + o);
+			}
 			rows[j] = msg + j * msg_stride(e);
-			err = verity_fec_read_message(&e->ctx, (uint64_t)j * e->ctx.rounds + n0, nb,
-			                              msg + j * msg_stride(e));
+			src = in_place_row(e, first, nb);
+			if (src) {
+				memcpy(msg + j * msg_stride(e), src, vlen);
+				continue;
+			}
+			err = verity_fec_read_message(&e->ctx, first, nb, msg + j * msg_stride(e));
 			if (err)
 				return err;
 		}
