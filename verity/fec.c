@@ -156,13 +156,25 @@ int verity_fec_read_message_part(const struct verity_fec_ctx *ctx, uint64_t bloc
 }
 
 /*
+ * The parity the encoder gives for a loaded stripe: interleaved like the
+ * parity on disk (codeword b's bytes at bytes + b roots) when the vector
+ * operations encode whole columns, else in the step encoder's rows, parity
+ * byte i of codeword b at vec[(head + i) % roots][b].
+ */
+struct stripe_check {
+	const uint8_t *bytes; /* interleaved, or NULL */
+	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
+	unsigned head;
+};
+
+/*
  * Stripe [s0, s0 + len) of every block of @round into @rows, its parity
  * into @parity, and the parity the encoder gives for those rows into
- * @check; @vec is pointed at the recomputed parity rows, from *@head.
+ * @check (stripe x roots bytes), described by @sc.
  */
 static int load_stripe(const struct verity_fec_ctx *ctx, const struct verity_bdev *fecdev,
                        uint64_t round, uint32_t s0, uint32_t len, uint8_t *rows, uint8_t *parity,
-                       uint8_t *check, uint8_t **vec, unsigned *head)
+                       uint8_t *check, struct stripe_check *sc)
 {
 	const struct verity_gf_vector_ops *ops = verity_gf_vector();
 	uint32_t roots = ctx->fec->roots, k = ctx->k;
@@ -178,27 +190,41 @@ static int load_stripe(const struct verity_fec_ctx *ctx, const struct verity_bde
 	err = verity_bdev_read(fecdev, poff, parity, (size_t)len * roots);
 	if (err)
 		return err;
-	*head = 0;
+	if (ops->encode) {
+		const uint8_t *rowp[VERITY_FEC_RSM];
+
+		for (uint32_t j = 0; j < k; j++)
+			rowp[j] = rows + (size_t)j * len;
+		ops->encode(&ctx->rs, rowp, len, check);
+		sc->bytes = check;
+		return 0;
+	}
+	sc->bytes = NULL;
+	sc->head = 0;
 	for (unsigned i = 0; i < roots; i++) {
-		vec[i] = check + (size_t)i * len;
-		memset(vec[i], 0, len);
+		sc->vec[i] = check + (size_t)i * len;
+		memset(sc->vec[i], 0, len);
 	}
 	for (uint32_t j = 0; j < k; j++) {
-		verity_gf_encode_step(&ctx->rs, ops, vec, *head, rows + (size_t)j * len, len);
-		*head = (*head + 1) % roots;
+		verity_gf_encode_step(&ctx->rs, ops, sc->vec, sc->head, rows + (size_t)j * len,
+		                      len);
+		sc->head = (sc->head + 1) % roots;
 	}
 	return 0;
 }
 
 /* Codeword @b of a loaded stripe, as read (a codeword is valid exactly when its parity is the
  * encoder's). */
-static bool stripe_clean(const struct verity_fec_ctx *ctx, uint8_t *const *vec, unsigned head,
+static bool stripe_clean(const struct verity_fec_ctx *ctx, const struct stripe_check *sc,
                          const uint8_t *parity, uint32_t b)
 {
 	uint32_t roots = ctx->fec->roots;
 
+	if (sc->bytes)
+		return memcmp(sc->bytes + (size_t)b * roots, parity + (size_t)b * roots, roots) ==
+		       0;
 	for (unsigned i = 0; i < roots; i++)
-		if (vec[(head + i) % roots][b] != parity[(size_t)b * roots + i])
+		if (sc->vec[(sc->head + i) % roots][b] != parity[(size_t)b * roots + i])
 			return false;
 	return true;
 }
@@ -219,14 +245,13 @@ int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verit
 {
 	uint32_t target = (uint32_t)(block / ctx->rounds);
 	uint64_t round = block % ctx->rounds;
-	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
-	unsigned head;
+	struct stripe_check sc;
 	int err;
 
 	for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
 		uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
 
-		err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, vec, &head);
+		err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, &sc);
 		if (err)
 			return err;
 		/*
@@ -237,7 +262,7 @@ int verity_fec_decode_block(const struct verity_fec_ctx *ctx, const struct verit
 		for (uint32_t b = 0; b < len; b++) {
 			uint8_t cw[VERITY_FEC_RSM];
 
-			if (nerasures == 0 && stripe_clean(ctx, vec, head, parity, b)) {
+			if (nerasures == 0 && stripe_clean(ctx, &sc, parity, b)) {
 				out[s0 + b] = rows[(size_t)target * len + b];
 				continue;
 			}
@@ -255,8 +280,7 @@ int verity_fec_count_errors(const struct verity_fec_ctx *ctx, const struct verit
                             uint32_t stripe, uint8_t *rows, uint8_t *parity, uint8_t *check,
                             uint64_t *symbols)
 {
-	uint8_t *vec[VERITY_FEC_MAX_ROOTS];
-	unsigned head;
+	struct stripe_check sc;
 	int err;
 
 	*symbols = 0;
@@ -264,14 +288,13 @@ int verity_fec_count_errors(const struct verity_fec_ctx *ctx, const struct verit
 		for (uint32_t s0 = 0; s0 < ctx->bs; s0 += stripe) {
 			uint32_t len = ctx->bs - s0 < stripe ? ctx->bs - s0 : stripe;
 
-			err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, vec,
-			                  &head);
+			err = load_stripe(ctx, fecdev, round, s0, len, rows, parity, check, &sc);
 			if (err)
 				return err;
 			for (uint32_t b = 0; b < len; b++) {
 				uint8_t cw[VERITY_FEC_RSM];
 
-				if (stripe_clean(ctx, vec, head, parity, b))
+				if (stripe_clean(ctx, &sc, parity, b))
 					continue;
 				stripe_codeword(ctx, rows, parity, len, b, cw);
 				err = verity_rs_decode(&ctx->rs, cw, NULL, 0);

@@ -95,6 +95,11 @@ void verity_gf_encode_step(const struct verity_rs *rs, const struct verity_gf_ve
 /* The fastest implementation this CPU runs (portable C when no other is built). */
 const struct verity_gf_vector_ops *verity_gf_vector(void);
 /*
+ * Tests: make verity_gf_vector() return @ops (one of verity_gf_vector_named()),
+ * NULL for the CPU's choice again. Not thread-safe; no library code calls it.
+ */
+void verity_gf_vector_force(const struct verity_gf_vector_ops *ops);
+/*
  * By name ("generic", "avx2", "gfni256", "gfni512"), for tests and
  * benchmarks; NULL if not built or not usable.
  */
