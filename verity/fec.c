@@ -366,7 +366,7 @@ static const uint8_t *in_place_row(const struct encode_job *e, uint64_t first, u
 {
 	const struct verity_bdev *data = e->ctx.data;
 
-	if (!data->map || data->unmap || first + nb > e->ctx.params->data_blocks)
+	if (!verity_bdev_maps_in_place(data) || first + nb > e->ctx.params->data_blocks)
 		return NULL;
 	return verity_bdev_map(data, first * e->ctx.bs, (size_t)nb * e->ctx.bs);
 }

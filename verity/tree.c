@@ -105,7 +105,7 @@ const uint8_t *verity_tree_get_extent(const struct verity_tree *tree,
                                       uint8_t *buf, int *err)
 {
 	uint32_t dbs = tree->params->data_block_size;
-	const uint8_t *mapped = tree->map_extents || (data->map && !data->unmap)
+	const uint8_t *mapped = tree->map_extents || verity_bdev_maps_in_place(data)
 	                            ? verity_bdev_map(data, first * dbs, (size_t)n * dbs)
 	                            : NULL;
 

@@ -29,6 +29,15 @@ void verity_bdev_unmap(const struct verity_bdev *bdev, const void *addr, uint64_
                        size_t len);
 
 /*
+ * Maps without anything to release (memory, or a file its caller mapped
+ * whole): mapping costs nothing, on any number of threads.
+ */
+static inline bool verity_bdev_maps_in_place(const struct verity_bdev *bdev)
+{
+	return bdev->map && !bdev->unmap;
+}
+
+/*
  * The checks every parameter set goes through, in this order (geometry,
  * superblock writer): hash type, algorithm (NUL-terminated, known), data and
  * hash block sizes, salt size. @digest_size may be NULL.
