@@ -7,6 +7,7 @@
 #ifndef VERITY_CLI_H
 #define VERITY_CLI_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -150,6 +151,21 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exit status EXIT_IO).
  */
 int cli_open_path(const char *path, int flags, const char *what);
+/*
+ * Background writeback of a file being written: while it runs, its dirty
+ * pages go to the disk every few milliseconds, so that the fsync after a
+ * long write waits for little. Advisory: write errors show at the fsync.
+ */
+struct cli_writeback {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int fd;
+	bool stop, running;
+};
+/* Start for @fd; nothing when no thread can be started. */
+void cli_writeback_start(struct cli_writeback *wb, int fd);
+void cli_writeback_stop(struct cli_writeback *wb);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_debug(const struct cli_options *opts, const char *fmt, ...)

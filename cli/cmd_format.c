@@ -106,6 +106,7 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 	struct verity_fd_bdev hctx;
 	struct verity_bdev hash;
 	struct verity_tree_options fopts = *topts;
+	struct cli_writeback wb;
 	int ret, err;
 
 	ret = cli_fec_derive(fec, params, data_fd, hash_fd, NULL);
@@ -116,7 +117,10 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 		return EXIT_IO;
 	}
 	fopts.progress = NULL;
+	/* The parity (a tenth of the data at 24 roots) reaches the disk while it is encoded. */
+	cli_writeback_start(&wb, fec->fd);
 	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, &fopts);
+	cli_writeback_stop(&wb);
 	if (err) {
 		if (err == VERITY_E_IO && fec->wctx.last_errno)
 			cli_error("Failed to write parity to %s (%s).", fec->path,

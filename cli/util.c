@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Messages, exit codes, hex, UUIDs, randomness and JSON strings for the CLI. */
+/* Messages, exit codes, hex, UUIDs, randomness, JSON strings and writeback for the CLI. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "cli/commands.h"
 #include "verity/open_fd.h"
@@ -53,6 +55,72 @@ int cli_open_path(const char *path, int flags, const char *what)
 	else if (fd < 0)
 		cli_error("Cannot open %s %s (%s).", what, path, strerror(errno));
 	return fd < 0 ? -1 : fd;
+}
+
+/* Often enough that the disk never idles while pages are dirtied at memory speed. */
+#define WRITEBACK_PERIOD_NS 2000000L
+
+static void *writeback_loop(void *arg)
+{
+	struct cli_writeback *wb = arg;
+	struct timespec at;
+
+	pthread_mutex_lock(&wb->lock);
+	while (!wb->stop) {
+		pthread_mutex_unlock(&wb->lock);
+		/* Start writing what is dirty; waits only while the device queue is full. */
+		if (sync_file_range(wb->fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0) {
+			pthread_mutex_lock(&wb->lock);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		at.tv_nsec += WRITEBACK_PERIOD_NS;
+		if (at.tv_nsec >= 1000000000L) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&wb->lock);
+		while (!wb->stop && pthread_cond_timedwait(&wb->wake, &wb->lock, &at) == 0)
+			;
+	}
+	pthread_mutex_unlock(&wb->lock);
+	return NULL;
+}
+
+void cli_writeback_start(struct cli_writeback *wb, int fd)
+{
+	pthread_condattr_t attr;
+
+	wb->fd = fd;
+	wb->stop = false;
+	wb->running = false;
+	if (pthread_condattr_init(&attr) != 0)
+		return;
+	if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+	    pthread_mutex_init(&wb->lock, NULL) == 0) {
+		if (pthread_cond_init(&wb->wake, &attr) == 0) {
+			wb->running = pthread_create(&wb->thread, NULL, writeback_loop, wb) == 0;
+			if (!wb->running)
+				pthread_cond_destroy(&wb->wake);
+		}
+		if (!wb->running)
+			pthread_mutex_destroy(&wb->lock);
+	}
+	pthread_condattr_destroy(&attr);
+}
+
+void cli_writeback_stop(struct cli_writeback *wb)
+{
+	if (!wb->running)
+		return;
+	pthread_mutex_lock(&wb->lock);
+	wb->stop = true;
+	pthread_cond_signal(&wb->wake);
+	pthread_mutex_unlock(&wb->lock);
+	pthread_join(wb->thread, NULL);
+	pthread_cond_destroy(&wb->wake);
+	pthread_mutex_destroy(&wb->lock);
+	wb->running = false;
 }
 
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
