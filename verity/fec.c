@@ -18,9 +18,10 @@
  * while each message read is long enough that a read per block column of
  * the batch costs little.
  */
-#define FEC_BATCH_BYTES   (1024u * 1024u)
-#define FEC_MIN_JOBS      8u
-#define FEC_PREFETCH_ROWS 2u
+#define FEC_BATCH_BYTES (1024u * 1024u)
+#define FEC_MIN_JOBS    8u
+/* Rows the register-resident encoder copies in lockstep (copy_rows()). */
+#define FEC_COPY_ROWS 16u
 /*
  * Up to this many roots the step encoder's long reads into one reused row
  * buffer beat the register-resident encoder, whose k fresh rows a job cost
@@ -358,9 +359,8 @@ static size_t msg_stride(const struct encode_job *e)
  * Message blocks [first, first + nb) where the data device maps them in
  * place (memory, or a file its caller mapped whole), else NULL. Such rows
  * are still copied before encoding: a multiple of the block size apart, a
- * column's k rows would share a cache set. Each row is its own page, out of
- * reach of the hardware prefetcher: they are prefetched FEC_PREFETCH_ROWS
- * ahead (with the data mapped whole, 1.2x faster than reading the rows).
+ * column's k rows would share a cache set (copy_rows(); with the data
+ * mapped whole, faster than reading the rows).
  */
 static const uint8_t *in_place_row(const struct encode_job *e, uint64_t first, uint64_t nb)
 {
@@ -369,6 +369,27 @@ static const uint8_t *in_place_row(const struct encode_job *e, uint64_t first, u
 	if (!verity_bdev_maps_in_place(data) || first + nb > e->ctx.params->data_blocks)
 		return NULL;
 	return verity_bdev_map(data, first * e->ctx.bs, (size_t)nb * e->ctx.bs);
+}
+
+/*
+ * Copy @n rows of @len bytes from @src to @dst, FEC_COPY_ROWS at a time
+ * and a cache line of each in turn: each row is its own page, and reading
+ * the pages in lockstep keeps many misses in flight where a row-by-row copy
+ * waits for each page in turn (1 GiB from the page cache: 0.145 s with the
+ * row two ahead prefetched, 0.092 s in lockstep).
+ */
+static void copy_rows(uint8_t *const *dst, const uint8_t *const *src, unsigned n, size_t len)
+{
+	for (unsigned g = 0; g < n; g += FEC_COPY_ROWS) {
+		unsigned m = n - g < FEC_COPY_ROWS ? n - g : FEC_COPY_ROWS;
+		size_t o = 0;
+
+		for (; o + 64 <= len; o += 64)
+			for (unsigned i = g; i < g + m; i++)
+				memcpy(dst[i] + o, src[i] + o, 64);
+		for (unsigned i = g; i < g + m; i++)
+			memcpy(dst[i] + o, src[i] + o, len - o);
+	}
 }
 
 /* Any thread: read the job's message runs, encode, interleave into the slot. */
@@ -390,29 +411,25 @@ static int encode_run(void *ctxp, uint64_t job, void *slot, void *scratch)
 		 * (Rows mapped from the page cache instead of read measured no
 		 * faster: the mappings cost what the copies do.)
 		 */
-		const uint8_t *rows[VERITY_FEC_RSM];
+		const uint8_t *rows[VERITY_FEC_RSM], *src[VERITY_FEC_RSM];
+		uint8_t *dst[VERITY_FEC_RSM];
+		unsigned mapped = 0;
 
 		for (uint32_t j = 0; j < e->ctx.k; j++) {
 			uint64_t first = (uint64_t)j * e->ctx.rounds + n0;
-			const uint8_t *src;
+			uint8_t *row = msg + j * msg_stride(e);
 
-			if (j + FEC_PREFETCH_ROWS < e->ctx.k) {
-				const uint8_t *ahead =
-				    in_place_row(e, first + FEC_PREFETCH_ROWS * e->ctx.rounds, nb);
-
-				for (size_t o = 0; ahead && o < vlen; o += 64)
-					__builtin_prefetch(ahead + o);
-			}
-			rows[j] = msg + j * msg_stride(e);
-			src = in_place_row(e, first, nb);
-			if (src) {
-				memcpy(msg + j * msg_stride(e), src, vlen);
+			rows[j] = row;
+			src[mapped] = in_place_row(e, first, nb);
+			if (src[mapped]) {
+				dst[mapped++] = row;
 				continue;
 			}
-			err = verity_fec_read_message(&e->ctx, first, nb, msg + j * msg_stride(e));
+			err = verity_fec_read_message(&e->ctx, first, nb, row);
 			if (err)
 				return err;
 		}
+		copy_rows(dst, src, mapped, vlen);
 		e->ops->encode(&e->ctx.rs, rows, vlen, out);
 		return 0;
 	}
