@@ -160,11 +160,11 @@ struct cli_writeback {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int fd;
+	int fd[2];
 	bool stop, running;
 };
-/* Start for @fd; nothing when no thread can be started. */
-void cli_writeback_start(struct cli_writeback *wb, int fd);
+/* Start for @fd and @fd2 (-1: none); nothing when no thread can be started. */
+void cli_writeback_start(struct cli_writeback *wb, int fd, int fd2);
 void cli_writeback_stop(struct cli_writeback *wb);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -69,7 +69,11 @@ static void *writeback_loop(void *arg)
 	while (!wb->stop) {
 		pthread_mutex_unlock(&wb->lock);
 		/* Start writing what is dirty; waits only while the device queue is full. */
-		if (sync_file_range(wb->fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0) {
+		for (unsigned i = 0; i < 2; i++)
+			if (wb->fd[i] >= 0 &&
+			    sync_file_range(wb->fd[i], 0, 0, SYNC_FILE_RANGE_WRITE))
+				wb->fd[i] = -1; /* not for this file: the fsync does it all */
+		if (wb->fd[0] < 0 && wb->fd[1] < 0) {
 			pthread_mutex_lock(&wb->lock);
 			break;
 		}
@@ -87,11 +91,12 @@ static void *writeback_loop(void *arg)
 	return NULL;
 }
 
-void cli_writeback_start(struct cli_writeback *wb, int fd)
+void cli_writeback_start(struct cli_writeback *wb, int fd, int fd2)
 {
 	pthread_condattr_t attr;
 
-	wb->fd = fd;
+	wb->fd[0] = fd;
+	wb->fd[1] = fd2;
 	wb->stop = false;
 	wb->running = false;
 	if (pthread_condattr_init(&attr) != 0)
