@@ -270,12 +270,15 @@ static void set_field(uint8_t *img, uint32_t ss, unsigned off, unsigned width, u
 	}
 }
 
-static void expect_error(uint8_t *img, int err)
+/* What reading the table of @img (512-byte sectors) returns. */
+static int gpt_error(uint8_t *img)
 {
 	struct verity_gpt gpt;
+	int ret = read_gpt(img, DISK_SIZE, 512, &gpt);
 
-	cr_assert_eq(read_gpt(img, DISK_SIZE, 512, &gpt), err, "got %d want %d",
-	             read_gpt(img, DISK_SIZE, 512, &gpt), err);
+	if (ret == 0)
+		verity_gpt_free(&gpt);
+	return ret;
 }
 
 Test(gpt, every_header_check_has_its_code)
@@ -305,7 +308,7 @@ Test(gpt, every_header_check_has_its_code)
 		uint8_t *img = new_disk(512);
 
 		set_field(img, 512, cases[i].off, cases[i].width, cases[i].value);
-		expect_error(img, cases[i].err);
+		cr_assert_eq(gpt_error(img), cases[i].err, "case %u", i);
 		free(img);
 	}
 }
@@ -315,14 +318,14 @@ Test(gpt, protective_mbr_and_crc)
 	uint8_t *img = new_disk(512);
 
 	img[511] = 0;
-	expect_error(img, VERITY_E_GPT_NO_PROTECTIVE_MBR);
+	cr_assert_eq(gpt_error(img), VERITY_E_GPT_NO_PROTECTIVE_MBR);
 	img[511] = 0xaa;
 	img[446 + 4] = 0x83;
-	expect_error(img, VERITY_E_GPT_NO_PROTECTIVE_MBR);
+	cr_assert_eq(gpt_error(img), VERITY_E_GPT_NO_PROTECTIVE_MBR);
 	img[446 + 4] = 0xee;
 	img[512 + 60] ^= 1;
 	img[DISK_SIZE - 512 + 60] ^= 1;
-	expect_error(img, VERITY_E_GPT_BAD_HEADER_CRC);
+	cr_assert_eq(gpt_error(img), VERITY_E_GPT_BAD_HEADER_CRC);
 	free(img);
 }
 
@@ -369,7 +372,7 @@ Test(gpt, partition_ranges)
 		uint8_t *img = calloc(1, DISK_SIZE);
 
 		write_gpt(img, DISK_SIZE, 512, 128, cases[i].parts, 2);
-		expect_error(img, cases[i].err);
+		cr_assert_eq(gpt_error(img), cases[i].err, "case %u", i);
 		free(img);
 	}
 }
@@ -411,13 +414,14 @@ static int parse(const char *text, size_t pad, struct verity_ddi_sig *sig)
 	return ret;
 }
 
-static void expect_json(const char *text, int err)
+/* What parsing @text (with padding after it) returns. */
+static int json_error(const char *text)
 {
 	struct verity_ddi_sig sig;
 	int ret = parse(text, 100, &sig);
 
-	cr_assert_eq(ret, err, "%s: got %d (%s) want %d", text, ret, verity_strerror(ret), err);
 	verity_ddi_sig_free(&sig);
+	return ret;
 }
 
 Test(json, accepts_what_the_spec_allows)
@@ -447,41 +451,51 @@ Test(json, accepts_what_the_spec_allows)
 
 Test(json, refuses_everything_else)
 {
-	expect_json("", VERITY_E_JSON_SYNTAX);
-	expect_json("[]", VERITY_E_JSON_SYNTAX);
-	expect_json("{}", VERITY_E_JSON_MISSING_KEY);
-	expect_json("{\"rootHash\":\"" ROOT "\"}", VERITY_E_JSON_MISSING_KEY);
-	expect_json("{\"signature\":\"QUJD\"}", VERITY_E_JSON_MISSING_KEY);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",\"rootHash\":\"00\"}",
-	            VERITY_E_JSON_DUPLICATE_KEY);
-	expect_json("{\"a\":1,\"\\u0061\":2}", VERITY_E_JSON_DUPLICATE_KEY);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\"} x",
-	            VERITY_E_JSON_BAD_PADDING);
-	expect_json("{\"rootHash\":\"ABCD\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH);
-	expect_json("{\"rootHash\":\"abc\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH);
-	expect_json("{\"rootHash\":\"\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH);
-	expect_json("{\"rootHash\":\"" ROOT ROOT "00\",\"signature\":\"QUJD\"}",
-	            VERITY_E_JSON_BAD_ROOT_HASH);
-	expect_json("{\"rootHash\":12,\"signature\":\"QUJD\"}", VERITY_E_JSON_WRONG_TYPE);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QR==\"}", VERITY_E_JSON_BAD_BASE64);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJ\"}", VERITY_E_JSON_BAD_BASE64);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"Q=JD\"}", VERITY_E_JSON_BAD_BASE64);
-	expect_json("{\"rootHash\":\"" ROOT "\",\"signature\":\"\"}", VERITY_E_JSON_BAD_BASE64);
-	expect_json("{\"rootHash\":\"" ROOT
-	            "\",\"signature\":\"QUJD\",\"certificateFingerprint\":\"ab\"}",
-	            VERITY_E_JSON_BAD_FINGERPRINT);
-	expect_json("{\"a\":\"\x01\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":\"\xc0\xaf\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":\"\xed\xa0\x80\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":\"\\ud800\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":\"\\udc00\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":\"\\x\"}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":01}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":1.}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":tru}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\":1 \"b\":2}", VERITY_E_JSON_SYNTAX);
-	expect_json("{\"a\"", VERITY_E_JSON_SYNTAX);
+	static const struct {
+		const char *text;
+		int err;
+	} cases[] = {
+	    {"", VERITY_E_JSON_SYNTAX},
+	    {"[]", VERITY_E_JSON_SYNTAX},
+	    {"{}", VERITY_E_JSON_MISSING_KEY},
+	    {"{\"rootHash\":\"" ROOT "\"}", VERITY_E_JSON_MISSING_KEY},
+	    {"{\"signature\":\"QUJD\"}", VERITY_E_JSON_MISSING_KEY},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",\"rootHash\":\"00\"}",
+	     VERITY_E_JSON_DUPLICATE_KEY},
+	    {"{\"a\":1,\"\\u0061\":2}", VERITY_E_JSON_DUPLICATE_KEY},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",}", VERITY_E_JSON_SYNTAX},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\"} x", VERITY_E_JSON_BAD_PADDING},
+	    {"{\"rootHash\":\"ABCD\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH},
+	    {"{\"rootHash\":\"abc\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH},
+	    {"{\"rootHash\":\"\",\"signature\":\"QUJD\"}", VERITY_E_JSON_BAD_ROOT_HASH},
+	    {"{\"rootHash\":\"" ROOT ROOT "00\",\"signature\":\"QUJD\"}",
+	     VERITY_E_JSON_BAD_ROOT_HASH},
+	    {"{\"rootHash\":12,\"signature\":\"QUJD\"}", VERITY_E_JSON_WRONG_TYPE},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QR==\"}", VERITY_E_JSON_BAD_BASE64},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJ\"}", VERITY_E_JSON_BAD_BASE64},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"Q=JD\"}", VERITY_E_JSON_BAD_BASE64},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"\"}", VERITY_E_JSON_BAD_BASE64},
+	    {"{\"rootHash\":\"" ROOT "\",\"signature\":\"QUJD\",\"certificateFingerprint\":\"ab\"}",
+	     VERITY_E_JSON_BAD_FINGERPRINT},
+	    {"{\"a\":\"\x01\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":\"\xc0\xaf\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":\"\xed\xa0\x80\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":\"\\ud800\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":\"\\udc00\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":\"\\x\"}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":01}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":1.}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":tru}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\":1 \"b\":2}", VERITY_E_JSON_SYNTAX},
+	    {"{\"a\"", VERITY_E_JSON_SYNTAX},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = json_error(cases[i].text);
+
+		cr_assert_eq(ret, cases[i].err, "%s: got %d (%s) want %d", cases[i].text, ret,
+		             verity_strerror(ret), cases[i].err);
+	}
 }
 
 Test(json, limits)
@@ -497,12 +511,12 @@ Test(json, limits)
 	for (int i = 0; i < VERITY_JSON_MAX_DEPTH; i++)
 		deep[n++] = ']';
 	strcpy(deep + n, "}");
-	expect_json(deep, VERITY_E_JSON_TOO_DEEP);
+	cr_assert_eq(json_error(deep), VERITY_E_JSON_TOO_DEEP);
 	n = (size_t)sprintf(many, "{");
 	for (int i = 0; i < 65; i++)
 		n += (size_t)sprintf(many + n, "\"k%d\":0,", i);
 	strcpy(many + n - 1, "}");
-	expect_json(many, VERITY_E_JSON_TOO_LARGE);
+	cr_assert_eq(json_error(many), VERITY_E_JSON_TOO_LARGE);
 	big = calloc(1, VERITY_DDI_SIG_MAX_SIZE + 1);
 	cr_assert_eq(verity_ddi_sig_parse(&sig, big, VERITY_DDI_SIG_MAX_SIZE + 1, NULL),
 	             VERITY_E_JSON_TOO_LARGE);

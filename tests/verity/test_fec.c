@@ -253,10 +253,14 @@ static void free_image(struct image *img)
 	free(img->parity);
 }
 
-/* The block-wise encoder gives what verity_rs_encode() gives, for every @step-th codeword. */
-static void check_encoder(uint32_t bs, uint64_t blocks, uint32_t roots, uint64_t rounds,
-                          uint64_t step)
+/*
+ * The block-wise encoder gives what verity_rs_encode() gives, for every
+ * @step-th codeword. Return: the codewords compared.
+ */
+static uint64_t check_encoder(uint32_t bs, uint64_t blocks, uint32_t roots, uint64_t rounds,
+                              uint64_t step)
 {
+	uint64_t compared = 0;
 	struct image img;
 	struct verity_fec_ctx fc;
 	struct verity_rs rs;
@@ -277,21 +281,25 @@ static void check_encoder(uint32_t bs, uint64_t blocks, uint32_t roots, uint64_t
 		verity_rs_encode(&rs, msg, par);
 		cr_assert_arr_eq(par, img.parity + c * roots, roots, "roots %u, codeword %llu",
 		                 roots, (unsigned long long)c);
+		compared++;
 	}
 	free_image(&img);
+	return compared;
 }
 
 Test(fec_image, encoder_matches_scalar_codewords)
 {
-	check_encoder(512, 600, 7, 3, 37); /* 3 rounds, parity straddling blocks */
+	/* 3 rounds, parity straddling blocks: every 37th of 1536 codewords */
+	cr_assert_eq(check_encoder(512, 600, 7, 3, 37), 42);
 }
 
 /* Jobs of several rounds each (the last one shorter or not), the smallest and largest codes. */
 Test(fec_image, encoder_batches_of_rounds)
 {
-	check_encoder(512, 9000, 2, 38, 5);   /* 7 jobs of 5 rounds, 1 of 3 */
-	check_encoder(512, 9000, 24, 42, 5);  /* 7 jobs of 6 rounds */
-	check_encoder(1024, 7000, 13, 30, 7); /* 7 jobs of 4 rounds, 1 of 2 */
+	/* every 5th or 7th of rounds x block size codewords */
+	cr_assert_eq(check_encoder(512, 9000, 2, 38, 5), 3892);   /* 7 jobs of 5 rounds, 1 of 3 */
+	cr_assert_eq(check_encoder(512, 9000, 24, 42, 5), 4301);  /* 7 jobs of 6 rounds */
+	cr_assert_eq(check_encoder(1024, 7000, 13, 30, 7), 4389); /* 7 jobs of 4 rounds, 1 of 2 */
 }
 
 static int count_calls(void *user_data, const struct verity_fec_block *blk)
