@@ -166,6 +166,45 @@ struct cli_writeback {
 /* Start for @fd and @fd2 (-1: none); nothing when no thread can be started. */
 void cli_writeback_start(struct cli_writeback *wb, int fd, int fd2);
 void cli_writeback_stop(struct cli_writeback *wb);
+/*
+ * Sequential output around the page cache (cli/direct_writer.c): writes
+ * given to @writer are gathered into aligned chunks that a thread of its
+ * own writes with O_DIRECT while the caller goes on. For large outputs not
+ * read back soon (FEC parity). Chunks that the file refuses to take
+ * directly, or that are not 4096-aligned, go through the buffered
+ * descriptor, so the caller still fsyncs that one at the end.
+ */
+#define CLI_DIRECT_CHUNK  (1024u * 1024u)
+#define CLI_DIRECT_CHUNKS 4u
+struct cli_direct_chunk {
+	uint8_t *buf;
+	uint64_t offset; /* in the file, of buf[0] */
+	size_t len;
+	bool queued; /* handed to the thread, not written yet */
+};
+struct cli_direct_writer {
+	struct verity_writer writer;
+	struct verity_writer buffered; /* the caller's descriptor */
+	struct verity_fd_writer buffered_ctx;
+	int direct_fd; /* the same file, O_DIRECT */
+	bool direct;   /* the file still takes direct writes */
+	uint8_t *ring;
+	struct cli_direct_chunk chunk[CLI_DIRECT_CHUNKS];
+	unsigned fill;       /* the caller's chunk */
+	unsigned next_write; /* the thread's */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work, space;
+	int err; /* errno of the first failed write */
+	bool stop;
+};
+/*
+ * Start for the file open as @fd at @path. False: no direct writes here
+ * (no O_DIRECT on this file system, no memory, no thread); use @fd.
+ */
+bool cli_direct_writer_start(struct cli_direct_writer *dw, const char *path, int fd);
+/* Write what is gathered, stop the thread. Return: 0, or the errno of the first failed write. */
+int cli_direct_writer_finish(struct cli_direct_writer *dw);
 void cli_verbose(const struct cli_options *opts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cli_debug(const struct cli_options *opts, const char *fmt, ...)

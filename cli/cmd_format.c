@@ -108,7 +108,10 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 	struct verity_bdev hash;
 	struct verity_tree_options fopts = *topts;
 	struct cli_writeback wb;
-	int ret, err;
+	struct cli_direct_writer dw;
+	struct verity_writer buffered = fec->writer;
+	bool direct;
+	int ret, err, write_errno = 0;
 
 	ret = cli_fec_derive(fec, params, data_fd, hash_fd, NULL);
 	if (ret)
@@ -120,15 +123,30 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 	fopts.progress = NULL;
 	/*
 	 * The parity (a tenth of the data at 24 roots) reaches the disk while it
-	 * is encoded, and so does the tree written before it.
+	 * is encoded, and so does the tree written before it. A FEC device of
+	 * its own is written around the page cache: nothing reads the parity
+	 * back, and filling the page cache with it costs more than the disk
+	 * writes. Sharing a file with the data or the tree, it is written
+	 * through the page cache like them.
 	 */
-	cli_writeback_start(&wb, fec->fd, hash_fd);
+	direct = !fec->same_as_hash && !fec->same_as_data &&
+	         cli_direct_writer_start(&dw, fec->path, fec->fd);
+	if (direct)
+		fec->writer = dw.writer;
+	cli_writeback_start(&wb, direct ? -1 : fec->fd, hash_fd);
 	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, &fopts);
+	write_errno = fec->wctx.last_errno;
+	if (direct) {
+		write_errno = cli_direct_writer_finish(&dw);
+		fec->writer = buffered;
+		if (write_errno)
+			err = VERITY_E_IO;
+	}
 	cli_writeback_stop(&wb);
 	if (err) {
-		if (err == VERITY_E_IO && fec->wctx.last_errno)
+		if (err == VERITY_E_IO && write_errno)
 			cli_error("Failed to write parity to %s (%s).", fec->path,
-			          strerror(fec->wctx.last_errno));
+			          strerror(write_errno));
 		else
 			cli_error("Failed to create FEC parity: %s.", verity_strerror(err));
 		return cli_exit_code(err);
