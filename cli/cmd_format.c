@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* verify-image format <data> <hash>: veritysetup format. */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -111,7 +111,7 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 	struct cli_direct_writer dw;
 	struct verity_writer buffered = fec->writer;
 	bool direct;
-	int ret, err, write_errno = 0;
+	int ret, err, write_errno;
 
 	ret = cli_fec_derive(fec, params, data_fd, hash_fd, NULL);
 	if (ret)
@@ -135,12 +135,13 @@ static int write_parity(struct cli_fec *fec, const struct verity_params *params,
 		fec->writer = dw.writer;
 	cli_writeback_start(&wb, direct ? -1 : fec->fd, hash_fd);
 	err = verity_fec_encode(params, &fec->params, data, &hash, &fec->area_writer, &fopts);
-	write_errno = fec->wctx.last_errno;
 	if (direct) {
 		write_errno = cli_direct_writer_finish(&dw);
 		fec->writer = buffered;
 		if (write_errno)
 			err = VERITY_E_IO;
+	} else {
+		write_errno = fec->wctx.last_errno;
 	}
 	cli_writeback_stop(&wb);
 	if (err) {

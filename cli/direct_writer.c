@@ -138,9 +138,9 @@ bool cli_direct_writer_start(struct cli_direct_writer *dw, const char *path, int
 	memset(dw, 0, sizeof(*dw));
 	verity_writer_from_fd(&dw->buffered, &dw->buffered_ctx, fd);
 	dw->direct_fd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK);
-	/* The same file as @fd, or not at all (the path may have been replaced since). */
 	if (dw->direct_fd < 0)
 		return false;
+	/* The same file as @fd, or not at all (the path may have been replaced since). */
 	if (!cli_same_file(dw->direct_fd, fd) ||
 	    posix_memalign((void **)&dw->ring, DIRECT_ALIGN,
 	                   (size_t)CLI_DIRECT_CHUNKS * CLI_DIRECT_CHUNK) != 0) {
